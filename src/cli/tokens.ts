@@ -1,0 +1,81 @@
+/**
+ * @module
+ * `latchkey tokens …`: break-glass administration straight on the store, for when no admin token
+ * is left. A running server picks the change up within its cache lifetime (LATCHKEY_CACHE_TTL_MS).
+ */
+import type { Config } from '../config.ts';
+import { createRuntime } from './runtime.ts';
+import { tokenRow } from './output.ts';
+import { ApiProblem } from '../core/errors.ts';
+
+export interface CreateOptions {
+  readonly name: string;
+  readonly role?: string;
+  readonly user?: string;
+  readonly cma?: boolean;
+  readonly cda?: boolean;
+  readonly preview?: boolean;
+  readonly permissions?: string[];
+  readonly expiresAt?: string;
+}
+
+async function withRuntime<T>(config: Config, work: (runtime: Awaited<ReturnType<typeof createRuntime>>) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(config);
+  try {
+    await runtime.init();
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export const tokenCommands = {
+  list: (config: Config) =>
+    withRuntime(config, async ({ store }) => {
+      process.stdout.write(`${'id'.padStart(4)}  ${'key'.padEnd(14)}  ${'state'.padEnd(8)}  ${'surfaces'.padEnd(16)}  ${'base'.padEnd(10)}  name\n`);
+      for (const token of await store.listTokens()) process.stdout.write(tokenRow(token) + '\n');
+    }),
+
+  create: (config: Config, options: CreateOptions) =>
+    withRuntime(config, async ({ store, tokens }) => {
+      const roleId = options.role ?? (options.user ? null : (await store.listRoles()).find((r) => r.name === 'Admin')?.id);
+      if (roleId === undefined) throw new ApiProblem('INVALID_RELATIONSHIP', { message: 'No Admin role; pass --role' });
+      const issued = await tokens.create(
+        {
+          name: options.name,
+          canAccessCma: options.cma ?? false,
+          canAccessCda: options.cda ?? false,
+          canAccessCdaPreview: options.preview ?? false,
+          roleId: roleId ?? null,
+          userId: options.user ?? null,
+          permissions: options.permissions ?? ['*'],
+          rootNodeIds: [],
+          enabled: true,
+          expiresAt: options.expiresAt ? new Date(options.expiresAt).toISOString() : null,
+          ipAllowlist: null,
+          rateLimit: null,
+        },
+        null,
+      );
+      process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
+    }),
+
+  rotate: (config: Config, id: string) =>
+    withRuntime(config, async ({ tokens }) => {
+      const issued = await tokens.rotate(id);
+      process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
+    }),
+
+  disable: (config: Config, id: string, enabled = false) =>
+    withRuntime(config, async ({ store, deps }) => {
+      const token = await store.updateToken(id, { enabled }, new Date(deps.clock.now()).toISOString());
+      if (!token) throw new ApiProblem('NOT_FOUND', { message: `No access_token with id ${id}` });
+      process.stdout.write(tokenRow(token) + '\n');
+    }),
+
+  delete: (config: Config, id: string) =>
+    withRuntime(config, async ({ tokens }) => {
+      const token = await tokens.destroy(id, null);
+      process.stdout.write(`deleted ${tokenRow(token)}\n`);
+    }),
+};

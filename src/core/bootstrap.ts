@@ -1,0 +1,36 @@
+/**
+ * @module
+ * First start: the Admin role and the two factory tokens. Idempotent: a project that already has
+ * its site row is left untouched, so a restart never mints or prints a secret.
+ */
+import type { Store } from './ports.ts';
+import { adminRoleAttributes } from './roles.ts';
+import type { TokenService } from './tokens.ts';
+
+export interface BootstrapResult {
+  /** Only on the very first start: the factory secrets, to print once. */
+  readonly created: null | { readonly admin: string; readonly readonly: string };
+}
+
+export async function initProject(
+  deps: { store: Store; tokens: TokenService; now: () => string },
+  options: { siteName?: string; adminSecret?: string; readonlySecret?: string } = {},
+): Promise<BootstrapResult> {
+  const { store, tokens } = deps;
+  if (await store.getSite()) return { created: null };
+  const role = await store.createRole({ name: 'Admin', attributes: adminRoleAttributes(), inheritsFrom: [] }, deps.now());
+  const common = { roleId: role.id, userId: null, permissions: ['*'], rootNodeIds: [], enabled: true, expiresAt: null, ipAllowlist: null, rateLimit: null };
+  const readonly = await tokens.create(
+    { ...common, name: 'Read-only API token', canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false },
+    null,
+    { hardcodedType: 'readonly', ...(options.readonlySecret ? { secret: options.readonlySecret } : {}) },
+  );
+  const admin = await tokens.create(
+    { ...common, name: 'Full-access API token', canAccessCda: true, canAccessCdaPreview: true, canAccessCma: true },
+    null,
+    { hardcodedType: 'admin', ...(options.adminSecret ? { secret: options.adminSecret } : {}) },
+  );
+  // The site row goes last: it marks the project as initialised.
+  await store.initSite({ name: options.siteName ?? 'Latchkey project', timeZone: 'UTC' }, deps.now());
+  return { created: { admin: admin.secret, readonly: readonly.secret } };
+}

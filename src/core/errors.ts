@@ -1,0 +1,81 @@
+/**
+ * @module
+ * The one error catalog. Every code a client can see has exactly one HTTP status and one line of
+ * documentation; `docs/errors.md` lists the same codes and a test keeps the two in sync.
+ */
+
+export const ERROR_CATALOG = {
+  INVALID_AUTHORIZATION_HEADER: {
+    status: 401,
+    doc: 'The Authorization header is absent, malformed, names an unknown, disabled or expired token, or the token lacks the API surface flag for this API.',
+  },
+  INSUFFICIENT_PERMISSIONS: {
+    status: 403,
+    doc: 'The token is valid but one of its layers (IP allowlist, permission strings, role, root nodes) does not allow this request; `details.layer` names which.',
+  },
+  RATE_LIMIT_EXCEEDED: {
+    status: 429,
+    doc: 'The token sent more requests to this API surface than its rate limit allows; retry after `X-RateLimit-Reset` seconds.',
+  },
+  NOT_FOUND: { status: 404, doc: 'No resource with this id exists (or the route does not exist).' },
+  INVALID_JSON_BODY: { status: 400, doc: 'The request body is not valid JSON.' },
+  INVALID_FORMAT: {
+    status: 422,
+    doc: 'The JSON body does not have the documented shape: a missing, extra or wrongly typed member; `details.pointer` locates it.',
+  },
+  INVALID_FIELD: {
+    status: 422,
+    doc: 'A value has the right type but is not acceptable (unknown permission string, bad CIDR, duplicate name…); `details.field` names it.',
+  },
+  INVALID_PARAMS: { status: 400, doc: 'A query-string parameter is missing, unknown or malformed.' },
+  INVALID_API_VERSION: { status: 400, doc: 'The X-Api-Version header is present but is not `3`.' },
+  INVALID_ACCEPT_HEADER: { status: 406, doc: 'The Accept header does not allow a JSON response.' },
+  INVALID_CONTENT_TYPE_HEADER: { status: 415, doc: 'A request with a body must send a JSON content type.' },
+  REQUEST_TOO_LARGE: { status: 413, doc: 'The request body is larger than the server accepts.' },
+  INVALID_RELATIONSHIP: {
+    status: 422,
+    doc: 'A relationship points to a resource that does not exist or is not allowed here (e.g. both `role` and `user` on a token).',
+  },
+  NON_EDITABLE_ACCESS_TOKEN: {
+    status: 422,
+    doc: 'Factory tokens (`hardcoded_type` set) cannot be edited; they can still be rotated and deleted.',
+  },
+  CANNOT_DESTROY_CURRENT_USER: { status: 422, doc: 'A token cannot delete itself.' },
+  DELETE_RESTRICTION: {
+    status: 422,
+    doc: 'The resource is still in use (a role bound to tokens, users or other roles; a user that tokens are based on).',
+  },
+  INVALID_DESTINATION_USER: {
+    status: 422,
+    doc: '`destination_user_type` / `destination_user_id` do not name an existing token or user.',
+  },
+  METHOD_NOT_ALLOWED: { status: 405, doc: 'The route exists but not for this HTTP method.' },
+} as const satisfies Record<string, { status: number; doc: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export type ErrorDetails = Record<string, unknown>;
+
+/**
+ * A request that cannot be served for a reason the client can fix. Thrown by the core and the
+ * services; the HTTP and GraphQL layers each translate it in exactly one place.
+ */
+export class ApiProblem extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, details: ErrorDetails = {}) {
+    super(typeof details.message === 'string' ? details.message : code);
+    this.name = 'ApiProblem';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+}
+
+export function notFound(resource: string, id: string): ApiProblem {
+  return new ApiProblem('NOT_FOUND', { message: `No ${resource} with id ${JSON.stringify(id)}`, resource, id });
+}

@@ -1,0 +1,45 @@
+/**
+ * @module
+ * IP allowlists: IPv4 and IPv6 CIDRs (a bare address is a /32 or /128). IPv4-mapped IPv6
+ * addresses (`::ffff:10.0.0.1`, what a dual-stack socket reports) match IPv4 ranges.
+ */
+import ipaddr from 'ipaddr.js';
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export interface CompiledAllowlist {
+  readonly ranges: readonly Range[];
+}
+
+function normalise(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (address as ipaddr.IPv6).toIPv4Address()
+    : address;
+}
+
+function parseRange(entry: string): Range | null {
+  try {
+    if (entry.includes('/')) {
+      const [address, bits] = ipaddr.parseCIDR(entry);
+      return [normalise(address), normalise(address) !== address ? bits - 96 : bits];
+    }
+    const address = normalise(ipaddr.parse(entry));
+    return [address, address.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return null;
+  }
+}
+
+/** Entries that are not an address or CIDR, for a clear INVALID_FIELD. */
+export function invalidCidrs(entries: readonly string[]): string[] {
+  return entries.filter((e) => typeof e !== 'string' || parseRange(e) === null);
+}
+
+export function compileAllowlist(entries: readonly string[]): CompiledAllowlist {
+  return { ranges: entries.map(parseRange).filter((r): r is Range => r !== null) };
+}
+
+export function allowlistAdmits(list: CompiledAllowlist, clientIp: string | null): boolean {
+  if (clientIp === null || !ipaddr.isValid(clientIp)) return false;
+  const address = normalise(ipaddr.parse(clientIp));
+  return list.ranges.some(([range, bits]) => address.kind() === range.kind() && address.match(range, bits));
+}

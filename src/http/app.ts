@@ -1,0 +1,84 @@
+/**
+ * @module
+ * `buildApp(deps)` assembles the HTTP server without listening, so tests drive it with
+ * `app.inject()` and the CLI decides where it listens.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cors from '@fastify/cors';
+import { ApiProblem } from '../core/errors.ts';
+import type { AppDeps } from './context.ts';
+import { handleError, notFoundHandler } from './errors.ts';
+import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
+import { registerRoleRoutes } from './routes/roles.ts';
+import { registerUserRoutes } from './routes/users.ts';
+import { registerSiteRoutes } from './routes/site.ts';
+
+export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
+
+/** The CMA's resources; later modules append theirs here. */
+export const CMA_ROUTES: readonly RouteRegistrar[] = [registerAccessTokenRoutes, registerRoleRoutes, registerUserRoutes, registerSiteRoutes];
+
+export interface BuildAppOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Extra route modules composed in (the GraphQL CDA, benchmark-only variants…). */
+  readonly extraRoutes?: readonly RouteRegistrar[];
+}
+
+/** `true`, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
+function trustProxySetting(value: string | undefined): boolean | string | ((address: string, hop: number) => boolean) {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
+}
+
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes,
+    trustProxy: trustProxySetting(deps.trustProxy),
+    genReqId: () => randomUUID(),
+    // Never accept a client-chosen request id: it ends up in logs next to our own.
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['authorization', 'content-type', 'x-api-version', 'x-environment', 'x-include-drafts', 'accept', 'user-agent'],
+    exposedHeaders: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'x-request-id', 'x-api-version'],
+  });
+
+  // Any JSON content type (application/json, application/vnd.api+json…); an empty body is no body,
+  // as the official client sends `content-type: application/json` with regenerate and duplicate.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/([\w.+-]*\+)?json(;.*)?$/i, { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined);
+    return jsonParser(request, body as string, done);
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-api-version', '3');
+    reply.header('cache-control', 'no-store');
+    const version = request.headers['x-api-version'];
+    if (version !== undefined && version !== '3') {
+      throw new ApiProblem('INVALID_API_VERSION', { message: 'Only X-Api-Version: 3 is supported' });
+    }
+    const accept = request.headers.accept;
+    if (accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
+      throw new ApiProblem('INVALID_ACCEPT_HEADER', { message: 'Responses are application/json' });
+    }
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(notFoundHandler);
+  for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
+  return app;
+}

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * What the routes are given: the services and the hot-path pieces, built once by the composition
+ * root. Routes parse, call a service, serialise; they never decide access themselves.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decide, checkGrant, type ItemTarget, type RateLimiter } from '../core/access.ts';
+import { ENDPOINTS, type EndpointName } from '../core/endpoints.ts';
+import { ApiProblem } from '../core/errors.ts';
+import type { Principal, SecretMode } from '../core/model.ts';
+import type { Clock, Store } from '../core/ports.ts';
+import type { KeyRing } from '../core/secret-box.ts';
+import type { TokenService } from '../core/tokens.ts';
+import type { DirectoryService } from '../core/directory.ts';
+import type { TokenCache } from '../store/token-cache.ts';
+import type { AccessRecorder } from '../store/access-recorder.ts';
+import { bearerChallenge } from './errors.ts';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly keyRing: KeyRing;
+  readonly secretMode: SecretMode;
+  readonly tokens: TokenService;
+  readonly directory: DirectoryService;
+  readonly cache: TokenCache;
+  readonly rateLimiter: RateLimiter;
+  readonly recorder: AccessRecorder;
+  readonly bodyLimitBytes: number;
+  readonly trustProxy?: string | undefined;
+}
+
+/**
+ * Layers 1–7 of the access decision for one endpoint, applied to a request. Resolves to the
+ * principal, or throws the denial. Sets the rate-limit headers on every authenticated response.
+ */
+export function authenticate(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  endpoint: EndpointName,
+  options: { includeDrafts?: boolean } = {},
+): Principal | Promise<Principal> {
+  const credential = deps.cache.resolve(request.headers.authorization);
+  const finish = (resolved: Awaited<typeof credential>): Principal => {
+    const rule = ENDPOINTS[endpoint];
+    const now = deps.clock.now();
+    const decision = decide(resolved, { rule, includeDrafts: options.includeDrafts ?? false, clientIp: request.ip, now }, deps.rateLimiter);
+    if (decision.rate) {
+      reply.header('x-ratelimit-limit', decision.rate.limit);
+      reply.header('x-ratelimit-remaining', decision.rate.remaining);
+    }
+    if (!decision.ok) {
+      if (decision.status === 401) reply.header('www-authenticate', bearerChallenge(decision.details.reason));
+      if (decision.status === 429 && decision.rate) {
+        reply.header('x-ratelimit-reset', decision.rate.resetSeconds);
+        reply.header('retry-after', decision.rate.resetSeconds);
+      }
+      throw new ApiProblem(decision.code, decision.details);
+    }
+    deps.recorder.record(decision.principal.token.id, rule.surface, now);
+    return decision.principal;
+  };
+  return credential instanceof Promise ? credential.then(finish) : finish(credential);
+}
+
+/** Layers 7–8 for one record, once the route has loaded it. */
+export function authorizeTarget(principal: Principal, endpoint: EndpointName, target: ItemTarget, includeDrafts = false): void {
+  const denial = checkGrant(principal, { rule: ENDPOINTS[endpoint], includeDrafts, clientIp: null, now: 0, target });
+  if (denial) throw new ApiProblem(denial.code, denial.details);
+}

@@ -1,0 +1,152 @@
+/**
+ * @module
+ * `/access_tokens`: DatoCMS-compatible token management.
+ */
+import { z } from 'zod';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AccessToken, Principal } from '../../core/model.ts';
+import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
+import { ApiProblem } from '../../core/errors.ts';
+import { authenticate, type AppDeps } from '../context.ts';
+import { parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
+import { serializeToken, type TokenView } from '../serializers.ts';
+
+const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), period_seconds: z.number().int().min(1).max(86_400) }).strict();
+export const rateLimitSchema = z.object({ cma: ratePolicy.optional(), cda: ratePolicy.optional() }).strict();
+
+const extensions = {
+  permissions: z.array(z.string().max(100)).max(100).optional(),
+  enabled: z.boolean().optional(),
+  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  ip_allowlist: z.array(z.string().max(100)).max(100).nullable().optional(),
+  rate_limit: rateLimitSchema.nullable().optional(),
+};
+const surfaces = {
+  name: z.string().trim().min(1).max(255),
+  can_access_cda: z.boolean(),
+  can_access_cda_preview: z.boolean(),
+  can_access_cma: z.boolean(),
+};
+const relationships = z
+  .object({ role: toOneNullable('role').optional(), user: toOneNullable('user').optional(), root_nodes: toMany('item').optional() })
+  .strict();
+
+const createDocument = resourceDocument('access_token', z.object({ ...surfaces, ...extensions }).strict(), relationships);
+const updateDocument = resourceDocument('access_token', z.object({ ...surfaces, ...extensions }).partial().strict().optional(), relationships);
+const idParams = z.object({ id: z.string() });
+const rotateQuery = z.object({ grace_period: z.coerce.number().int().min(0).max(30 * 86_400).optional() }).strict();
+const destroyQuery = z
+  .object({
+    destination_user_type: z.enum(['account', 'organization', 'user', 'access_token', 'sso_user']).optional(),
+    destination_user_id: z.string().min(1).optional(),
+  })
+  .strict();
+
+type Attributes = z.infer<typeof createDocument>['data']['attributes'];
+type Relationships = z.infer<typeof relationships>;
+
+function toUpdate(attributes: Partial<Attributes> | undefined, rels: Relationships | undefined): TokenUpdate {
+  const a = attributes ?? {};
+  const update: { -readonly [K in keyof TokenUpdate]: TokenUpdate[K] } = {};
+  if (a.name !== undefined) update.name = a.name;
+  if (a.can_access_cda !== undefined) update.canAccessCda = a.can_access_cda;
+  if (a.can_access_cda_preview !== undefined) update.canAccessCdaPreview = a.can_access_cda_preview;
+  if (a.can_access_cma !== undefined) update.canAccessCma = a.can_access_cma;
+  if (a.permissions !== undefined) update.permissions = a.permissions;
+  if (a.enabled !== undefined) update.enabled = a.enabled;
+  if (a.expires_at !== undefined) update.expiresAt = a.expires_at === null ? null : new Date(a.expires_at).toISOString();
+  if (a.ip_allowlist !== undefined) update.ipAllowlist = a.ip_allowlist;
+  if (a.rate_limit !== undefined) update.rateLimit = a.rate_limit;
+  // A token is based on exactly one of a role or a user: naming one replaces the other.
+  if (rels?.role !== undefined) {
+    update.roleId = rels.role.data?.id ?? null;
+    if (rels.user === undefined && update.roleId !== null) update.userId = null;
+  }
+  if (rels?.user !== undefined) {
+    update.userId = rels.user.data?.id ?? null;
+    if (rels.role === undefined && update.userId !== null) update.roleId = null;
+  }
+  if (rels?.root_nodes !== undefined) update.rootNodeIds = rels.root_nodes.data.map((r) => r.id);
+  return update;
+}
+
+function toGrants(attributes: Attributes, rels: Relationships | undefined): TokenGrants {
+  return {
+    permissions: ['*'],
+    enabled: true,
+    expiresAt: null,
+    ipAllowlist: null,
+    rateLimit: null,
+    rootNodeIds: [],
+    roleId: null,
+    userId: null,
+    ...toUpdate(attributes, rels),
+  } as TokenGrants;
+}
+
+export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const view = async (caller: Principal): Promise<TokenView> => ({
+    caller,
+    keyRing: deps.keyRing,
+    secretMode: deps.secretMode,
+    recorder: deps.recorder,
+    timeZone: (await deps.store.getSite())?.timeZone ?? 'UTC',
+    now: deps.clock.now(),
+  });
+  const one = async (caller: Principal, token: AccessToken, freshSecret?: string) => ({
+    data: serializeToken(token, await view(caller), freshSecret),
+  });
+  const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
+
+  app.get('/access_tokens', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'access_tokens.list');
+    parseQuery(z.object({}).strict(), request.query);
+    const v = await view(caller);
+    return { data: (await deps.store.listTokens()).map((t) => serializeToken(t, v)) };
+  });
+
+  app.get('/access_tokens/:id', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'access_tokens.find');
+    const id = idOf(request);
+    const token = await deps.store.findToken(id);
+    if (!token) throw new ApiProblem('NOT_FOUND', { message: `No access_token with id ${JSON.stringify(id)}` });
+    return one(caller, token);
+  });
+
+  app.post('/access_tokens', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'access_tokens.create');
+    const { data } = parseBody(createDocument, request.body);
+    const issued = await deps.tokens.create(toGrants(data.attributes, data.relationships), caller);
+    reply.code(201);
+    return one(caller, issued.token, issued.secret);
+  });
+
+  app.put('/access_tokens/:id', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'access_tokens.update');
+    const id = idOf(request);
+    const { data } = parseBody(updateDocument, request.body);
+    if (data.id !== undefined && data.id !== id) {
+      throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
+    }
+    const token = await deps.tokens.update(id, toUpdate(data.attributes, data.relationships), caller);
+    return one(caller, token);
+  });
+
+  app.post('/access_tokens/:id/regenerate_token', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'access_tokens.rotate');
+    const { grace_period } = parseQuery(rotateQuery, request.query);
+    const issued = await deps.tokens.rotate(idOf(request), grace_period ?? 0);
+    return one(caller, issued.token, issued.secret);
+  });
+
+  app.delete('/access_tokens/:id', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'access_tokens.destroy');
+    const query = parseQuery(destroyQuery, request.query);
+    const destination =
+      query.destination_user_type && query.destination_user_id
+        ? { type: query.destination_user_type, id: query.destination_user_id }
+        : null;
+    const token = await deps.tokens.destroy(idOf(request), caller, destination);
+    return one(caller, token);
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * @module
+ * `/roles`: DatoCMS-compatible roles. Every DatoCMS role attribute is accepted, stored and
+ * returned; `meta.final_permissions` shows the effect of inheritance.
+ */
+import { z } from 'zod';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  CONTENT_ACTIONS,
+  ENVIRONMENTS_ACCESS,
+  ON_CREATOR,
+  OTHER_CONTENT_ACTIONS,
+  ROLE_FLAGS,
+  defaultRoleAttributes,
+  type Role,
+  type RoleAttributes,
+} from '../../core/roles.ts';
+import type { NewRole } from '../../core/ports.ts';
+import { authenticate, type AppDeps } from '../context.ts';
+import { parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
+import { serializeRole } from '../serializers.ts';
+
+/** Record permission entries: the keys Latchkey reads are typed, DatoCMS's others are kept. */
+const itemTypeEntry = z.looseObject({
+  item_type: z.string().min(1).nullable().optional().transform((v) => v ?? null),
+  action: z.enum([...CONTENT_ACTIONS, ...OTHER_CONTENT_ACTIONS]),
+  on_creator: z.enum(ON_CREATOR).optional(),
+});
+const looseEntry = z.looseObject({});
+
+const flagShape = Object.fromEntries(ROLE_FLAGS.map((f) => [f, z.boolean()])) as Record<(typeof ROLE_FLAGS)[number], z.ZodBoolean>;
+const attributes = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    ...flagShape,
+    environments_access: z.enum(ENVIRONMENTS_ACCESS),
+    positive_item_type_permissions: z.array(itemTypeEntry).max(1000),
+    negative_item_type_permissions: z.array(itemTypeEntry).max(1000),
+    positive_upload_permissions: z.array(looseEntry).max(1000),
+    negative_upload_permissions: z.array(looseEntry).max(1000),
+    positive_build_trigger_permissions: z.array(looseEntry).max(1000),
+    negative_build_trigger_permissions: z.array(looseEntry).max(1000),
+    positive_search_index_permissions: z.array(looseEntry).max(1000),
+    negative_search_index_permissions: z.array(looseEntry).max(1000),
+  })
+  .partial()
+  .strict();
+const relationships = z.object({ inherits_permissions_from: toMany('role').optional() }).strict();
+
+const createDocument = resourceDocument('role', attributes.required({ name: true }), relationships);
+const updateDocument = resourceDocument('role', attributes.optional(), relationships);
+const idParams = z.object({ id: z.string() });
+
+type Attributes = z.infer<typeof attributes>;
+
+function merge(base: { name: string; attributes: RoleAttributes; inheritsFrom: readonly string[] }, attrs: Attributes | undefined, rels: z.infer<typeof relationships> | undefined): NewRole {
+  const { name, ...rest } = attrs ?? {};
+  return {
+    name: name ?? base.name,
+    attributes: { ...base.attributes, ...(rest as Partial<RoleAttributes>) },
+    inheritsFrom: rels?.inherits_permissions_from ? rels.inherits_permissions_from.data.map((r) => r.id) : base.inheritsFrom,
+  };
+}
+
+export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const one = async (role: Role) => ({ data: serializeRole(role, await deps.store.listRoles()) });
+  const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
+
+  app.get('/roles', async (request, reply) => {
+    await authenticate(deps, request, reply, 'roles.list');
+    parseQuery(z.object({}).strict(), request.query);
+    const roles = await deps.directory.listRoles();
+    return { data: roles.map((r) => serializeRole(r, roles)) };
+  });
+
+  app.get('/roles/:id', async (request, reply) => {
+    await authenticate(deps, request, reply, 'roles.find');
+    return one(await deps.directory.findRole(idOf(request)));
+  });
+
+  app.post('/roles', async (request, reply) => {
+    await authenticate(deps, request, reply, 'roles.create');
+    const { data } = parseBody(createDocument, request.body);
+    const role = await deps.directory.createRole(merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships));
+    reply.code(201);
+    return one(role);
+  });
+
+  app.put('/roles/:id', async (request, reply) => {
+    await authenticate(deps, request, reply, 'roles.update');
+    const id = idOf(request);
+    const { data } = parseBody(updateDocument, request.body);
+    return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships)));
+  });
+
+  app.delete('/roles/:id', async (request, reply) => {
+    await authenticate(deps, request, reply, 'roles.destroy');
+    return one(await deps.directory.destroyRole(idOf(request)));
+  });
+
+  app.post('/roles/:id/duplicate', async (request, reply) => {
+    await authenticate(deps, request, reply, 'roles.duplicate');
+    const role = await deps.directory.duplicateRole(idOf(request));
+    reply.code(201);
+    return one(role);
+  });
+}

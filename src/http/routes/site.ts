@@ -1,0 +1,41 @@
+/**
+ * @module
+ * `/site`: project settings. The secret mode is shown but set only by configuration.
+ */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { ApiProblem } from '../../core/errors.ts';
+import { authenticate, type AppDeps } from '../context.ts';
+import { parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
+import { serializeSite } from '../serializers.ts';
+
+const attributes = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    timezone: z.string().min(1).max(100),
+    secret_mode: z.enum(['retrievable', 'once']),
+  })
+  .partial()
+  .strict();
+const updateDocument = resourceDocument('site', attributes.optional(), z.object({}).strict());
+
+export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get('/site', async (request, reply) => {
+    await authenticate(deps, request, reply, 'site.find');
+    parseQuery(z.object({}).strict(), request.query);
+    return { data: serializeSite(await deps.directory.getSite(), deps.secretMode) };
+  });
+
+  app.put('/site', async (request, reply) => {
+    await authenticate(deps, request, reply, 'site.update');
+    const { data } = parseBody(updateDocument, request.body);
+    if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {
+      throw new ApiProblem('INVALID_FIELD', { field: 'secret_mode', message: 'The secret mode is read-only; set LATCHKEY_SECRET_MODE' });
+    }
+    const site = await deps.directory.updateSite({
+      ...(data.attributes?.name !== undefined ? { name: data.attributes.name } : {}),
+      ...(data.attributes?.timezone !== undefined ? { timeZone: data.attributes.timezone } : {}),
+    });
+    return { data: serializeSite(site, deps.secretMode) };
+  });
+}

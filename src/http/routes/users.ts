@@ -1,0 +1,95 @@
+/**
+ * @module
+ * `/users` (collaborators a token can be based on) and `/users/me` (the calling token).
+ */
+import { z } from 'zod';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { User } from '../../core/model.ts';
+import { ApiProblem } from '../../core/errors.ts';
+import { authenticate, type AppDeps } from '../context.ts';
+import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
+
+const attributes = z
+  .object({
+    email: z.email().max(320),
+    full_name: z.string().trim().min(1).max(255),
+    is_active: z.boolean(),
+  })
+  .partial()
+  .strict();
+const relationships = z.object({ role: toOne('role').optional() }).strict();
+const createDocument = resourceDocument('user', attributes.required({ email: true, full_name: true }), relationships);
+const updateDocument = resourceDocument('user', attributes.optional(), relationships);
+const idParams = z.object({ id: z.string() });
+const meQuery = z.object({ include: z.enum(['role']).optional() }).strict();
+
+function requiredRole(id: string | undefined): string {
+  if (id === undefined) throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/relationships/role', message: 'A user needs a role' });
+  return id;
+}
+
+export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
+  const one = (user: User) => ({ data: serializeUser(user) });
+
+  app.get('/users/me', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'users.me');
+    const { include } = parseQuery(meQuery, request.query);
+    const view = {
+      caller,
+      keyRing: deps.keyRing,
+      secretMode: deps.secretMode,
+      recorder: deps.recorder,
+      timeZone: (await deps.store.getSite())?.timeZone ?? 'UTC',
+      now: deps.clock.now(),
+    };
+    const data = { ...serializeToken(caller.token, view), meta: { effective_access: effectiveAccess(caller) } };
+    if (include === 'role' && caller.role) {
+      return { data, included: [serializeRole(caller.role, await deps.store.listRoles())] };
+    }
+    return { data };
+  });
+
+  app.get('/users', async (request, reply) => {
+    await authenticate(deps, request, reply, 'users.list');
+    parseQuery(z.object({}).strict(), request.query);
+    return { data: (await deps.directory.listUsers()).map(serializeUser) };
+  });
+
+  app.get('/users/:id', async (request, reply) => {
+    await authenticate(deps, request, reply, 'users.find');
+    return one(await deps.directory.findUser(idOf(request)));
+  });
+
+  app.post('/users', async (request, reply) => {
+    await authenticate(deps, request, reply, 'users.create');
+    const { data } = parseBody(createDocument, request.body);
+    const user = await deps.directory.createUser({
+      email: data.attributes.email,
+      fullName: data.attributes.full_name,
+      isActive: data.attributes.is_active ?? true,
+      roleId: requiredRole(data.relationships?.role?.data.id),
+    });
+    reply.code(201);
+    return one(user);
+  });
+
+  app.put('/users/:id', async (request, reply) => {
+    await authenticate(deps, request, reply, 'users.update');
+    const id = idOf(request);
+    const { data } = parseBody(updateDocument, request.body);
+    const user = await deps.directory.updateUser(id, (current) => ({
+      email: data.attributes?.email ?? current.email,
+      fullName: data.attributes?.full_name ?? current.fullName,
+      isActive: data.attributes?.is_active ?? current.isActive,
+      roleId: data.relationships?.role?.data.id ?? current.roleId,
+    }));
+    return one(user);
+  });
+
+  app.delete('/users/:id', async (request, reply) => {
+    await authenticate(deps, request, reply, 'users.destroy');
+    return one(await deps.directory.destroyUser(idOf(request)));
+  });
+}

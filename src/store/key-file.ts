@@ -1,0 +1,48 @@
+/**
+ * @module
+ * Encryption keys for retrievable secrets. They never live in the database: either
+ * `LATCHKEY_ENCRYPTION_KEYS` or a key file (`secret.key`, mode 0600) beside the database, one
+ * `VERSION:BASE64KEY` line per key. The highest version encrypts new secrets; all versions decrypt.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createKeyRing, type EncryptionKey, type KeyRing } from '../core/secret-box.ts';
+
+export const KEY_FILE_NAME = 'secret.key';
+
+export function parseKeys(text: string): EncryptionKey[] {
+  return text
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^(\d+):([A-Za-z0-9+/_=-]+)$/.exec(line);
+      if (!match) throw new Error('Encryption keys must be VERSION:BASE64KEY');
+      return { version: Number(match[1]), key: Buffer.from(match[2] as string, 'base64') };
+    });
+}
+
+export function formatKeys(keys: readonly EncryptionKey[]): string {
+  return keys.map((k) => `${k.version}:${Buffer.from(k.key).toString('base64')}`).join('\n') + '\n';
+}
+
+/** Reads the key ring; creates the key file with one fresh key when there is none yet. */
+export function loadKeyRing(dataDir: string, fromEnv: string | undefined): KeyRing {
+  if (fromEnv) return createKeyRing(parseKeys(fromEnv));
+  const path = join(dataDir, KEY_FILE_NAME);
+  if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path, formatKeys([{ version: 1, key: randomBytes(32) }]), { mode: 0o600 });
+  }
+  return createKeyRing(parseKeys(readFileSync(path, 'utf8')));
+}
+
+/** Adds a new primary key to the key file; returns its version. */
+export function addKey(dataDir: string): number {
+  const path = join(dataDir, KEY_FILE_NAME);
+  const keys = existsSync(path) ? parseKeys(readFileSync(path, 'utf8')) : [];
+  const version = keys.reduce((max, k) => Math.max(max, k.version), 0) + 1;
+  writeFileSync(path, formatKeys([...keys, { version, key: randomBytes(32) }]), { mode: 0o600 });
+  return version;
+}

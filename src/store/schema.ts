@@ -1,0 +1,74 @@
+/**
+ * @module
+ * Table types for Kysely. Booleans are stored as 0/1 integers and JSON as text in both SQLite and
+ * PostgreSQL, so one query layer serves both without dialect branches.
+ */
+import type { Generated } from 'kysely';
+
+export interface SiteTable {
+  id: number;
+  name: string;
+  time_zone: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleTable {
+  id: Generated<number>;
+  name: string;
+  attributes: string;
+  inherits_from: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  full_name: string;
+  is_active: number;
+  role_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccessTokenTable {
+  id: Generated<number>;
+  name: string;
+  secret_hash: string;
+  sealed_secret: string | null;
+  display_key: string;
+  hardcoded_type: string | null;
+  can_access_cda: number;
+  can_access_cda_preview: number;
+  can_access_cma: number;
+  role_id: number | null;
+  user_id: number | null;
+  permissions: string;
+  root_node_ids: string;
+  enabled: number;
+  expires_at: string | null;
+  ip_allowlist: string | null;
+  rate_limit: string | null;
+  created_by_token_id: number | null;
+  created_at: string;
+  updated_at: string;
+  rotated_at: string | null;
+  last_cma_access_at: string | null;
+  last_cda_access_at: string | null;
+}
+
+/** Secrets replaced by a rotation with a grace period, valid until `valid_until`. */
+export interface PreviousSecretTable {
+  secret_hash: string;
+  token_id: number;
+  valid_until: string;
+}
+
+export interface Database {
+  site: SiteTable;
+  roles: RoleTable;
+  users: UserTable;
+  access_tokens: AccessTokenTable;
+  previous_secrets: PreviousSecretTable;
+}
