@@ -23,6 +23,15 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
     const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : null;
   };
+  const readSite = async () => {
+    const row = await db.selectFrom('site').selectAll().where('id', '=', 1).executeTakeFirst();
+    return row ? toSite(row) : null;
+  };
+  /** A row we have just written; its absence means the database lost it under us. */
+  const written = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`${what} vanished right after it was written`);
+    return value;
+  };
   const count = async (query: Promise<{ n: string | number | bigint } | undefined>) => Number((await query)?.n ?? 0);
 
   return {
@@ -40,7 +49,7 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
         .returning('id')
         .executeTakeFirstOrThrow();
       await ctx.announce({ kind: 'roles' });
-      return (await roleById(id))!;
+      return written(await roleById(id), 'role');
     },
     async updateRole(id, role, now) {
       const key = rowId(id);
@@ -92,7 +101,7 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
         .returning('id')
         .executeTakeFirstOrThrow();
       await ctx.announce({ kind: 'user', id: String(id) });
-      return (await userById(id))!;
+      return written(await userById(id), 'user');
     },
     async updateUser(id, user, now) {
       const key = rowId(id);
@@ -118,18 +127,15 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
       return Number(result.numDeletedRows) > 0;
     },
 
-    async getSite() {
-      const row = await db.selectFrom('site').selectAll().where('id', '=', 1).executeTakeFirst();
-      return row ? toSite(row) : null;
-    },
+    getSite: readSite,
     async initSite(site, now) {
       await db.insertInto('site').values({ id: 1, name: site.name, time_zone: site.timeZone, created_at: now, updated_at: now }).execute();
-      return (await this.getSite())!;
+      return written(await readSite(), 'site');
     },
     async updateSite(site, now) {
       await db.updateTable('site').set({ name: site.name, time_zone: site.timeZone, updated_at: now }).where('id', '=', 1).execute();
       await ctx.announce({ kind: 'all' });
-      return (await this.getSite())!;
+      return written(await readSite(), 'site');
     },
   };
 }

@@ -89,7 +89,9 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
         await db.updateTable('access_tokens').set({ sealed_secret: sealed }).where('id', '=', inserted.id).execute();
       }
       await ctx.announce({ kind: 'token', id: String(inserted.id) });
-      return (await byId(inserted.id)) as AccessToken;
+      const created = await byId(inserted.id);
+      if (!created) throw new Error('access token vanished right after it was written');
+      return created;
     },
 
     async updateToken(id, patch, updatedAt) {
