@@ -121,8 +121,9 @@ export class SharedRateLimiter {
     this.#timer.unref();
   }
 
+  /** Whether the last round reached Redis (false from the first failure until a round succeeds). */
   get healthy(): boolean {
-    return this.#healthy && this.#redis.status === 'ready';
+    return this.#healthy;
   }
 
   /** One round: send what was admitted here, merge back everyone's use. Never rejects. */
@@ -149,7 +150,11 @@ export class SharedRateLimiter {
   }
 
   async #round(): Promise<void> {
-    if (this.#redis.status !== 'ready') return;
+    if (this.#redis.status !== 'ready') {
+      // A connection closed without an error (Redis restarted, a proxy cut it) is still an outage.
+      this.#unhealthy(new Error(`Redis connection is ${this.#redis.status}`));
+      return;
+    }
     const now = this.#options.clock.now();
     const batch: { key: string; state: KeyState; sent: number }[] = [];
     for (const [key, state] of this.#states) {
