@@ -16,6 +16,9 @@ import { TokenCache } from '../store/token-cache.ts';
 import { AccessRecorder } from '../store/access-recorder.ts';
 import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from '../store/rate-limiter.ts';
 import type { AppDeps } from '../http/context.ts';
+import { PgChangeListener } from '../store/pg-listener.ts';
+import { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
+import { jsonLog, type Log } from '../store/log.ts';
 
 export const DATABASE_FILE = 'latchkey.db';
 
@@ -29,14 +32,44 @@ export interface Runtime {
   readonly store: SqlStore;
   readonly deps: AppDeps;
   readonly tokens: TokenService;
+  /** On PostgreSQL with `crossInstance`: hears the changes other instances make. */
+  readonly listener: PgChangeListener | null;
+  /** With `crossInstance` and a Redis URL: the rate limits shared with other instances. */
+  readonly sharedRateLimits: SharedRateLimiter | null;
   init(): Promise<BootstrapResult>;
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, options: { clock?: Clock; target?: DatabaseTarget } = {}): Promise<Runtime> {
+export interface RuntimeOptions {
+  readonly clock?: Clock;
+  readonly target?: DatabaseTarget;
+  /**
+   * Serving alongside other instances: listen for their changes (PostgreSQL) and share rate
+   * limits (Redis, when configured). Off for one-shot commands, which serve no requests.
+   */
+  readonly crossInstance?: boolean;
+  readonly log?: Log;
+  /** Redis key prefix for the shared rate limits (default `latchkey:`). */
+  readonly redisKeyPrefix?: string;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
+  const log = options.log ?? jsonLog(config.logLevel);
   const keyRing = loadKeyRing(config.dataDir, config.encryptionKeys);
-  const store = await openStore(options.target ?? databaseTarget(config));
+  const target = options.target ?? databaseTarget(config);
+  const store = await openStore(target);
+  const listener = options.crossInstance && target.kind === 'postgres' ? new PgChangeListener({ url: target.url, bus: store.changes, log }) : null;
+  const sharedRateLimits =
+    options.crossInstance && config.redisUrl
+      ? new SharedRateLimiter({
+          url: config.redisUrl,
+          defaults: DEFAULT_RATE_LIMITS,
+          clock,
+          log,
+          ...(options.redisKeyPrefix ? { keyPrefix: options.redisKeyPrefix } : {}),
+        })
+      : null;
   const random = (n: number) => randomBytes(n);
   const tokens = createTokenService({ store, clock, keyRing, secretMode: config.secretMode, random });
   const recorder = new AccessRecorder(store);
@@ -48,15 +81,20 @@ export async function createRuntime(config: Config, options: { clock?: Clock; ta
     tokens,
     directory: createDirectoryService({ store, clock }),
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
-    rateLimiter: createMemoryRateLimiter(DEFAULT_RATE_LIMITS),
+    rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(DEFAULT_RATE_LIMITS),
     recorder,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
   };
+  // Both start after the cache subscribed to the bus, so the listener's first flush reaches it.
+  await listener?.start();
+  await sharedRateLimits?.start();
   return {
     store,
     deps,
     tokens,
+    listener,
+    sharedRateLimits,
     init: () =>
       store.transaction((tx) =>
         initProject(
@@ -68,6 +106,8 @@ export async function createRuntime(config: Config, options: { clock?: Clock; ta
         ),
       ),
     async close() {
+      await listener?.close();
+      await sharedRateLimits?.close();
       await recorder.stop();
       await store.close();
     },

@@ -12,7 +12,7 @@ import { printFactorySecrets } from './output.ts';
 export const SERVER_MODULES: RouteRegistrar[] = [];
 
 export async function serve(config: Config): Promise<void> {
-  const runtime = await createRuntime(config);
+  const runtime = await createRuntime(config, { crossInstance: true });
   const { created } = await runtime.init();
   if (created) printFactorySecrets(created, config.bootstrapAdminToken !== undefined || config.bootstrapReadonlyToken !== undefined);
 

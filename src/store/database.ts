@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, type SqlStore } from './sql-store.ts';
@@ -33,8 +33,13 @@ export function openKysely(target: DatabaseTarget): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function migrate(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * `schema` (PostgreSQL): where the migration bookkeeping lives. Without it Kysely looks for its
+ * tables in every schema of the database, so a second Latchkey (or any Kysely app) elsewhere in
+ * the same database makes it skip creating them here, and migrating fails.
+ */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -44,7 +49,9 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    await migrate(db);
+    const schema =
+      target.kind === 'postgres' ? (target.schema ?? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema) : undefined;
+    await migrate(db, schema);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -20,7 +20,39 @@ export function createSqlStore(db: Kysely<Database>, dialect: Dialect, changes =
   return build(db, dialect, changes, null, async () => db.destroy());
 }
 
+/**
+ * The writes that announce a change. Called outside a transaction, each runs in one of its own:
+ * the change and its NOTIFY then commit together (PostgreSQL sends notifications at commit), so
+ * no instance can miss a committed change because the process died between two statements, and
+ * the write costs one commit instead of two.
+ */
+const ANNOUNCING = [
+  'createToken',
+  'updateToken',
+  'replaceSecret',
+  'deleteToken',
+  'createRole',
+  'updateRole',
+  'deleteRole',
+  'createUser',
+  'updateUser',
+  'deleteUser',
+  'updateSite',
+] as const satisfies readonly (keyof Store)[];
+
+type AnyWrite = (...args: unknown[]) => Promise<unknown>;
+
 function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>): SqlStore {
+  const store = buildStore(db, dialect, changes, queue, close);
+  if (queue !== null) return store;
+  const writes = store as unknown as Record<(typeof ANNOUNCING)[number], AnyWrite>;
+  for (const name of ANNOUNCING) {
+    writes[name] = (...args) => store.transaction((tx) => (tx[name] as AnyWrite)(...args));
+  }
+  return store;
+}
+
+function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>): SqlStore {
   const ctx = createContext(db, dialect, changes, queue);
   return {
     db,

@@ -36,6 +36,8 @@ export class TokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #hashesByToken = new Map<string, Set<string>>();
   #negatives = 0;
+  /** Bumped by every invalidation, so a load that raced with a change is not remembered. */
+  #generation = 0;
   #roles: Promise<Map<string, Role>> | null = null;
 
   constructor(store: Store, clock: Clock, bus: ChangeBus, options: TokenCacheOptions) {
@@ -64,9 +66,13 @@ export class TokenCache {
 
   async #load(hash: string): Promise<Credential> {
     const now = this.#clock.now();
+    const generation = this.#generation;
     const token = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
     const principal = token ? await this.#compile(token) : null;
-    this.#remember(hash, principal, now);
+    // A change announced while this load was in flight may postdate what it read; caching that
+    // answer would keep a revoked token alive until the TTL. This request still gets it, as it
+    // raced with the change; the next one reads again.
+    if (generation === this.#generation) this.#remember(hash, principal, now);
     return this.#credential({ principal, loadedAt: now });
   }
 
@@ -104,11 +110,18 @@ export class TokenCache {
   }
 
   #loadRoles(): Promise<Map<string, Role>> {
-    this.#roles ??= this.#store.listRoles().then((list) => new Map(list.map((r) => [r.id, r])));
-    return this.#roles;
+    if (this.#roles) return this.#roles;
+    const roles = this.#store.listRoles().then((list) => new Map(list.map((r) => [r.id, r])));
+    this.#roles = roles;
+    // A failed read (database briefly away) must not be remembered: the next miss tries again.
+    roles.catch(() => {
+      if (this.#roles === roles) this.#roles = null;
+    });
+    return roles;
   }
 
   invalidate(change: Change): void {
+    this.#generation++;
     switch (change.kind) {
       case 'token': {
         for (const hash of this.#hashesByToken.get(change.id) ?? []) this.#entries.delete(hash);

@@ -21,6 +21,14 @@ if (!POSTGRES_URL && !(globalThis as { __lkWarned?: boolean }).__lkWarned) {
   process.stderr.write('PostgreSQL suites skipped: set LATCHKEY_TEST_DATABASE_URL to run them.\n');
 }
 
+/** Redis for the shared rate-limit suites (CI sets it). */
+export const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL;
+
+if (!REDIS_URL && !(globalThis as { __lkRedisWarned?: boolean }).__lkRedisWarned) {
+  (globalThis as { __lkRedisWarned?: boolean }).__lkRedisWarned = true;
+  process.stderr.write('Redis suites skipped: set LATCHKEY_TEST_REDIS_URL to run them.\n');
+}
+
 export interface TestDatabase {
   readonly target: DatabaseTarget;
   readonly dataDir: string;

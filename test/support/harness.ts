@@ -7,6 +7,7 @@ import { loadConfig, type ConfigInput } from '../../src/config.ts';
 import { createRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { buildApp, type RouteRegistrar } from '../../src/http/app.ts';
 import { SERVER_MODULES } from '../../src/cli/serve.ts';
+import { silentLog, type Log } from '../../src/store/log.ts';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.ts';
 
 export class FakeClock {
@@ -40,14 +41,31 @@ export interface HarnessOptions {
   readonly config?: Partial<ConfigInput>;
   readonly clock?: FakeClock;
   readonly extraRoutes?: readonly RouteRegistrar[];
+  /**
+   * Another instance over the same database as `join` (which owns it: its close drops the
+   * database, this one's does not). No init; the factory secrets and the clock are shared.
+   */
+  readonly join?: Harness;
+  /** Listen for other instances' changes and share rate limits, as `latchkey serve` does. */
+  readonly crossInstance?: boolean;
+  readonly redisKeyPrefix?: string;
+  /** Where the background machinery (listener, rate-limit sync) logs; silent by default. */
+  readonly log?: Log;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const db = await createTestDatabase(options.dialect ?? 'sqlite');
-  const clock = options.clock ?? new FakeClock();
+  const joined = options.join;
+  const db = joined ? joined.db : await createTestDatabase(options.dialect ?? 'sqlite');
+  const clock = options.clock ?? joined?.clock ?? new FakeClock();
   const config = loadConfig({ dataDir: db.dataDir, logLevel: 'silent', ...options.config }, {});
-  const runtime = await createRuntime(config, { clock, target: db.target });
-  const { created } = await runtime.init();
+  const runtime = await createRuntime(config, {
+    clock,
+    target: db.target,
+    ...(options.crossInstance ? { crossInstance: true } : {}),
+    ...(options.redisKeyPrefix ? { redisKeyPrefix: options.redisKeyPrefix } : {}),
+    log: options.log ?? silentLog,
+  });
+  const created = joined ? { admin: joined.adminSecret, readonly: joined.readonlySecret } : (await runtime.init()).created;
   if (!created) throw new Error('expected a fresh project');
   const app = await buildApp(runtime.deps, { extraRoutes: [...SERVER_MODULES, ...(options.extraRoutes ?? [])] });
   let listening = false;
@@ -80,7 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (listening || app.server.listening) await app.close();
       else await app.close();
       await runtime.close();
-      await db.drop();
+      if (!joined) await db.drop();
     },
   };
 }
