@@ -5,9 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { secretShape } from './core/secret.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** A seeded factory secret must be one the server will accept, or the token could never be used. */
+const bootstrapSecret = z
+  .string()
+  .refine((s) => secretShape(s) !== 'malformed', 'must be 20–200 URL-safe characters (A–Z a–z 0–9 . _ ~ -), or an lk_ secret with a valid checksum');
 
 const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -18,8 +23,8 @@ const ConfigSchema = z.object({
   secretMode: z.enum(['retrievable', 'once']).default('retrievable'),
   /** `VERSION:BASE64KEY` pairs, comma separated; overrides the key file in the data directory. */
   encryptionKeys: z.string().optional(),
-  bootstrapAdminToken: z.string().optional(),
-  bootstrapReadonlyToken: z.string().optional(),
+  bootstrapAdminToken: bootstrapSecret.optional(),
+  bootstrapReadonlyToken: bootstrapSecret.optional(),
   /** Trust `X-Forwarded-For` from these proxies (Fastify `trustProxy`: `true`, hop count, or CIDRs). */
   trustProxy: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -11,7 +11,7 @@ export const ERROR_CATALOG = {
   },
   INSUFFICIENT_PERMISSIONS: {
     status: 403,
-    doc: 'The token is valid but one of its layers (IP allowlist, permission strings, role, root nodes) does not allow this request; `details.layer` names which.',
+    doc: 'The token is valid but one of its layers (IP allowlist, permission strings, role, root nodes) does not allow this request, or a token it creates or edits would hold more than it does; `details.layer` names which.',
   },
   RATE_LIMIT_EXCEEDED: {
     status: 429,
@@ -50,6 +50,10 @@ export const ERROR_CATALOG = {
     doc: '`destination_user_type` / `destination_user_id` do not name an existing token or user.',
   },
   METHOD_NOT_ALLOWED: { status: 405, doc: 'The route exists but not for this HTTP method.' },
+  INTERNAL_ERROR: {
+    status: 500,
+    doc: 'An unexpected server fault; nothing about it is revealed except `details.request_id`, which names it in the server log.',
+  },
 } as const satisfies Record<string, { status: number; doc: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,7 +1,8 @@
 /**
  * @module
  * IP allowlists: IPv4 and IPv6 CIDRs (a bare address is a /32 or /128). IPv4-mapped IPv6
- * addresses (`::ffff:10.0.0.1`, what a dual-stack socket reports) match IPv4 ranges.
+ * addresses (`::ffff:10.0.0.1`, what a dual-stack socket reports) match IPv4 ranges. IPv4 is
+ * written in dotted-decimal form.
  */
 import ipaddr from 'ipaddr.js';
 
@@ -16,7 +17,17 @@ function normalise(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv
     : address;
 }
 
+/**
+ * ipaddr.js also reads shorthand, octal and hex IPv4 (`10.1`, `010.0.0.1` = 8.0.0.1,
+ * `0x0a.0.0.1`); other tools read those differently, so an allowlist entry in such a form could
+ * admit a network its author did not mean. IPv4 is accepted in dotted-decimal form only.
+ */
+function ambiguousIpv4(address: string): boolean {
+  return !address.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(address);
+}
+
 function parseRange(entry: string): Range | null {
+  if (ambiguousIpv4(entry.split('/')[0] as string)) return null;
   try {
     if (entry.includes('/')) {
       const [address, bits] = ipaddr.parseCIDR(entry);
