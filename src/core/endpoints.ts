@@ -46,6 +46,13 @@ export const ENDPOINTS = {
   'users.destroy': cma('users:write', 'DELETE /users/:id', { roleFlag: 'can_manage_users' }),
   'site.find': cma('site:read', 'GET /site'),
   'site.update': cma('site:write', 'PUT /site', { roleFlag: 'can_edit_site' }),
+  'access_tokens.check': cma('api-keys:read', 'GET /access_tokens/:id/check'),
+  'audit_log_events.list': cma('audit:read', 'GET /audit_log_events', { roleFlag: 'can_access_audit_log' }),
+  // The account-token API (seed 003) manages the same tokens, so it needs what the CMA routes need,
+  // including the CMA surface flag: it is a management API, never open to delivery-only tokens.
+  'account_tokens.list': cma('api-keys:read', 'GET /api/v1/admin/access-tokens'),
+  'account_tokens.create': cma('api-keys:write', 'POST /api/v1/admin/access-tokens', { roleFlag: 'can_manage_access_tokens' }),
+  'account_tokens.destroy': cma('api-keys:write', 'DELETE /api/v1/admin/access-tokens/:id', { roleFlag: 'can_manage_access_tokens' }),
 } as const satisfies Record<string, EndpointRule>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -65,10 +65,25 @@ export interface PreviousSecretTable {
   valid_until: string;
 }
 
+/** One audit entry; `changes` is JSON and never holds a secret, a hash or a ciphertext. */
+export interface AuditLogEventTable {
+  id: Generated<number>;
+  occurred_at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  client_ip: string | null;
+  request_id: string | null;
+  changes: string;
+}
+
 export interface Database {
   site: SiteTable;
   roles: RoleTable;
   users: UserTable;
   access_tokens: AccessTokenTable;
   previous_secrets: PreviousSecretTable;
+  audit_log_events: AuditLogEventTable;
 }

@@ -103,6 +103,11 @@ export class TokenCache {
     };
   }
 
+  /** The principal a token compiles to, as a request would see it; for explaining access. */
+  principalFor(token: AccessToken): Promise<Principal> {
+    return this.#compile(token);
+  }
+
   #loadRoles(): Promise<Map<string, Role>> {
     this.#roles ??= this.#store.listRoles().then((list) => new Map(list.map((r) => [r.id, r])));
     return this.#roles;
