@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, type SqlStore } from './sql-store.ts';
@@ -34,9 +34,9 @@ export function openKysely(target: DatabaseTarget): Kysely<Database> {
 }
 
 /**
- * `schema`: the PostgreSQL schema the database lives in, when not the default. Kysely looks for its
- * bookkeeping tables in every schema unless told which one, so without it a second project in the
- * same database would find the first one's tables and never create its own.
+ * `schema` (PostgreSQL): where the migration bookkeeping lives. Without it Kysely looks for its
+ * tables in every schema of the database, so a second Latchkey (or any Kysely app) elsewhere in
+ * the same database makes it skip creating them here, and migrating fails.
  */
 export async function migrate(db: Kysely<Database>, schema?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
@@ -49,7 +49,9 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<st
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
+    const schema =
+      target.kind === 'postgres' ? (target.schema ?? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema) : undefined;
+    await migrate(db, schema);
   } catch (error) {
     await db.destroy();
     throw error;
