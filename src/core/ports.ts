@@ -7,6 +7,7 @@
 import type { AccessToken, Site, User, RateLimitOverride, HardcodedType } from './model.ts';
 import type { Role, RoleAttributes } from './roles.ts';
 import type { AuditPage, AuditQuery, NewAuditEvent } from './audit.ts';
+import type { ContentStore } from './content/ports.ts';
 
 export interface Clock {
   now(): number;
@@ -131,7 +132,7 @@ export interface AuditLog {
   listAuditEvents(query: AuditQuery): Promise<AuditPage>;
 }
 
-export interface Store extends TokenStore, RoleStore, UserStore, SiteStore, AuditLog {
+export interface Store extends TokenStore, RoleStore, UserStore, SiteStore, ContentStore, AuditLog {
   /** Runs `work` in one transaction; a throw rolls everything back. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -16,6 +16,8 @@ import { registerSiteRoutes } from './routes/site.ts';
 import { registerAuditLogRoutes } from './routes/audit-log.ts';
 import { registerAccessCheckRoutes } from './routes/access-check.ts';
 import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
+import { registerItemTypeRoutes } from './routes/item-types.ts';
+import { registerItemRoutes } from './routes/items.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
 
@@ -28,6 +30,8 @@ export const CMA_ROUTES: readonly RouteRegistrar[] = [
   registerAuditLogRoutes,
   registerAccessCheckRoutes,
   registerAccountTokenRoutes,
+  registerItemTypeRoutes,
+  registerItemRoutes,
 ];
 
 export interface BuildAppOptions {

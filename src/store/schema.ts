@@ -79,6 +79,33 @@ export interface AuditLogEventTable {
   changes: string;
 }
 
+export interface ItemTypeTable {
+  id: Generated<number>;
+  name: string;
+  api_key: string;
+  fields: string;
+  tree: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemTable {
+  id: Generated<number>;
+  item_type_id: number;
+  parent_id: number | null;
+  position: number;
+  /** Materialised path `/a/b/self/` (see migration 002). */
+  path: string;
+  current: string;
+  published: string | null;
+  status: string;
+  creator_type: string;
+  creator_id: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
 export interface Database {
   site: SiteTable;
   roles: RoleTable;
@@ -86,4 +113,6 @@ export interface Database {
   access_tokens: AccessTokenTable;
   previous_secrets: PreviousSecretTable;
   audit_log_events: AuditLogEventTable;
+  item_types: ItemTypeTable;
+  items: ItemTable;
 }

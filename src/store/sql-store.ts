@@ -10,6 +10,7 @@ import { createContext, type Dialect } from './sql-context.ts';
 import { tokenQueries } from './sql-tokens.ts';
 import { directoryQueries } from './sql-directory.ts';
 import { auditQueries } from './sql-audit.ts';
+import { contentQueries } from './sql-content.ts';
 
 export interface SqlStore extends Store {
   readonly db: Kysely<Database>;
@@ -30,6 +31,7 @@ function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue
     ...tokenQueries(ctx),
     ...directoryQueries(ctx),
     ...auditQueries(ctx),
+    ...contentQueries(ctx),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (queue) return work(this); // already inside one: join it
       const pending: Change[] = [];
