@@ -62,7 +62,8 @@ export function createTokenService(deps: TokenServiceDeps) {
     return token;
   };
 
-  async function validateRelations(s: Store, grants: TokenGrants): Promise<void> {
+  /** `knownRoots`: root nodes the token already has, kept even if their item has since gone. */
+  async function validateRelations(s: Store, grants: TokenGrants, knownRoots: readonly string[] = []): Promise<void> {
     if ((grants.roleId === null) === (grants.userId === null)) {
       throw new ApiProblem('INVALID_RELATIONSHIP', {
         field: 'role',
@@ -74,6 +75,11 @@ export function createTokenService(deps: TokenServiceDeps) {
     }
     if (grants.userId !== null && !(await s.findUser(grants.userId))) {
       throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'user', message: `No user with id ${grants.userId}` });
+    }
+    for (const id of grants.rootNodeIds) {
+      if (!knownRoots.includes(id) && !(await s.findItem(id))) {
+        throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'root_nodes', message: `No item with id ${JSON.stringify(id)}` });
+      }
     }
   }
 
@@ -138,7 +144,7 @@ export function createTokenService(deps: TokenServiceDeps) {
         }
         const next: TokenGrants = { ...grantsOf(current), ...update };
         validateGrants(next);
-        await validateRelations(tx, next);
+        await validateRelations(tx, next, current.rootNodeIds);
         if (caller) await assertWithinCaller(tx, caller, next);
         const updated = await tx.updateToken(id, update, iso());
         if (!updated) throw notFound('access_token', id);

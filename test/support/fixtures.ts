@@ -21,13 +21,17 @@ export async function createRole(h: Harness, name: string, attributes: Record<st
   return res.json().data.id as string;
 }
 
-/** A CMA token on `roleId` (default: Admin) with CMA access and the given extra attributes. */
+/** A CMA token (default role: Admin) with the given extra attributes, relationships and root nodes. */
 export async function createToken(
   h: Harness,
   attributes: Record<string, unknown> = {},
   relationships: Record<string, unknown> | null = null,
+  rootNodes: string[] = [],
 ): Promise<IssuedSecret> {
-  const rels = relationships ?? { role: { data: { type: 'role', id: await adminRoleId(h) } } };
+  const rels = {
+    ...(relationships ?? { role: { data: { type: 'role', id: await adminRoleId(h) } } }),
+    ...(rootNodes.length > 0 ? { root_nodes: { data: rootNodes.map((id) => ({ type: 'item', id })) } } : {}),
+  };
   const res = await h.request('POST', '/access_tokens', {
     token: h.adminSecret,
     body: {

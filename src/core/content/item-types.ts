@@ -10,6 +10,7 @@ import { isApiKey, validateFieldDefinitions } from './fields.ts';
 import type { ItemType } from './model.ts';
 import { claimedNames } from './naming.ts';
 import type { NewItemType } from './ports.ts';
+import { auditEvent, diff, type AuditAction, type RequestContext } from '../audit.ts';
 
 export function createItemTypeService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
@@ -43,6 +44,14 @@ export function createItemTypeService(deps: { store: Store; clock: Clock }) {
     }
   }
 
+  /** The write and its audit entry commit together. */
+  const audited = (context: RequestContext, action: AuditAction, write: (tx: Store) => Promise<{ itemType: ItemType; changes: Record<string, unknown> }>) =>
+    store.transaction(async (tx) => {
+      const { itemType, changes } = await write(tx);
+      await tx.recordAuditEvent(auditEvent(context, iso(), action, { type: 'item_type', id: itemType.id }, changes));
+      return itemType;
+    });
+
   return {
     list: () => store.listItemTypes(),
     find: load,
@@ -51,25 +60,35 @@ export function createItemTypeService(deps: { store: Store; clock: Clock }) {
       const all = await store.listItemTypes();
       return all.find((t) => t.id === idOrApiKey || t.apiKey === idOrApiKey) ?? null;
     },
-    async create(input: NewItemType): Promise<ItemType> {
+    async create(input: NewItemType, context: RequestContext): Promise<ItemType> {
       await validate(input);
-      return store.createItemType(input, iso());
+      return audited(context, 'item_type.create', async (tx) => {
+        const itemType = await tx.createItemType(input, iso());
+        return { itemType, changes: snapshot(itemType) };
+      });
     },
-    async update(id: string, change: (current: ItemType) => NewItemType): Promise<ItemType> {
-      const next = change(await load(id));
+    async update(id: string, change: (current: ItemType) => NewItemType, context: RequestContext): Promise<ItemType> {
+      const current = await load(id);
+      const next = change(current);
       await validate(next, id);
-      const updated = await store.updateItemType(id, next, iso());
-      if (!updated) throw notFound('item_type', id);
-      return updated;
+      return audited(context, 'item_type.update', async (tx) => {
+        const updated = await tx.updateItemType(id, next, iso());
+        if (!updated) throw notFound('item_type', id);
+        return { itemType: updated, changes: diff(snapshot(current), snapshot(updated)) };
+      });
     },
-    async destroy(id: string): Promise<ItemType> {
+    async destroy(id: string, context: RequestContext): Promise<ItemType> {
       const itemType = await load(id);
       const items = await store.countItems({ itemTypeIds: [id] });
       if (items > 0) throw new ApiProblem('DELETE_RESTRICTION', { message: 'The model still has records', items });
-      await store.deleteItemType(id);
-      return itemType;
+      return audited(context, 'item_type.destroy', async (tx) => {
+        await tx.deleteItemType(id);
+        return { itemType, changes: snapshot(itemType) };
+      });
     },
   };
 }
 
 export type ItemTypeService = ReturnType<typeof createItemTypeService>;
+
+const snapshot = (t: ItemType): Record<string, unknown> => ({ name: t.name, api_key: t.apiKey, fields: t.fields, tree: t.tree });

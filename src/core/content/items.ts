@@ -13,6 +13,7 @@ import { linkedIds, validateValues } from './fields.ts';
 import { afterEdit, published, unpublished } from './lifecycle.ts';
 import type { ContentVersion, Creator, FieldValues, Item, ItemType } from './model.ts';
 import type { ItemQuery } from './ports.ts';
+import { auditEvent, type RequestContext } from '../audit.ts';
 
 export interface ItemListQuery {
   readonly itemTypeIds?: readonly string[];
@@ -155,19 +156,35 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
       return item;
     },
 
-    async publish(principal: Principal | null, id: string): Promise<Item> {
+    async publish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
       if (principal) assertAllowed(principal, 'items.publish', item, { roles: await creatorRoles(store, principal) });
       const now = iso();
-      return (await store.updateItem(id, { ...published(item, now), updatedAt: now })) ?? item;
+      return store.transaction(async (tx) => {
+        const updated = (await tx.updateItem(id, { ...published(item, now), updatedAt: now })) ?? item;
+        await tx.recordAuditEvent(auditEvent(context, now, 'item.publish', { type: 'item', id }, publication(item, updated)));
+        return updated;
+      });
     },
 
-    async unpublish(principal: Principal | null, id: string): Promise<Item> {
+    async unpublish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
       if (principal) assertAllowed(principal, 'items.unpublish', item, { roles: await creatorRoles(store, principal) });
-      return (await store.updateItem(id, { ...unpublished(item), updatedAt: iso() })) ?? item;
+      const now = iso();
+      return store.transaction(async (tx) => {
+        const updated = (await tx.updateItem(id, { ...unpublished(item), updatedAt: now })) ?? item;
+        await tx.recordAuditEvent(auditEvent(context, now, 'item.unpublish', { type: 'item', id }, publication(item, updated)));
+        return updated;
+      });
     },
   };
 }
 
 export type ItemService = ReturnType<typeof createItemService>;
+
+/** What a publish or unpublish changed; the values themselves stay in the item's versions. */
+const publication = (before: Item, after: Item): Record<string, unknown> => ({
+  item_type_id: after.itemTypeId,
+  status: { from: before.status, to: after.status },
+  published_at: { from: before.publishedAt, to: after.publishedAt },
+});

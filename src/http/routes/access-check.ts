@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../core/errors.ts';
 import { ALL_PERMISSIONS, type Permission } from '../../core/permissions.ts';
 import { explainAccess } from '../../core/explain.ts';
+import { itemTarget } from '../../core/content/access.ts';
+import { creatorRoles } from '../../core/content/items.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseQuery } from '../jsonapi.ts';
 
@@ -16,6 +18,7 @@ const checkQuery = z
     permission: z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]),
     surface: z.enum(['cma', 'cda']).default('cma'),
     include_drafts: z.enum(['true', 'false']).default('false'),
+    item: z.string().min(1).max(100).optional(),
     ip: z.union([z.ipv4(), z.ipv6()]).optional(),
   })
   .strict();
@@ -29,13 +32,18 @@ export function registerAccessCheckRoutes(app: FastifyInstance, deps: AppDeps): 
     const token = await deps.store.findToken(id);
     if (!token) throw notFound('access_token', id);
     const principal = await deps.cache.principalFor(token);
+    const item = query.item === undefined ? null : await deps.store.findItem(query.item);
+    if (query.item !== undefined && !item) throw notFound('item', query.item);
+    const target = item ? itemTarget(principal, item, await creatorRoles(deps.store, principal)) : undefined;
     const answer = explainAccess(principal, {
       permission: query.permission,
       surface: query.surface,
       includeDrafts: query.include_drafts === 'true',
       clientIp: query.ip ?? null,
       now: deps.clock.now(),
+      ...(target ? { target } : {}),
     });
-    return { data: { type: 'access_check' as const, id, attributes: answer } };
+    const attributes = item ? { ...answer, details: { ...answer.details, item: item.id, item_type: item.itemTypeId } } : answer;
+    return { data: { type: 'access_check' as const, id, attributes } };
   });
 }

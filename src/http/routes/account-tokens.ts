@@ -13,6 +13,7 @@ import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery } from '../jsonapi.ts';
 import { requestContext } from '../request-context.ts';
 import { accountNotFound, handleAccountError } from '../account-errors.ts';
+import { assertWebsites } from '../../core/content/websites.ts';
 
 const createBody = z
   .object({
@@ -71,6 +72,7 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
         const caller = await authenticate(deps, request, reply, 'account_tokens.create');
         // Every field is optional, so no body at all means all defaults.
         const body = parseBody(createBody, request.body ?? {});
+        await assertWebsites(deps.store, body.websiteIds ?? [], caller.token.rootNodeIds);
         const issued = await deps.tokens.create(grantsFor(caller, body), caller, requestContext(request, caller));
         reply.code(201);
         return { status: 'success', data: [accountToken(issued.token, issued.secret)] };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FIELD_TYPES, type FieldDefinition, type ItemType } from '../../core/content/model.ts';
 import type { NewItemType } from '../../core/content/ports.ts';
+import { requestContext } from '../request-context.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeItemType } from './items-serializers.ts';
@@ -65,22 +66,22 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
   });
 
   app.post('/item-types', async (request, reply) => {
-    await authenticate(deps, request, reply, 'item_types.create');
+    const caller = await authenticate(deps, request, reply, 'item_types.create');
     const { data } = parseBody(createDocument, request.body);
-    const itemType = await service.create(merge({ name: '', apiKey: '', fields: [], tree: false }, data.attributes));
+    const itemType = await service.create(merge({ name: '', apiKey: '', fields: [], tree: false }, data.attributes), requestContext(request, caller));
     reply.code(201);
     return one(itemType);
   });
 
   app.put('/item-types/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'item_types.update');
+    const caller = await authenticate(deps, request, reply, 'item_types.update');
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
-    return one(await service.update(id, (current) => merge(current, data.attributes)));
+    return one(await service.update(id, (current) => merge(current, data.attributes), requestContext(request, caller)));
   });
 
   app.delete('/item-types/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'item_types.destroy');
-    return one(await service.destroy(idOf(request)));
+    const caller = await authenticate(deps, request, reply, 'item_types.destroy');
+    return one(await service.destroy(idOf(request), requestContext(request, caller)));
   });
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
+import { requestContext } from '../request-context.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { serializeItem } from './items-serializers.ts';
@@ -113,11 +114,11 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.put('/items/:id/publish', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.publish');
-    return one(await items.publish(caller, idOf(request)));
+    return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
   });
 
   app.put('/items/:id/unpublish', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.unpublish');
-    return one(await items.unpublish(caller, idOf(request)));
+    return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
   });
 }
