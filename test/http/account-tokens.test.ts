@@ -99,6 +99,13 @@ for (const dialect of DIALECTS) {
       expect((await h.request('GET', URL, { token: h.adminSecret })).json().data).toHaveLength(before);
     });
 
+    it('renders framework-level refusals in the same shape', async () => {
+      const text = await h.request('POST', URL, { token: h.adminSecret, body: 'name=x', headers: { 'content-type': 'text/plain' } });
+      expectError(text, 415, 'INVALID_CONTENT_TYPE_HEADER');
+      const version = await h.request('GET', URL, { token: h.adminSecret, headers: { 'x-api-version': '2' } });
+      expectError(version, 400, 'INVALID_API_VERSION');
+    });
+
     it('answers 401 without a token or with a bad one, with a Bearer challenge', async () => {
       const none = await post(undefined, { name: 'x' });
       expectError(none, 401, 'INVALID_AUTHORIZATION_HEADER');

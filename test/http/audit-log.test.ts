@@ -3,6 +3,7 @@ import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { adminRoleId, createRole, createToken } from '../support/fixtures.ts';
 import { hashSecret } from '../../src/core/secret.ts';
+import { CLI_CONTEXT } from '../../src/core/audit.ts';
 
 interface EventView {
   id: string;
@@ -123,6 +124,17 @@ for (const dialect of DIALECTS) {
       expect(created).toHaveLength(1);
       expect(created[0]!.attributes).toMatchObject({ actor_type: 'system', actor_id: null, client_ip: null, request_id: null });
       expect(created[0]!.attributes.changes).toMatchObject({ hardcoded_type: 'readonly', can_access_cda: true });
+    });
+
+    it('records break-glass changes of the offline commands as made by the CLI', async () => {
+      const readonlyId = (await events('?filter[action]=access_token.create&filter[subject_id]=1'))[0]!.attributes.subject_id!;
+      await h.runtime.tokens.setEnabled(readonlyId, false, CLI_CONTEXT);
+      await h.runtime.tokens.setEnabled(readonlyId, true, CLI_CONTEXT);
+      const toggles = await events(`?filter[subject_id]=${readonlyId}&filter[subject_type]=access_token&page[limit]=2`);
+      expect(toggles.map((e) => [e.attributes.action, e.attributes.actor_type, e.attributes.actor_id])).toEqual([
+        ['access_token.enable', 'cli', null],
+        ['access_token.disable', 'cli', null],
+      ]);
     });
 
     it('records nothing for a change that is refused', async () => {
