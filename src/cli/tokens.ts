@@ -7,6 +7,7 @@ import type { Config } from '../config.ts';
 import { createRuntime } from './runtime.ts';
 import { tokenRow } from './output.ts';
 import { ApiProblem } from '../core/errors.ts';
+import { CLI_CONTEXT } from '../core/audit.ts';
 
 export interface CreateOptions {
   readonly name: string;
@@ -56,26 +57,26 @@ export const tokenCommands = {
           rateLimit: null,
         },
         null,
+        CLI_CONTEXT,
       );
       process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
     }),
 
   rotate: (config: Config, id: string) =>
     withRuntime(config, async ({ tokens }) => {
-      const issued = await tokens.rotate(id);
+      const issued = await tokens.rotate(id, CLI_CONTEXT);
       process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
     }),
 
   disable: (config: Config, id: string, enabled = false) =>
-    withRuntime(config, async ({ store, deps }) => {
-      const token = await store.updateToken(id, { enabled }, new Date(deps.clock.now()).toISOString());
-      if (!token) throw new ApiProblem('NOT_FOUND', { message: `No access_token with id ${id}` });
+    withRuntime(config, async ({ tokens }) => {
+      const token = await tokens.setEnabled(id, enabled, CLI_CONTEXT);
       process.stdout.write(tokenRow(token) + '\n');
     }),
 
   delete: (config: Config, id: string) =>
     withRuntime(config, async ({ tokens }) => {
-      const token = await tokens.destroy(id, null);
+      const token = await tokens.destroy(id, null, CLI_CONTEXT);
       process.stdout.write(`deleted ${tokenRow(token)}\n`);
     }),
 };

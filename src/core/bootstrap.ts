@@ -6,6 +6,7 @@
 import type { Store } from './ports.ts';
 import { adminRoleAttributes } from './roles.ts';
 import type { TokenService } from './tokens.ts';
+import { SYSTEM_CONTEXT } from './audit.ts';
 
 export interface BootstrapResult {
   /** Only on the very first start: the factory secrets, to print once. */
@@ -23,11 +24,13 @@ export async function initProject(
   const readonly = await tokens.create(
     { ...common, name: 'Read-only API token', canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false },
     null,
+    SYSTEM_CONTEXT,
     { hardcodedType: 'readonly', ...(options.readonlySecret ? { secret: options.readonlySecret } : {}) },
   );
   const admin = await tokens.create(
     { ...common, name: 'Full-access API token', canAccessCda: true, canAccessCdaPreview: true, canAccessCma: true },
     null,
+    SYSTEM_CONTEXT,
     { hardcodedType: 'admin', ...(options.adminSecret ? { secret: options.adminSecret } : {}) },
   );
   // The site row goes last: it marks the project as initialised.

@@ -7,24 +7,38 @@ import { isValidTimeZone } from './last-access.ts';
 import type { Site, User } from './model.ts';
 import type { Clock, NewRole, NewUser, Store } from './ports.ts';
 import type { Role } from './roles.ts';
+import { auditEvent, diff, type AuditAction, type RequestContext, type SubjectType } from './audit.ts';
 
 export function createDirectoryService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   const iso = () => new Date(clock.now()).toISOString();
 
-  async function loadRole(id: string): Promise<Role> {
-    const role = await store.findRole(id);
+  /** Each change runs in one transaction with its audit entry: both commit or neither does. */
+  const audited = <T>(
+    context: RequestContext,
+    action: AuditAction,
+    subjectType: SubjectType,
+    work: (tx: Store) => Promise<{ result: T; id: string | null; changes: Record<string, unknown> }>,
+  ): Promise<T> =>
+    store.transaction(async (tx) => {
+      const { result, id, changes } = await work(tx);
+      await tx.recordAuditEvent(auditEvent(context, iso(), action, { type: subjectType, id }, changes));
+      return result;
+    });
+
+  async function loadRole(id: string, s: Store = store): Promise<Role> {
+    const role = await s.findRole(id);
     if (!role) throw notFound('role', id);
     return role;
   }
-  async function loadUser(id: string): Promise<User> {
-    const user = await store.findUser(id);
+  async function loadUser(id: string, s: Store = store): Promise<User> {
+    const user = await s.findUser(id);
     if (!user) throw notFound('user', id);
     return user;
   }
-  async function checkParents(role: NewRole, selfId?: string): Promise<void> {
+  async function checkParents(s: Store, role: NewRole, selfId?: string): Promise<void> {
     for (const parentId of role.inheritsFrom) {
-      if (parentId === selfId || !(await store.findRole(parentId))) {
+      if (parentId === selfId || !(await s.findRole(parentId))) {
         throw new ApiProblem('INVALID_RELATIONSHIP', {
           field: 'inherits_permissions_from',
           message: parentId === selfId ? 'A role cannot inherit from itself' : `No role with id ${parentId}`,
@@ -32,15 +46,15 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
       }
     }
   }
-  async function uniqueRoleName(name: string, selfId?: string): Promise<void> {
-    const clash = (await store.listRoles()).find((r) => r.name === name && r.id !== selfId);
+  async function uniqueRoleName(s: Store, name: string, selfId?: string): Promise<void> {
+    const clash = (await s.listRoles()).find((r) => r.name === name && r.id !== selfId);
     if (clash) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
   }
-  async function checkUser(user: NewUser, selfId?: string): Promise<void> {
-    if (!(await store.findRole(user.roleId))) {
+  async function checkUser(s: Store, user: NewUser, selfId?: string): Promise<void> {
+    if (!(await s.findRole(user.roleId))) {
       throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'role', message: `No role with id ${user.roleId}` });
     }
-    const clash = await store.findUserByEmail(user.email);
+    const clash = await s.findUserByEmail(user.email);
     if (clash && clash.id !== selfId) {
       throw new ApiProblem('INVALID_FIELD', { field: 'email', code: 'VALIDATION_UNIQUENESS', message: 'A user with this email exists' });
     }
@@ -48,66 +62,85 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
 
   return {
     listRoles: () => store.listRoles(),
-    findRole: loadRole,
-    async createRole(role: NewRole): Promise<Role> {
-      await checkParents(role);
-      await uniqueRoleName(role.name);
-      return store.createRole(role, iso());
+    findRole: (id: string) => loadRole(id),
+    createRole(role: NewRole, context: RequestContext): Promise<Role> {
+      return audited(context, 'role.create', 'role', async (tx) => {
+        await checkParents(tx, role);
+        await uniqueRoleName(tx, role.name);
+        const created = await tx.createRole(role, iso());
+        return { result: created, id: created.id, changes: roleSnapshot(created) };
+      });
     },
-    async updateRole(id: string, change: (current: Role) => NewRole): Promise<Role> {
-      const next = change(await loadRole(id));
-      await checkParents(next, id);
-      await uniqueRoleName(next.name, id);
-      const updated = await store.updateRole(id, next, iso());
-      if (!updated) throw notFound('role', id);
-      return updated;
+    updateRole(id: string, change: (current: Role) => NewRole, context: RequestContext): Promise<Role> {
+      return audited(context, 'role.update', 'role', async (tx) => {
+        const current = await loadRole(id, tx);
+        const next = change(current);
+        await checkParents(tx, next, id);
+        await uniqueRoleName(tx, next.name, id);
+        const updated = await tx.updateRole(id, next, iso());
+        if (!updated) throw notFound('role', id);
+        return { result: updated, id, changes: diff(roleSnapshot(current), roleSnapshot(updated)) };
+      });
     },
-    async duplicateRole(id: string): Promise<Role> {
-      const source = await loadRole(id);
-      const names = new Set((await store.listRoles()).map((r) => r.name));
-      let n = 1;
-      while (names.has(`${source.name} (duplicate #${n})`)) n++;
-      return store.createRole(
-        { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
-        iso(),
-      );
+    duplicateRole(id: string, context: RequestContext): Promise<Role> {
+      return audited(context, 'role.duplicate', 'role', async (tx) => {
+        const source = await loadRole(id, tx);
+        const names = new Set((await tx.listRoles()).map((r) => r.name));
+        let n = 1;
+        while (names.has(`${source.name} (duplicate #${n})`)) n++;
+        const copy = await tx.createRole(
+          { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
+          iso(),
+        );
+        return { result: copy, id: copy.id, changes: { duplicated_from: source.id, ...roleSnapshot(copy) } };
+      });
     },
-    async destroyRole(id: string): Promise<Role> {
-      const role = await loadRole(id);
-      const usage = await store.roleUsage(id);
-      if (usage.tokens + usage.users + usage.inheritingRoles > 0) {
-        throw new ApiProblem('DELETE_RESTRICTION', {
-          message: 'The role is still in use',
-          access_tokens: usage.tokens,
-          users: usage.users,
-          inheriting_roles: usage.inheritingRoles,
-        });
-      }
-      await store.deleteRole(id);
-      return role;
+    destroyRole(id: string, context: RequestContext): Promise<Role> {
+      return audited(context, 'role.destroy', 'role', async (tx) => {
+        const role = await loadRole(id, tx);
+        const usage = await tx.roleUsage(id);
+        if (usage.tokens + usage.users + usage.inheritingRoles > 0) {
+          throw new ApiProblem('DELETE_RESTRICTION', {
+            message: 'The role is still in use',
+            access_tokens: usage.tokens,
+            users: usage.users,
+            inheriting_roles: usage.inheritingRoles,
+          });
+        }
+        await tx.deleteRole(id);
+        return { result: role, id, changes: roleSnapshot(role) };
+      });
     },
 
     listUsers: () => store.listUsers(),
-    findUser: loadUser,
-    async createUser(user: NewUser): Promise<User> {
-      await checkUser(user);
-      return store.createUser(user, iso());
+    findUser: (id: string) => loadUser(id),
+    createUser(user: NewUser, context: RequestContext): Promise<User> {
+      return audited(context, 'user.create', 'user', async (tx) => {
+        await checkUser(tx, user);
+        const created = await tx.createUser(user, iso());
+        return { result: created, id: created.id, changes: userSnapshot(created) };
+      });
     },
-    async updateUser(id: string, change: (current: User) => NewUser): Promise<User> {
-      const next = change(await loadUser(id));
-      await checkUser(next, id);
-      const updated = await store.updateUser(id, next, iso());
-      if (!updated) throw notFound('user', id);
-      return updated;
+    updateUser(id: string, change: (current: User) => NewUser, context: RequestContext): Promise<User> {
+      return audited(context, 'user.update', 'user', async (tx) => {
+        const current = await loadUser(id, tx);
+        const next = change(current);
+        await checkUser(tx, next, id);
+        const updated = await tx.updateUser(id, next, iso());
+        if (!updated) throw notFound('user', id);
+        return { result: updated, id, changes: diff(userSnapshot(current), userSnapshot(updated)) };
+      });
     },
-    async destroyUser(id: string): Promise<User> {
-      const user = await loadUser(id);
-      const tokens = await store.countTokensOfUser(id);
-      if (tokens > 0) {
-        throw new ApiProblem('DELETE_RESTRICTION', { message: 'Access tokens are based on this user', access_tokens: tokens });
-      }
-      await store.deleteUser(id);
-      return user;
+    destroyUser(id: string, context: RequestContext): Promise<User> {
+      return audited(context, 'user.destroy', 'user', async (tx) => {
+        const user = await loadUser(id, tx);
+        const tokens = await tx.countTokensOfUser(id);
+        if (tokens > 0) {
+          throw new ApiProblem('DELETE_RESTRICTION', { message: 'Access tokens are based on this user', access_tokens: tokens });
+        }
+        await tx.deleteUser(id);
+        return { result: user, id, changes: userSnapshot(user) };
+      });
     },
 
     async getSite(): Promise<Site> {
@@ -115,16 +148,23 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
       if (!site) throw new ApiProblem('NOT_FOUND', { message: 'The project is not initialised' });
       return site;
     },
-    async updateSite(change: Partial<Pick<Site, 'name' | 'timeZone'>>): Promise<Site> {
-      const current = await store.getSite();
-      if (!current) throw new ApiProblem('NOT_FOUND', { message: 'The project is not initialised' });
-      const next = { name: change.name ?? current.name, timeZone: change.timeZone ?? current.timeZone };
-      if (!isValidTimeZone(next.timeZone)) {
-        throw new ApiProblem('INVALID_FIELD', { field: 'timezone', message: `Unknown time zone ${JSON.stringify(next.timeZone)}` });
-      }
-      return store.updateSite(next, iso());
+    updateSite(change: Partial<Pick<Site, 'name' | 'timeZone'>>, context: RequestContext): Promise<Site> {
+      return audited(context, 'site.update', 'site', async (tx) => {
+        const current = await tx.getSite();
+        if (!current) throw new ApiProblem('NOT_FOUND', { message: 'The project is not initialised' });
+        const next = { name: change.name ?? current.name, timeZone: change.timeZone ?? current.timeZone };
+        if (!isValidTimeZone(next.timeZone)) {
+          throw new ApiProblem('INVALID_FIELD', { field: 'timezone', message: `Unknown time zone ${JSON.stringify(next.timeZone)}` });
+        }
+        const updated = await tx.updateSite(next, iso());
+        const snapshot = (site: Site) => ({ name: site.name, timezone: site.timeZone });
+        return { result: updated, id: null, changes: diff(snapshot(current), snapshot(updated)) };
+      });
     },
   };
 }
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;
+
+const roleSnapshot = (role: Role): Record<string, unknown> => ({ name: role.name, ...role.attributes, inherits_permissions_from: role.inheritsFrom });
+const userSnapshot = (user: User): Record<string, unknown> => ({ email: user.email, full_name: user.fullName, is_active: user.isActive, role_id: user.roleId });

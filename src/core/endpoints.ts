@@ -46,6 +46,27 @@ export const ENDPOINTS = {
   'users.destroy': cma('users:write', 'DELETE /users/:id', { roleFlag: 'can_manage_users' }),
   'site.find': cma('site:read', 'GET /site'),
   'site.update': cma('site:write', 'PUT /site', { roleFlag: 'can_edit_site' }),
+  'access_tokens.check': cma('api-keys:read', 'GET /access_tokens/:id/check'),
+  'audit_log_events.list': cma('audit:read', 'GET /audit_log_events', { roleFlag: 'can_access_audit_log' }),
+  // The account-token API (seed 003) manages the same tokens, so it needs what the CMA routes need,
+  // including the CMA surface flag: it is a management API, never open to delivery-only tokens.
+  'account_tokens.list': cma('api-keys:read', 'GET /api/v1/admin/access-tokens'),
+  'account_tokens.create': cma('api-keys:write', 'POST /api/v1/admin/access-tokens', { roleFlag: 'can_manage_access_tokens' }),
+  'account_tokens.destroy': cma('api-keys:write', 'DELETE /api/v1/admin/access-tokens/:id', { roleFlag: 'can_manage_access_tokens' }),
+  'item_types.list': cma('schema:read', 'GET /item-types'),
+  'item_types.find': cma('schema:read', 'GET /item-types/:id'),
+  'item_types.create': cma('schema:write', 'POST /item-types', { roleFlag: 'can_edit_schema' }),
+  'item_types.update': cma('schema:write', 'PUT /item-types/:id', { roleFlag: 'can_edit_schema' }),
+  'item_types.destroy': cma('schema:write', 'DELETE /item-types/:id', { roleFlag: 'can_edit_schema' }),
+  'items.list': cma('content:read', 'GET /items', { content: 'read' }),
+  'items.find': cma('content:read', 'GET /items/:id', { content: 'read' }),
+  'items.create': cma('content:create', 'POST /items', { content: 'create' }),
+  'items.update': cma('content:update', 'PUT /items/:id', { content: 'update' }),
+  'items.destroy': cma('content:delete', 'DELETE /items/:id', { content: 'delete' }),
+  'items.publish': cma('content:publish', 'PUT /items/:id/publish', { content: 'publish' }),
+  'items.unpublish': cma('content:publish', 'PUT /items/:id/unpublish', { content: 'publish' }),
+  // With `X-Include-Drafts: true` the decision asks for `content:preview` instead.
+  'cda.query': { surface: 'cda', permission: 'content:read', content: 'read', description: 'POST /graphql, GET /graphql' },
 } as const satisfies Record<string, EndpointRule>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

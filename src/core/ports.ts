@@ -6,6 +6,8 @@
  */
 import type { AccessToken, Site, User, RateLimitOverride, HardcodedType } from './model.ts';
 import type { Role, RoleAttributes } from './roles.ts';
+import type { AuditPage, AuditQuery, NewAuditEvent } from './audit.ts';
+import type { ContentStore } from './content/ports.ts';
 
 export interface Clock {
   now(): number;
@@ -123,7 +125,14 @@ export interface SiteStore {
   updateSite(site: Pick<Site, 'name' | 'timeZone'>, now: string): Promise<Site>;
 }
 
-export interface Store extends TokenStore, RoleStore, UserStore, SiteStore {
+/** The audit trail; the use cases write to it inside the transaction of the change. */
+export interface AuditLog {
+  recordAuditEvent(event: NewAuditEvent): Promise<void>;
+  /** Newest first. */
+  listAuditEvents(query: AuditQuery): Promise<AuditPage>;
+}
+
+export interface Store extends TokenStore, RoleStore, UserStore, SiteStore, ContentStore, AuditLog {
   /** Runs `work` in one transaction; a throw rolls everything back. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -11,6 +11,7 @@ import { sealSecret, type KeyRing } from './secret-box.ts';
 import { assertWithinCaller } from './escalation.ts';
 import { unknownGrants } from './permissions.ts';
 import { invalidCidrs } from './ip.ts';
+import { auditEvent, diff, type AuditAction, type AuditChanges, type RequestContext } from './audit.ts';
 
 export interface TokenServiceDeps {
   readonly store: Store;
@@ -55,33 +56,39 @@ export function createTokenService(deps: TokenServiceDeps) {
   const sealer = (secret: string) => (id: string) =>
     secretMode === 'retrievable' ? sealSecret(keyRing, secret, id, random) : null;
 
-  async function load(id: string): Promise<AccessToken> {
-    const token = await store.findToken(id);
+  const load = async (s: Store, id: string): Promise<AccessToken> => {
+    const token = await s.findToken(id);
     if (!token) throw notFound('access_token', id);
     return token;
-  }
+  };
 
-  async function validateRelations(grants: TokenGrants): Promise<void> {
+  /** `knownRoots`: root nodes the token already has, kept even if their item has since gone. */
+  async function validateRelations(s: Store, grants: TokenGrants, knownRoots: readonly string[] = []): Promise<void> {
     if ((grants.roleId === null) === (grants.userId === null)) {
       throw new ApiProblem('INVALID_RELATIONSHIP', {
         field: 'role',
         message: 'A token is based on exactly one of a role or a user',
       });
     }
-    if (grants.roleId !== null && !(await store.findRole(grants.roleId))) {
+    if (grants.roleId !== null && !(await s.findRole(grants.roleId))) {
       throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'role', message: `No role with id ${grants.roleId}` });
     }
-    if (grants.userId !== null && !(await store.findUser(grants.userId))) {
+    if (grants.userId !== null && !(await s.findUser(grants.userId))) {
       throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'user', message: `No user with id ${grants.userId}` });
+    }
+    for (const id of grants.rootNodeIds) {
+      if (!knownRoots.includes(id) && !(await s.findItem(id))) {
+        throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'root_nodes', message: `No item with id ${JSON.stringify(id)}` });
+      }
     }
   }
 
-  async function checkDestination(destination: Destination, deletedId: string): Promise<void> {
+  async function checkDestination(s: Store, destination: Destination, deletedId: string): Promise<void> {
     const exists =
       destination.type === 'access_token'
-        ? destination.id !== deletedId && (await store.findToken(destination.id)) !== null
+        ? destination.id !== deletedId && (await s.findToken(destination.id)) !== null
         : destination.type === 'user'
-          ? (await store.findUser(destination.id)) !== null
+          ? (await s.findUser(destination.id)) !== null
           : destination.type === 'account' || destination.type === 'organization';
     if (!exists) {
       throw new ApiProblem('INVALID_DESTINATION_USER', {
@@ -90,76 +97,138 @@ export function createTokenService(deps: TokenServiceDeps) {
     }
   }
 
+  const audit = (s: Store, context: RequestContext, action: AuditAction, id: string, changes: AuditChanges) =>
+    s.recordAuditEvent(auditEvent(context, iso(), action, { type: 'access_token', id }, changes));
+
+  /** Enabling and disabling are their own actions (they are what an incident review looks for). */
+  async function auditUpdate(tx: Store, context: RequestContext, before: AccessToken, after: AccessToken): Promise<void> {
+    const { enabled, ...rest } = diff(auditedGrants(grantsOf(before)), auditedGrants(grantsOf(after)));
+    if (enabled) await audit(tx, context, after.enabled ? 'access_token.enable' : 'access_token.disable', after.id, { enabled });
+    if (!enabled || Object.keys(rest).length > 0) await audit(tx, context, 'access_token.update', after.id, rest);
+  }
+
   return {
-    async create(
+    /** Every use case runs in one transaction with its audit entry: both commit or neither does. */
+    create(
       grants: TokenGrants,
       caller: Principal | null,
+      context: RequestContext,
       options: { hardcodedType?: HardcodedType; secret?: string } = {},
     ): Promise<IssuedToken> {
-      validateGrants(grants);
-      await validateRelations(grants);
-      if (caller) await assertWithinCaller(store, caller, grants);
-      const secret = options.secret ?? generateSecret(random);
-      const token = await store.createToken(
-        {
-          ...grants,
-          secretHash: hashSecret(secret),
-          displayKey: displayKey(secret),
-          hardcodedType: options.hardcodedType ?? null,
-          createdByTokenId: caller?.token.id ?? null,
-          createdAt: iso(),
-        },
-        sealer(secret),
-      );
-      return { token, secret };
+      return store.transaction(async (tx) => {
+        validateGrants(grants);
+        await validateRelations(tx, grants);
+        if (caller) await assertWithinCaller(tx, caller, grants);
+        const secret = options.secret ?? generateSecret(random);
+        const token = await tx.createToken(
+          {
+            ...grants,
+            secretHash: hashSecret(secret),
+            displayKey: displayKey(secret),
+            hardcodedType: options.hardcodedType ?? null,
+            createdByTokenId: caller?.token.id ?? null,
+            createdAt: iso(),
+          },
+          sealer(secret),
+        );
+        await audit(tx, context, 'access_token.create', token.id, { ...auditedGrants(grantsOf(token)), hardcoded_type: token.hardcodedType });
+        return { token, secret };
+      });
     },
 
-    async update(id: string, update: TokenUpdate, caller: Principal | null): Promise<AccessToken> {
-      const current = await load(id);
-      if (current.hardcodedType !== null) {
-        throw new ApiProblem('NON_EDITABLE_ACCESS_TOKEN', { message: 'Factory tokens cannot be edited; rotate or delete them instead' });
-      }
-      const next: TokenGrants = { ...grantsOf(current), ...update };
-      validateGrants(next);
-      await validateRelations(next);
-      if (caller) await assertWithinCaller(store, caller, next);
-      const updated = await store.updateToken(id, update, iso());
-      if (!updated) throw notFound('access_token', id);
-      return updated;
+    update(id: string, update: TokenUpdate, caller: Principal | null, context: RequestContext): Promise<AccessToken> {
+      return store.transaction(async (tx) => {
+        const current = await load(tx, id);
+        if (current.hardcodedType !== null) {
+          throw new ApiProblem('NON_EDITABLE_ACCESS_TOKEN', { message: 'Factory tokens cannot be edited; rotate or delete them instead' });
+        }
+        const next: TokenGrants = { ...grantsOf(current), ...update };
+        validateGrants(next);
+        await validateRelations(tx, next, current.rootNodeIds);
+        if (caller) await assertWithinCaller(tx, caller, next);
+        const updated = await tx.updateToken(id, update, iso());
+        if (!updated) throw notFound('access_token', id);
+        await auditUpdate(tx, context, current, updated);
+        return updated;
+      });
     },
 
-    async rotate(id: string, graceSeconds = 0): Promise<IssuedToken> {
-      await load(id);
-      const secret = generateSecret(random);
-      const now = clock.now();
-      const token = await store.replaceSecret(
-        id,
-        {
-          secretHash: hashSecret(secret),
-          sealedSecret: null,
-          displayKey: displayKey(secret),
-          rotatedAt: new Date(now).toISOString(),
-          previousValidUntil: graceSeconds > 0 ? new Date(now + graceSeconds * 1000).toISOString() : null,
-        },
-        sealer(secret),
-      );
-      if (!token) throw notFound('access_token', id);
-      return { token, secret };
+    /**
+     * Break-glass switch for the offline CLI: unlike `update`, it also reaches factory tokens, since
+     * disabling a leaked factory token must not require a token that still works.
+     */
+    setEnabled(id: string, enabled: boolean, context: RequestContext): Promise<AccessToken> {
+      return store.transaction(async (tx) => {
+        const current = await load(tx, id);
+        const updated = await tx.updateToken(id, { enabled }, iso());
+        if (!updated) throw notFound('access_token', id);
+        await auditUpdate(tx, context, current, updated);
+        return updated;
+      });
+    },
+
+    rotate(id: string, context: RequestContext, graceSeconds = 0): Promise<IssuedToken> {
+      return store.transaction(async (tx) => {
+        await load(tx, id);
+        const secret = generateSecret(random);
+        const now = clock.now();
+        const previousValidUntil = graceSeconds > 0 ? new Date(now + graceSeconds * 1000).toISOString() : null;
+        const token = await tx.replaceSecret(
+          id,
+          {
+            secretHash: hashSecret(secret),
+            sealedSecret: null,
+            displayKey: displayKey(secret),
+            rotatedAt: new Date(now).toISOString(),
+            previousValidUntil,
+          },
+          sealer(secret),
+        );
+        if (!token) throw notFound('access_token', id);
+        await audit(tx, context, 'access_token.rotate', id, { grace_period_seconds: graceSeconds, previous_valid_until: previousValidUntil });
+        return { token, secret };
+      });
     },
 
     /**
      * Deletes a token. What it created (records) moves to `destination` when given; `account` and
      * `organization` name the project owner, as in DatoCMS.
      */
-    async destroy(id: string, caller: Principal | null, destination: Destination | null = null): Promise<AccessToken> {
-      const token = await load(id);
-      if (caller && caller.token.id === id) {
-        throw new ApiProblem('CANNOT_DESTROY_CURRENT_USER', { message: 'A token cannot delete itself' });
-      }
-      if (destination) await checkDestination(destination, id);
-      await store.deleteToken(id);
-      return token;
+    destroy(id: string, caller: Principal | null, context: RequestContext, destination: Destination | null = null): Promise<AccessToken> {
+      return store.transaction(async (tx) => {
+        const token = await load(tx, id);
+        if (caller && caller.token.id === id) {
+          throw new ApiProblem('CANNOT_DESTROY_CURRENT_USER', { message: 'A token cannot delete itself' });
+        }
+        if (destination) await checkDestination(tx, destination, id);
+        await tx.deleteToken(id);
+        await audit(tx, context, 'access_token.destroy', id, {
+          ...auditedGrants(grantsOf(token)),
+          hardcoded_type: token.hardcodedType,
+          destination: destination ? { type: destination.type, id: destination.id } : null,
+        });
+        return token;
+      });
     },
+  };
+
+}
+
+/** A token's grants under their API names, for the audit trail: no secret, hash or display key. */
+export function auditedGrants(grants: TokenGrants): Record<string, unknown> {
+  return {
+    name: grants.name,
+    can_access_cda: grants.canAccessCda,
+    can_access_cda_preview: grants.canAccessCdaPreview,
+    can_access_cma: grants.canAccessCma,
+    role_id: grants.roleId,
+    user_id: grants.userId,
+    permissions: grants.permissions,
+    root_node_ids: grants.rootNodeIds,
+    enabled: grants.enabled,
+    expires_at: grants.expiresAt,
+    ip_allowlist: grants.ipAllowlist,
+    rate_limit: grants.rateLimit,
   };
 }
 

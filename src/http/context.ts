@@ -12,6 +12,7 @@ import type { Clock, Store } from '../core/ports.ts';
 import type { KeyRing } from '../core/secret-box.ts';
 import type { TokenService } from '../core/tokens.ts';
 import type { DirectoryService } from '../core/directory.ts';
+import type { ContentServices } from '../core/content/services.ts';
 import type { TokenCache } from '../store/token-cache.ts';
 import type { AccessRecorder } from '../store/access-recorder.ts';
 import { bearerChallenge } from './errors.ts';
@@ -23,6 +24,7 @@ export interface AppDeps {
   readonly secretMode: SecretMode;
   readonly tokens: TokenService;
   readonly directory: DirectoryService;
+  readonly content: ContentServices;
   readonly cache: TokenCache;
   readonly rateLimiter: RateLimiter;
   readonly recorder: AccessRecorder;

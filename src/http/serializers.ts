@@ -115,6 +115,8 @@ export function serializeSite(site: Site, secretMode: SecretMode) {
 export function effectiveAccess(principal: Principal) {
   const { token, final } = principal;
   return {
+    enabled: token.enabled,
+    permission_strings: token.permissions,
     permissions: maskToPermissions(principal.permissionMask),
     surfaces: {
       can_access_cma: token.canAccessCma,
@@ -127,5 +129,6 @@ export function effectiveAccess(principal: Principal) {
     root_nodes: token.rootNodeIds,
     expires_at: token.expiresAt,
     ip_allowlist: token.ipAllowlist,
+    rate_limit: token.rateLimit,
   };
 }

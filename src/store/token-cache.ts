@@ -109,6 +109,11 @@ export class TokenCache {
     };
   }
 
+  /** The principal a token compiles to, as a request would see it; for explaining access. */
+  principalFor(token: AccessToken): Promise<Principal> {
+    return this.#compile(token);
+  }
+
   #loadRoles(): Promise<Map<string, Role>> {
     if (this.#roles) return this.#roles;
     const roles = this.#store.listRoles().then((list) => new Map(list.map((r) => [r.id, r])));
@@ -134,6 +139,8 @@ export class TokenCache {
         for (const [hash, entry] of this.#entries) {
           if (entry.principal?.token.userId === change.id) this.#entries.delete(hash);
         }
+        return;
+      case 'schema':
         return;
       case 'roles':
       case 'all':

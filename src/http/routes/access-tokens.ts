@@ -10,6 +10,7 @@ import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
 import { serializeToken, type TokenView } from '../serializers.ts';
+import { requestContext } from '../request-context.ts';
 
 const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), period_seconds: z.number().int().min(1).max(86_400) }).strict();
 export const rateLimitSchema = z.object({ cma: ratePolicy.optional(), cda: ratePolicy.optional() }).strict();
@@ -116,7 +117,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
   app.post('/access_tokens', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.create');
     const { data } = parseBody(createDocument, request.body);
-    const issued = await deps.tokens.create(toGrants(data.attributes, data.relationships), caller);
+    const issued = await deps.tokens.create(toGrants(data.attributes, data.relationships), caller, requestContext(request, caller));
     reply.code(201);
     return one(caller, issued.token, issued.secret);
   });
@@ -128,14 +129,14 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     if (data.id !== undefined && data.id !== id) {
       throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
     }
-    const token = await deps.tokens.update(id, toUpdate(data.attributes, data.relationships), caller);
+    const token = await deps.tokens.update(id, toUpdate(data.attributes, data.relationships), caller, requestContext(request, caller));
     return one(caller, token);
   });
 
   app.post('/access_tokens/:id/regenerate_token', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.rotate');
     const { grace_period } = parseQuery(rotateQuery, request.query);
-    const issued = await deps.tokens.rotate(idOf(request), grace_period ?? 0);
+    const issued = await deps.tokens.rotate(idOf(request), requestContext(request, caller), grace_period ?? 0);
     return one(caller, issued.token, issued.secret);
   });
 
@@ -146,7 +147,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
       query.destination_user_type && query.destination_user_id
         ? { type: query.destination_user_type, id: query.destination_user_id }
         : null;
-    const token = await deps.tokens.destroy(idOf(request), caller, destination);
+    const token = await deps.tokens.destroy(idOf(request), caller, requestContext(request, caller), destination);
     return one(caller, token);
   });
 }

@@ -19,6 +19,7 @@ import type { NewRole } from '../../core/ports.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
 import { serializeRole } from '../serializers.ts';
+import { requestContext } from '../request-context.ts';
 
 /** Record permission entries: the keys Latchkey reads are typed, DatoCMS's others are kept. */
 const itemTypeEntry = z.looseObject({
@@ -79,28 +80,31 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.post('/roles', async (request, reply) => {
-    await authenticate(deps, request, reply, 'roles.create');
+    const caller = await authenticate(deps, request, reply, 'roles.create');
     const { data } = parseBody(createDocument, request.body);
-    const role = await deps.directory.createRole(merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships));
+    const role = await deps.directory.createRole(
+      merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships),
+      requestContext(request, caller),
+    );
     reply.code(201);
     return one(role);
   });
 
   app.put('/roles/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'roles.update');
+    const caller = await authenticate(deps, request, reply, 'roles.update');
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
-    return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships)));
+    return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller)));
   });
 
   app.delete('/roles/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'roles.destroy');
-    return one(await deps.directory.destroyRole(idOf(request)));
+    const caller = await authenticate(deps, request, reply, 'roles.destroy');
+    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller)));
   });
 
   app.post('/roles/:id/duplicate', async (request, reply) => {
-    await authenticate(deps, request, reply, 'roles.duplicate');
-    const role = await deps.directory.duplicateRole(idOf(request));
+    const caller = await authenticate(deps, request, reply, 'roles.duplicate');
+    const role = await deps.directory.duplicateRole(idOf(request), requestContext(request, caller));
     reply.code(201);
     return one(role);
   });

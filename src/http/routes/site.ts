@@ -8,6 +8,7 @@ import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeSite } from '../serializers.ts';
+import { requestContext } from '../request-context.ts';
 
 const attributes = z
   .object({
@@ -27,7 +28,7 @@ export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.put('/site', async (request, reply) => {
-    await authenticate(deps, request, reply, 'site.update');
+    const caller = await authenticate(deps, request, reply, 'site.update');
     const { data } = parseBody(updateDocument, request.body);
     if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {
       throw new ApiProblem('INVALID_FIELD', { field: 'secret_mode', message: 'The secret mode is read-only; set LATCHKEY_SECRET_MODE' });
@@ -35,7 +36,7 @@ export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
     const site = await deps.directory.updateSite({
       ...(data.attributes?.name !== undefined ? { name: data.attributes.name } : {}),
       ...(data.attributes?.timezone !== undefined ? { timeZone: data.attributes.timezone } : {}),
-    });
+    }, requestContext(request, caller));
     return { data: serializeSite(site, deps.secretMode) };
   });
 }

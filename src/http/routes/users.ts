@@ -9,6 +9,8 @@ import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
+import { requestContext } from '../request-context.ts';
+import { endpointAccess } from '../../core/explain.ts';
 
 const attributes = z
   .object({
@@ -44,7 +46,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
       timeZone: (await deps.store.getSite())?.timeZone ?? 'UTC',
       now: deps.clock.now(),
     };
-    const data = { ...serializeToken(caller.token, view), meta: { effective_access: effectiveAccess(caller) } };
+    const effective = { ...effectiveAccess(caller), endpoints: endpointAccess(caller, view.now, request.ip) };
+    const data = { ...serializeToken(caller.token, view), meta: { effective_access: effective } };
     if (include === 'role' && caller.role) {
       return { data, included: [serializeRole(caller.role, await deps.store.listRoles())] };
     }
@@ -63,20 +66,20 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   app.post('/users', async (request, reply) => {
-    await authenticate(deps, request, reply, 'users.create');
+    const caller = await authenticate(deps, request, reply, 'users.create');
     const { data } = parseBody(createDocument, request.body);
     const user = await deps.directory.createUser({
       email: data.attributes.email,
       fullName: data.attributes.full_name,
       isActive: data.attributes.is_active ?? true,
       roleId: requiredRole(data.relationships?.role?.data.id),
-    });
+    }, requestContext(request, caller));
     reply.code(201);
     return one(user);
   });
 
   app.put('/users/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'users.update');
+    const caller = await authenticate(deps, request, reply, 'users.update');
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
     const user = await deps.directory.updateUser(id, (current) => ({
@@ -84,12 +87,12 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
       fullName: data.attributes?.full_name ?? current.fullName,
       isActive: data.attributes?.is_active ?? current.isActive,
       roleId: data.relationships?.role?.data.id ?? current.roleId,
-    }));
+    }), requestContext(request, caller));
     return one(user);
   });
 
   app.delete('/users/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'users.destroy');
-    return one(await deps.directory.destroyUser(idOf(request)));
+    const caller = await authenticate(deps, request, reply, 'users.destroy');
+    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller)));
   });
 }
