@@ -52,6 +52,7 @@ export async function createRuntime(config: Config, options: { clock?: Clock; ta
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
     rateLimiter: createMemoryRateLimiter(DEFAULT_RATE_LIMITS),
     recorder,
+    changes: store.changes,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
   };
