@@ -144,7 +144,7 @@ export function securitySuite(title: string, start: () => Promise<Harness>, case
           ['rotated', 'token', 'unknown'],
           ['disabled', 'state', 'disabled'],
           ['expired', 'state', 'expired'],
-        ] as const)('refuses a %s token with 401', async (name, layer, reason) => {
+        ] as const)('refuses the secret of a %s token with 401', async (name, layer, reason) => {
           expectRefused(await c.send(w, bearer(tokens[name]!), await w.note()), 401, 'INVALID_AUTHORIZATION_HEADER', { layer, reason });
         });
 
