@@ -85,6 +85,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
     rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(DEFAULT_RATE_LIMITS),
     recorder,
+    changes: store.changes,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
   };

@@ -12,6 +12,7 @@ import { assertWithinCaller } from './escalation.ts';
 import { unknownGrants } from './permissions.ts';
 import { invalidCidrs } from './ip.ts';
 import { auditEvent, diff, type AuditAction, type AuditChanges, type RequestContext } from './audit.ts';
+import type { Creator } from './content/model.ts';
 
 export interface TokenServiceDeps {
   readonly store: Store;
@@ -201,6 +202,7 @@ export function createTokenService(deps: TokenServiceDeps) {
           throw new ApiProblem('CANNOT_DESTROY_CURRENT_USER', { message: 'A token cannot delete itself' });
         }
         if (destination) await checkDestination(tx, destination, id);
+        if (destination) await tx.reassignItems({ type: 'access_token', id }, creatorFor(destination));
         await tx.deleteToken(id);
         await audit(tx, context, 'access_token.destroy', id, {
           ...auditedGrants(grantsOf(token)),
@@ -233,6 +235,19 @@ export function auditedGrants(grants: TokenGrants): Record<string, unknown> {
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
+
+/** The record creator a deletion destination names; `account` and `organization` are the project owner. */
+function creatorFor(destination: Destination): Creator {
+  switch (destination.type) {
+    case 'access_token':
+    case 'user':
+      return { type: destination.type, id: destination.id };
+    case 'account':
+    case 'organization':
+    case 'sso_user':
+      return { type: 'account', id: destination.id };
+  }
+}
 
 export function grantsOf(token: AccessToken): TokenGrants {
   return {

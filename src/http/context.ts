@@ -15,6 +15,7 @@ import type { DirectoryService } from '../core/directory.ts';
 import type { ContentServices } from '../core/content/services.ts';
 import type { TokenCache } from '../store/token-cache.ts';
 import type { AccessRecorder } from '../store/access-recorder.ts';
+import type { ChangeBus } from '../store/changes.ts';
 import { bearerChallenge } from './errors.ts';
 
 export interface AppDeps {
@@ -28,6 +29,8 @@ export interface AppDeps {
   readonly cache: TokenCache;
   readonly rateLimiter: RateLimiter;
   readonly recorder: AccessRecorder;
+  /** Change events (local and, on PostgreSQL, from other instances): caches beyond tokens listen here. */
+  readonly changes: ChangeBus;
   readonly bodyLimitBytes: number;
   readonly trustProxy?: string | undefined;
 }

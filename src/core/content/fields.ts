@@ -104,3 +104,14 @@ export function linkedIds(fields: readonly FieldDefinition[], values: FieldValue
     .filter((f) => f.field_type === 'link' && typeof values[f.api_key] === 'string')
     .map((f) => ({ field: f.api_key, id: values[f.api_key] as string }));
 }
+
+/** Whether a stored value still fits its field's type (a model may change after records were written). */
+export function conforms(type: FieldType, value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  try {
+    checkValue('value', type, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
