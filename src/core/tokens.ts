@@ -128,8 +128,13 @@ export function createTokenService(deps: TokenServiceDeps) {
       return updated;
     },
 
-    async rotate(id: string, graceSeconds = 0): Promise<IssuedToken> {
-      await load(id);
+    /**
+     * A new secret; the old one stays valid for `graceSeconds` (0: invalid at once). The caller
+     * receives the new secret, so it must already hold everything the token grants.
+     */
+    async rotate(id: string, graceSeconds = 0, caller: Principal | null = null): Promise<IssuedToken> {
+      const current = await load(id);
+      if (caller) await assertWithinCaller(store, caller, grantsOf(current));
       const secret = generateSecret(random);
       const now = clock.now();
       const token = await store.replaceSecret(

@@ -21,6 +21,8 @@ import type { Change, ChangeBus } from './changes.ts';
 interface Entry {
   readonly principal: Principal | null;
   readonly loadedAt: number;
+  /** A rotated-out secret in its grace period: unusable from this instant, whatever the TTL says. */
+  readonly validUntil: number;
 }
 
 export interface TokenCacheOptions {
@@ -36,6 +38,8 @@ export class TokenCache {
   readonly #entries = new Map<string, Entry>();
   readonly #hashesByToken = new Map<string, Set<string>>();
   #negatives = 0;
+  /** Bumped by every invalidation: a lookup that raced with one must not be remembered. */
+  #generation = 0;
   #roles: Promise<Map<string, Role>> | null = null;
 
   constructor(store: Store, clock: Clock, bus: ChangeBus, options: TokenCacheOptions) {
@@ -54,7 +58,11 @@ export class TokenCache {
     if (secretShape(secret) === 'malformed') return { kind: 'malformed' };
     const hash = hashSecret(secret);
     const entry = this.#entries.get(hash);
-    if (entry && this.#clock.now() - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
+    if (entry) {
+      const now = this.#clock.now();
+      if (now >= entry.validUntil) return { kind: 'unknown' };
+      if (now - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
+    }
     return this.#load(hash);
   }
 
@@ -64,13 +72,17 @@ export class TokenCache {
 
   async #load(hash: string): Promise<Credential> {
     const now = this.#clock.now();
-    const token = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
-    const principal = token ? await this.#compile(token) : null;
-    this.#remember(hash, principal, now);
-    return this.#credential({ principal, loadedAt: now });
+    const generation = this.#generation;
+    const match = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
+    const principal = match ? await this.#compile(match.token) : null;
+    const entry = { principal, loadedAt: now, validUntil: match?.graceUntil ? Date.parse(match.graceUntil) : Infinity };
+    // A change announced while we were reading may not be in what we read: use it once, keep nothing.
+    if (generation === this.#generation) this.#remember(hash, entry);
+    return this.#credential(entry);
   }
 
-  #remember(hash: string, principal: Principal | null, now: number): void {
+  #remember(hash: string, entry: Entry): void {
+    const { principal } = entry;
     if (principal === null) {
       if (this.#negatives >= this.#options.maxNegative) this.#dropNegatives();
       this.#negatives++;
@@ -79,7 +91,7 @@ export class TokenCache {
       hashes.add(hash);
       this.#hashesByToken.set(principal.token.id, hashes);
     }
-    this.#entries.set(hash, { principal, loadedAt: now });
+    this.#entries.set(hash, entry);
   }
 
   #dropNegatives(): void {
@@ -109,6 +121,7 @@ export class TokenCache {
   }
 
   invalidate(change: Change): void {
+    this.#generation++;
     switch (change.kind) {
       case 'token': {
         for (const hash of this.#hashesByToken.get(change.id) ?? []) this.#entries.delete(hash);
