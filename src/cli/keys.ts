@@ -14,16 +14,23 @@ import type { Config } from '../config.ts';
 import { envNameOf } from '../config.ts';
 import { keyUsage, reencryptSecrets } from '../core/key-rotation.ts';
 import { addKey, keyFilePath, parseKeys, removeKey } from '../store/key-file.ts';
+import type { DatabaseTarget } from '../store/database.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 
 export type Print = (line: string) => void;
 const stdout: Print = (line) => process.stdout.write(`${line}\n`);
 
+export interface KeyCommandOptions {
+  readonly print?: Print;
+  /** The database, when it is not the one the configuration names. */
+  readonly target?: DatabaseTarget;
+}
+
 /** A refusal the operator can act on; the CLI prints it and exits with status 1. */
 export class KeyCommandError extends Error {}
 
-async function withRuntime<T>(config: Config, work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await createRuntime(config);
+async function withRuntime<T>(config: Config, options: KeyCommandOptions, work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(config, options.target ? { target: options.target } : {});
   try {
     return await work(runtime);
   } finally {
@@ -42,8 +49,9 @@ function envKeysHelp(config: Config, action: string): KeyCommandError {
 }
 
 export const keyCommands = {
-  list: (config: Config, print: Print = stdout) =>
-    withRuntime(config, async ({ store, deps }) => {
+  list: (config: Config, options: KeyCommandOptions = {}) =>
+    withRuntime(config, options, async ({ store, deps }) => {
+      const print = options.print ?? stdout;
       const usage = await keyUsage(store);
       for (const version of [...deps.keyRing.byVersion.keys()].sort((a, b) => a - b)) {
         const primary = version === deps.keyRing.primary.version ? ' (primary)' : '';
@@ -55,15 +63,17 @@ export const keyCommands = {
       print(`${usage.withoutSecret} tokens keep no secret (created in once mode)`);
     }),
 
-  add: async (config: Config, print: Print = stdout) => {
+  add: async (config: Config, options: KeyCommandOptions = {}) => {
+    const print = options.print ?? stdout;
     if (config.encryptionKeys) throw envKeysHelp(config, 'add the new key');
     const version = addKey(config.dataDir);
     print(`Added key ${version} to ${keyFilePath(config.dataDir)}; it is now the primary key.`);
     print('Restart every server so it seals new secrets with it, then run `latchkey keys reencrypt`.');
   },
 
-  reencrypt: (config: Config, print: Print = stdout) =>
-    withRuntime(config, async ({ store, deps }) => {
+  reencrypt: (config: Config, options: KeyCommandOptions = {}) =>
+    withRuntime(config, options, async ({ store, deps }) => {
+      const print = options.print ?? stdout;
       const report = await reencryptSecrets(store, deps.keyRing, (n) => randomBytes(n));
       print(
         `Re-encrypted ${report.reencrypted} secrets under key ${deps.keyRing.primary.version}; ` +
@@ -75,8 +85,9 @@ export const keyCommands = {
       }
     }),
 
-  remove: (config: Config, version: number, print: Print = stdout) =>
-    withRuntime(config, async ({ store, deps }) => {
+  remove: (config: Config, version: number, options: KeyCommandOptions = {}) =>
+    withRuntime(config, options, async ({ store, deps }) => {
+      const print = options.print ?? stdout;
       if (!deps.keyRing.byVersion.has(version)) throw new KeyCommandError(`There is no key ${version}.`);
       if (version === deps.keyRing.primary.version) throw new KeyCommandError(`Key ${version} is the primary key; add a newer one first.`);
       const inUse = (await keyUsage(store)).byVersion.get(version) ?? 0;
