@@ -33,8 +33,10 @@ export function openKysely(target: DatabaseTarget): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function migrate(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with several
+  // projects in one PostgreSQL database it would find another project's and skip creating its own.
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -44,7 +46,7 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    await migrate(db);
+    await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
