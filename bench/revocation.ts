@@ -70,7 +70,7 @@ try {
   const { created } = await writer.init();
   if (!created) throw new Error('expected a fresh schema');
   const header = `Bearer ${created.admin}`;
-  const token = await writer.store.findTokenBySecretHash(hashSecret(created.admin), new Date().toISOString());
+  const token = (await writer.store.findTokenBySecretHash(hashSecret(created.admin), new Date().toISOString()))?.token;
   if (!token) throw new Error('factory token not found');
   const request: AccessRequest = { rule: ENDPOINTS['site.find'], includeDrafts: false, clientIp: '127.0.0.1', now: Date.now() };
 

@@ -8,6 +8,7 @@ import { ApiProblem } from '../core/errors.ts';
 import { serve } from './serve.ts';
 import { createRuntime } from './runtime.ts';
 import { tokenCommands } from './tokens.ts';
+import { KeyCommandError, keyCommands } from './keys.ts';
 import { printFactorySecrets } from './output.ts';
 import { runDemo } from './demo.ts';
 
@@ -86,10 +87,20 @@ tokens.command('disable <id>').description('disable a token (401 everywhere)').a
 tokens.command('enable <id>').description('re-enable a disabled token').action((id: string) => tokenCommands.disable(config(), id, true));
 tokens.command('delete <id>').description('delete a token').action((id: string) => tokenCommands.delete(config(), id));
 
+const keys = program.command('keys').description('encryption keys of retrievable secrets: add, re-encrypt, remove');
+keys.command('list').description('key versions and how many secrets each seals').action(() => keyCommands.list(config()));
+keys.command('add').description('add a new primary key to the key file').action(() => keyCommands.add(config()));
+keys.command('reencrypt').description('re-seal every stored secret under the primary key').action(() => keyCommands.reencrypt(config()));
+keys
+  .command('remove <version>')
+  .description('remove a key version that no secret uses any more')
+  .action((version: string) => keyCommands.remove(config(), Number(version)));
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else if (error instanceof KeyCommandError) process.stderr.write(`${error.message}\n`);
   else if (error instanceof ApiProblem) process.stderr.write(`${error.code}: ${error.message}\n`);
   else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

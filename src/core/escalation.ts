@@ -2,7 +2,9 @@
  * @module
  * No escalation (datafa.st, Vault, Kubernetes RBAC): a token that creates or updates a token can
  * only hand out what it holds itself. Checked on the complete resulting state on every create and
- * every update, never on the changed fields alone, so no sequence of small edits climbs.
+ * every update, never on the changed fields alone, so no sequence of small edits climbs. The same
+ * rule guards handing out an existing secret (rotate, reading `token`): whoever receives a secret
+ * must already hold everything it grants.
  */
 import { ApiProblem } from './errors.ts';
 import type { Principal } from './model.ts';
@@ -10,6 +12,7 @@ import type { RoleStore, UserStore } from './ports.ts';
 import type { ContentStore } from './content/ports.ts';
 import { inScope } from './access.ts';
 import { grantMask, maskToPermissions, maskWithin } from './permissions.ts';
+import { allowlistWithin } from './ip.ts';
 import {
   CONTENT_ACTIONS,
   OTHER_CONTENT_ACTIONS,
@@ -55,23 +58,34 @@ export function roleExcess(child: RoleAttributes, parent: RoleAttributes): strin
   return excess;
 }
 
-export async function effectiveRoleOf(
-  store: RoleStore & UserStore,
-  grants: Pick<TokenGrants, 'roleId' | 'userId'>,
-): Promise<RoleAttributes | null> {
-  const roleId = grants.roleId ?? (grants.userId ? (await store.findUser(grants.userId))?.roleId : null);
-  if (!roleId) return null;
-  const roles = new Map<string, Role>((await store.listRoles()).map((r) => [r.id, r]));
-  const role = roles.get(roleId);
-  return role ? finalPermissions(role, (id) => roles.get(id)) : null;
+/** Everything needed to resolve a token's effective role without I/O: roles and users by id. */
+export interface Directory {
+  readonly roles: ReadonlyMap<string, Role>;
+  readonly users: ReadonlyMap<string, { readonly roleId: string }>;
 }
 
-/** Throws INSUFFICIENT_PERMISSIONS naming every excess when `grants` exceed what `caller` holds. */
-export async function assertWithinCaller(
-  store: RoleStore & UserStore & Pick<ContentStore, 'findItem'>,
+export async function loadDirectory(store: RoleStore & UserStore): Promise<Directory> {
+  const [roles, users] = await Promise.all([store.listRoles(), store.listUsers()]);
+  return { roles: new Map(roles.map((r) => [r.id, r])), users: new Map(users.map((u) => [u.id, u])) };
+}
+
+/** The final permissions a token with these grants would have right now (its role, or its base user's). */
+export function effectiveRole(directory: Directory, grants: Pick<TokenGrants, 'roleId' | 'userId'>): RoleAttributes | null {
+  const roleId = grants.roleId ?? (grants.userId ? directory.users.get(grants.userId)?.roleId : null);
+  const role = roleId ? directory.roles.get(roleId) : undefined;
+  return role ? finalPermissions(role, (id) => directory.roles.get(id)) : null;
+}
+
+/**
+ * Every right a token with `grants` (and effective role `childRole`) would hold that `caller` does
+ * not, named for the error message; empty when the grants are within the caller's.
+ */
+export function grantExcess(
   caller: Principal,
   grants: TokenGrants,
-): Promise<void> {
+  childRole: RoleAttributes | null,
+  rootPath?: (itemId: string) => readonly string[] | null,
+): string[] {
   const excess: string[] = [];
   const requested = grantMask(grants.permissions);
   if (!maskWithin(requested, caller.permissionMask)) {
@@ -82,30 +96,47 @@ export async function assertWithinCaller(
   if (grants.canAccessCda && !token.canAccessCda) excess.push('surface:can_access_cda');
   if (grants.canAccessCdaPreview && !token.canAccessCdaPreview) excess.push('surface:can_access_cda_preview');
 
-  const childRole = await effectiveRoleOf(store, grants);
-  if (childRole && caller.final) excess.push(...roleExcess(childRole, caller.final));
+  if (childRole) excess.push(...(caller.final ? roleExcess(childRole, caller.final) : ['role']));
+  // A token based on a user loses its rights when the user is demoted or deactivated; anything it
+  // creates must stay tied to the same user, or it would outlive that demotion.
+  if (token.userId !== null && grants.userId !== token.userId) excess.push('user');
 
   if (caller.expiresAtMs !== null) {
     const childExpiry = grants.expiresAt === null ? Infinity : Date.parse(grants.expiresAt);
-    if (childExpiry > caller.expiresAtMs) excess.push('expires_at');
+    if (!(childExpiry <= caller.expiresAtMs)) excess.push('expires_at');
   }
   if (token.rootNodeIds.length > 0) {
     // Each of the child's roots must lie inside one of the caller's subtrees (a descendant of a
-    // caller root is fine); no roots at all would mean the whole project.
-    const outside = grants.rootNodeIds.length === 0 ? [true] : await Promise.all(
-      grants.rootNodeIds.map(async (id) => {
-        const item = await store.findItem(id);
-        return !item || !inScope(caller, item.pathIds);
-      }),
-    );
-    if (outside.some(Boolean)) excess.push('root_nodes');
+    // caller root is fine); no roots at all would mean the whole project. Without item paths at
+    // hand, only the caller's own roots are known to be inside.
+    const inside = (id: string): boolean => {
+      const path = rootPath ? rootPath(id) : null;
+      return path ? inScope(caller, path) : token.rootNodeIds.includes(id);
+    };
+    if (grants.rootNodeIds.length === 0 || !grants.rootNodeIds.every(inside)) excess.push('root_nodes');
   }
-  if (excess.length > 0) {
-    throw new ApiProblem('INSUFFICIENT_PERMISSIONS', {
-      layer: 'escalation',
-      reason: 'exceeds_caller',
-      excess,
-      message: `The token would hold rights its creator lacks: ${excess.join(', ')}`,
-    });
-  }
+  // A token confined to some networks must not mint one that works from anywhere else.
+  if (caller.allowlist !== null && !allowlistWithin(grants.ipAllowlist, caller.allowlist)) excess.push('ip_allowlist');
+  return excess;
+}
+
+export function escalationProblem(excess: readonly string[]): ApiProblem {
+  return new ApiProblem('INSUFFICIENT_PERMISSIONS', {
+    layer: 'escalation',
+    reason: 'exceeds_caller',
+    excess,
+    message: `The token would hold rights its creator lacks: ${excess.join(', ')}`,
+  });
+}
+
+/** Throws INSUFFICIENT_PERMISSIONS naming every excess when `grants` exceed what `caller` holds. */
+export async function assertWithinCaller(
+  store: RoleStore & UserStore & Pick<ContentStore, 'findItem'>,
+  caller: Principal,
+  grants: TokenGrants,
+): Promise<void> {
+  const paths = new Map<string, readonly string[] | null>();
+  for (const id of grants.rootNodeIds) paths.set(id, (await store.findItem(id))?.pathIds ?? null);
+  const excess = grantExcess(caller, grants, effectiveRole(await loadDirectory(store), grants), (id) => paths.get(id) ?? null);
+  if (excess.length > 0) throw escalationProblem(excess);
 }

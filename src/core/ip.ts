@@ -31,7 +31,10 @@ function parseRange(entry: string): Range | null {
   try {
     if (entry.includes('/')) {
       const [address, bits] = ipaddr.parseCIDR(entry);
-      return [normalise(address), normalise(address) !== address ? bits - 96 : bits];
+      const mapped = normalise(address) !== address;
+      // An IPv4-mapped range shorter than the mapping prefix covers more than IPv4: not meaningful.
+      if (mapped && bits < 96) return null;
+      return [normalise(address), mapped ? bits - 96 : bits];
     }
     const address = normalise(ipaddr.parse(entry));
     return [address, address.kind() === 'ipv4' ? 32 : 128];
@@ -53,4 +56,17 @@ export function allowlistAdmits(list: CompiledAllowlist, clientIp: string | null
   if (clientIp === null || !ipaddr.isValid(clientIp)) return false;
   const address = normalise(ipaddr.parse(clientIp));
   return list.ranges.some(([range, bits]) => address.kind() === range.kind() && address.match(range, bits));
+}
+
+/**
+ * Whether every range of `entries` lies inside some range of `outer`: a token confined to some
+ * networks may only hand out tokens confined to (parts of) the same networks. `null` (anywhere)
+ * fits only inside no restriction at all.
+ */
+export function allowlistWithin(entries: readonly string[] | null, outer: CompiledAllowlist | null): boolean {
+  if (outer === null) return true;
+  if (entries === null) return false;
+  return compileAllowlist(entries).ranges.every(([address, bits]) =>
+    outer.ranges.some(([range, outerBits]) => address.kind() === range.kind() && bits >= outerBits && address.match(range, outerBits)),
+  );
 }

@@ -68,16 +68,28 @@ export interface AccessRecord {
   readonly cda: string | null;
 }
 
+/** A secret lookup: the token, and when the secret was a rotated-out one, the end of its grace. */
+export interface SecretMatch {
+  readonly token: AccessToken;
+  /** null: the token's current secret; otherwise valid strictly before this instant (ISO-8601). */
+  readonly graceUntil: string | null;
+}
+
 export interface TokenStore {
   listTokens(): Promise<AccessToken[]>;
   findToken(id: string): Promise<AccessToken | null>;
   /** By current secret hash, or by a previous one still inside its grace period at `nowIso`. */
-  findTokenBySecretHash(hash: string, nowIso: string): Promise<AccessToken | null>;
+  findTokenBySecretHash(hash: string, nowIso: string): Promise<SecretMatch | null>;
   createToken(token: NewAccessToken, seal: (id: string) => string | null): Promise<AccessToken>;
   updateToken(id: string, patch: AccessTokenPatch, updatedAt: string): Promise<AccessToken | null>;
   replaceSecret(id: string, replacement: SecretReplacement, seal: (id: string) => string | null): Promise<AccessToken | null>;
   deleteToken(id: string): Promise<boolean>;
   recordAccess(records: readonly AccessRecord[]): Promise<void>;
+  /**
+   * Swaps the sealed secret only if it is still `expected` (a rotation in between wins), without
+   * touching `updated_at`: re-encryption changes no visible attribute. True when it was swapped.
+   */
+  resealSecret(id: string, expected: string, sealed: string): Promise<boolean>;
 }
 
 export interface NewRole {

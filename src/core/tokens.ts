@@ -168,9 +168,14 @@ export function createTokenService(deps: TokenServiceDeps) {
       });
     },
 
-    rotate(id: string, context: RequestContext, graceSeconds = 0): Promise<IssuedToken> {
+    /**
+     * A new secret; the old one stays valid for `graceSeconds` (0: invalid at once). The caller
+     * receives the new secret, so it must already hold everything the token grants.
+     */
+    rotate(id: string, context: RequestContext, graceSeconds = 0, caller: Principal | null = null): Promise<IssuedToken> {
       return store.transaction(async (tx) => {
-        await load(tx, id);
+        const current = await load(tx, id);
+        if (caller) await assertWithinCaller(tx, caller, grantsOf(current));
         const secret = generateSecret(random);
         const now = clock.now();
         const previousValidUntil = graceSeconds > 0 ? new Date(now + graceSeconds * 1000).toISOString() : null;

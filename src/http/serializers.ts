@@ -19,17 +19,20 @@ export interface TokenView {
   readonly recorder: AccessRecorder;
   readonly timeZone: string;
   readonly now: number;
+  /** Whether the caller already holds everything `token` grants (no escalation by reading a secret). */
+  readonly mayReveal: (token: AccessToken) => boolean;
 }
 
 /**
  * DatoCMS: `token` is returned to callers whose role can manage tokens and is null for others.
  * In `once` mode the database cannot give it back, so it appears only in the response that
- * minted it (create, rotate).
+ * minted it (create, rotate). A stored secret is only shown to a caller that holds every right the
+ * token grants: otherwise reading it would be an escalation.
  */
 function revealedSecret(token: AccessToken, view: TokenView, freshSecret: string | undefined): string | null {
   if (!view.caller.final?.can_manage_access_tokens) return null;
   if (freshSecret !== undefined) return freshSecret;
-  if (view.secretMode !== 'retrievable' || token.sealedSecret === null) return null;
+  if (view.secretMode !== 'retrievable' || token.sealedSecret === null || !view.mayReveal(token)) return null;
   return openSecret(view.keyRing, token.sealedSecret, token.id);
 }
 

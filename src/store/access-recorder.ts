@@ -2,16 +2,21 @@
  * @module
  * Last access per token and surface, kept in memory and written in batches. One write per request
  * would serialise every request of a token on one row lock (Gitea #39174); instead a request costs
- * a Map.set and a flush writes everything seen since the last one.
+ * a Map update and a flush writes everything seen since the last one in one statement.
  */
 import type { Surface } from '../core/model.ts';
 import type { AccessRecord, TokenStore } from '../core/ports.ts';
 
+type Times = { cma: number | null; cda: number | null };
+
+const later = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+
 export class AccessRecorder {
   readonly #store: TokenStore;
-  #pending = new Map<string, { cma: number | null; cda: number | null }>();
-  /** Everything recorded since start, so reads are fresh before the flush reaches the database. */
-  readonly #latest = new Map<string, { cma: number | null; cda: number | null }>();
+  /** Seen since the last flush began. */
+  #pending = new Map<string, Times>();
+  /** Being written right now: still the freshest truth for reads until the write lands. */
+  #inFlight = new Map<string, Times>();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
 
@@ -20,16 +25,14 @@ export class AccessRecorder {
   }
 
   record(tokenId: string, surface: Surface, at: number): void {
-    for (const map of [this.#pending, this.#latest]) {
-      const entry = map.get(tokenId);
-      if (entry) entry[surface] = at;
-      else map.set(tokenId, surface === 'cma' ? { cma: at, cda: null } : { cma: null, cda: at });
-    }
+    const entry = this.#pending.get(tokenId);
+    if (entry) entry[surface] = later(entry[surface], at);
+    else this.#pending.set(tokenId, surface === 'cma' ? { cma: at, cda: null } : { cma: null, cda: at });
   }
 
-  /** The freshest known access, merging what is not yet flushed with what the database says. */
+  /** The freshest known access, merging what is not yet written with what the database says. */
   latest(tokenId: string, surface: Surface, stored: string | null): string | null {
-    const mine = this.#latest.get(tokenId)?.[surface] ?? null;
+    const mine = later(this.#pending.get(tokenId)?.[surface] ?? null, this.#inFlight.get(tokenId)?.[surface] ?? null);
     if (mine === null) return stored;
     const iso = new Date(mine).toISOString();
     return stored !== null && stored > iso ? stored : iso;
@@ -39,20 +42,32 @@ export class AccessRecorder {
     return this.#pending.size;
   }
 
-  /** Writes everything pending in one batch; concurrent calls queue behind each other. */
+  /**
+   * Writes everything pending in one batch; concurrent calls queue behind each other. A failed
+   * write puts its batch back, so the next flush retries it instead of losing it.
+   */
   flush(): Promise<void> {
-    this.#flushing = this.#flushing.then(async () => {
+    const run = async () => {
       if (this.#pending.size === 0) return;
       const batch = this.#pending;
       this.#pending = new Map();
-      const records: AccessRecord[] = [...batch].map(([tokenId, at]) => ({
-        tokenId,
-        cma: at.cma === null ? null : new Date(at.cma).toISOString(),
-        cda: at.cda === null ? null : new Date(at.cda).toISOString(),
-      }));
-      await this.#store.recordAccess(records);
-    });
-    return this.#flushing;
+      this.#inFlight = batch;
+      try {
+        await this.#store.recordAccess([...batch].map(([tokenId, at]) => toRecord(tokenId, at)));
+      } catch (error) {
+        for (const [tokenId, at] of batch) {
+          if (at.cma !== null) this.record(tokenId, 'cma', at.cma);
+          if (at.cda !== null) this.record(tokenId, 'cda', at.cda);
+        }
+        throw error;
+      } finally {
+        this.#inFlight = new Map();
+      }
+    };
+    // Chain on the previous flush whether it succeeded or not: one failure must not stop all later ones.
+    const next = this.#flushing.then(run);
+    this.#flushing = next.catch(() => undefined);
+    return next;
   }
 
   start(intervalMs: number, onError: (error: unknown) => void): void {
@@ -65,4 +80,12 @@ export class AccessRecorder {
     this.#timer = null;
     await this.flush();
   }
+}
+
+function toRecord(tokenId: string, at: Times): AccessRecord {
+  return {
+    tokenId,
+    cma: at.cma === null ? null : new Date(at.cma).toISOString(),
+    cda: at.cda === null ? null : new Date(at.cda).toISOString(),
+  };
 }

@@ -5,7 +5,7 @@
  * `VERSION:BASE64KEY` line per key. The highest version encrypts new secrets; all versions decrypt.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKeyRing, type EncryptionKey, type KeyRing } from '../core/secret-box.ts';
 
@@ -30,7 +30,7 @@ export function formatKeys(keys: readonly EncryptionKey[]): string {
 /** Reads the key ring; creates the key file with one fresh key when there is none yet. */
 export function loadKeyRing(dataDir: string, fromEnv: string | undefined): KeyRing {
   if (fromEnv) return createKeyRing(parseKeys(fromEnv));
-  const path = join(dataDir, KEY_FILE_NAME);
+  const path = keyFilePath(dataDir);
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(path, formatKeys([{ version: 1, key: randomBytes(32) }]), { mode: 0o600 });
@@ -38,11 +38,30 @@ export function loadKeyRing(dataDir: string, fromEnv: string | undefined): KeyRi
   return createKeyRing(parseKeys(readFileSync(path, 'utf8')));
 }
 
+export function keyFilePath(dataDir: string): string {
+  return join(dataDir, KEY_FILE_NAME);
+}
+
+function writeKeys(path: string, keys: readonly EncryptionKey[]): void {
+  // Write a sibling and rename over: a crash mid-write must never leave a truncated key file.
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, formatKeys(keys), { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
 /** Adds a new primary key to the key file; returns its version. */
 export function addKey(dataDir: string): number {
-  const path = join(dataDir, KEY_FILE_NAME);
+  const path = keyFilePath(dataDir);
   const keys = existsSync(path) ? parseKeys(readFileSync(path, 'utf8')) : [];
   const version = keys.reduce((max, k) => Math.max(max, k.version), 0) + 1;
-  writeFileSync(path, formatKeys([...keys, { version, key: randomBytes(32) }]), { mode: 0o600 });
+  mkdirSync(dataDir, { recursive: true });
+  writeKeys(path, [...keys, { version, key: randomBytes(32) }]);
   return version;
+}
+
+/** Removes one key version from the key file (the caller checks that nothing still needs it). */
+export function removeKey(dataDir: string, version: number): void {
+  const path = keyFilePath(dataDir);
+  const keys = parseKeys(readFileSync(path, 'utf8'));
+  writeKeys(path, keys.filter((k) => k.version !== version));
 }

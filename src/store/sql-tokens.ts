@@ -7,7 +7,8 @@ import type { AccessToken } from '../core/model.ts';
 import { bool, json, optionalJson, rowId, toAccessToken } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { AccessTokenTable } from './schema.ts';
-import type { Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
+import type { Database } from './schema.ts';
 
 function patchColumns(patch: AccessTokenPatch): Updateable<AccessTokenTable> {
   const row: Updateable<AccessTokenTable> = {};
@@ -25,6 +26,24 @@ function patchColumns(patch: AccessTokenPatch): Updateable<AccessTokenTable> {
   if (patch.rateLimit !== undefined) row.rate_limit = optionalJson(patch.rateLimit);
   if (patch.sealedSecret !== undefined) row.sealed_secret = patch.sealedSecret;
   return row;
+}
+
+const ACCESS_CHUNK = 500;
+
+/**
+ * Last access only moves forward: a slow flush from one instance never overwrites a newer value
+ * written by another. ISO-8601 UTC strings compare like the instants they name. The casts give the
+ * VALUES columns a type on PostgreSQL and are no-ops on SQLite.
+ */
+function accessUpdate(rows: readonly { key: number; cma: string | null; cda: string | null }[]) {
+  const values = sql.join(rows.map((r) => sql`(cast(${r.key} as integer), cast(${r.cma} as text), cast(${r.cda} as text))`));
+  const newer = (column: 'last_cma_access_at' | 'last_cda_access_at', value: 'column2' | 'column3') =>
+    sql`case when v.${sql.raw(value)} is not null and (access_tokens.${sql.ref(column)} is null or access_tokens.${sql.ref(column)} < v.${sql.raw(value)})
+      then v.${sql.raw(value)} else access_tokens.${sql.ref(column)} end`;
+  return sql`update access_tokens set
+    last_cma_access_at = ${newer('last_cma_access_at', 'column2')},
+    last_cda_access_at = ${newer('last_cda_access_at', 'column3')}
+    from (values ${values}) as v where access_tokens.id = v.column1`;
 }
 
 export function tokenQueries(ctx: SqlContext): TokenStore {
@@ -47,14 +66,15 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
 
     async findTokenBySecretHash(hash, nowIso) {
       const row = await db.selectFrom('access_tokens').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
-      if (row) return toAccessToken(row);
+      if (row) return { token: toAccessToken(row), graceUntil: null };
       const previous = await db
         .selectFrom('previous_secrets')
-        .select('token_id')
+        .select(['token_id', 'valid_until'])
         .where('secret_hash', '=', hash)
         .where('valid_until', '>', nowIso)
         .executeTakeFirst();
-      return previous ? byId(previous.token_id) : null;
+      const token = previous ? await byId(previous.token_id) : null;
+      return previous && token ? { token, graceUntil: previous.valid_until } : null;
     },
 
     async createToken(token: NewAccessToken, seal) {
@@ -111,6 +131,9 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
       const key = rowId(id);
       const current = key === null ? null : await byId(key);
       if (key === null || !current) return null;
+      // Only the secret being replaced may live on: a rotation without grace (say, after a leak)
+      // must also end the grace of every earlier rotation.
+      await db.deleteFrom('previous_secrets').where('token_id', '=', key).execute();
       if (replacement.previousValidUntil !== null) {
         await db
           .insertInto('previous_secrets')
@@ -141,25 +164,31 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
       return Number(result.numDeletedRows) > 0;
     },
 
+    async resealSecret(id, expected, sealed) {
+      const key = rowId(id);
+      if (key === null) return false;
+      const result = await db
+        .updateTable('access_tokens')
+        .set({ sealed_secret: sealed })
+        .where('id', '=', key)
+        .where('sealed_secret', '=', expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async recordAccess(records: readonly AccessRecord[]) {
-      // Last access only moves forward: a slow flush from one instance never overwrites a newer
-      // value written by another. ISO-8601 UTC strings compare like the instants they name.
-      for (const record of records) {
-        const key = rowId(record.tokenId);
-        if (key === null) continue;
-        for (const [column, value] of [
-          ['last_cma_access_at', record.cma],
-          ['last_cda_access_at', record.cda],
-        ] as const) {
-          if (value === null) continue;
-          await db
-            .updateTable('access_tokens')
-            .set({ [column]: value })
-            .where('id', '=', key)
-            .where((eb) => eb.or([eb(column, 'is', null), eb(column, '<', value)]))
-            .execute();
-        }
-      }
+      const rows = records.flatMap((r) => {
+        const key = rowId(r.tokenId);
+        return key === null || (r.cma === null && r.cda === null) ? [] : [{ key, cma: r.cma, cda: r.cda }];
+      });
+      // One UPDATE … FROM (VALUES …) per chunk, all in one transaction: a flush is one write however
+      // many tokens were active. Chunks keep the bound parameters under both engines' limits.
+      const chunks: (typeof rows)[] = [];
+      for (let i = 0; i < rows.length; i += ACCESS_CHUNK) chunks.push(rows.slice(i, i + ACCESS_CHUNK));
+      if (chunks.length === 0) return;
+      const write = (executor: Kysely<Database>) => Promise.all(chunks.map((chunk) => accessUpdate(chunk).execute(executor)));
+      if (db.isTransaction || chunks.length === 1) await write(db);
+      else await db.transaction().execute(write);
     },
   };
 }

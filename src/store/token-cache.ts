@@ -21,6 +21,8 @@ import type { Change, ChangeBus } from './changes.ts';
 interface Entry {
   readonly principal: Principal | null;
   readonly loadedAt: number;
+  /** A rotated-out secret in its grace period: unusable from this instant, whatever the TTL says. */
+  readonly validUntil: number;
 }
 
 export interface TokenCacheOptions {
@@ -56,7 +58,11 @@ export class TokenCache {
     if (secretShape(secret) === 'malformed') return { kind: 'malformed' };
     const hash = hashSecret(secret);
     const entry = this.#entries.get(hash);
-    if (entry && this.#clock.now() - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
+    if (entry) {
+      const now = this.#clock.now();
+      if (now >= entry.validUntil) return { kind: 'unknown' };
+      if (now - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
+    }
     return this.#load(hash);
   }
 
@@ -67,16 +73,16 @@ export class TokenCache {
   async #load(hash: string): Promise<Credential> {
     const now = this.#clock.now();
     const generation = this.#generation;
-    const token = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
-    const principal = token ? await this.#compile(token) : null;
-    // A change announced while this load was in flight may postdate what it read; caching that
-    // answer would keep a revoked token alive until the TTL. This request still gets it, as it
-    // raced with the change; the next one reads again.
-    if (generation === this.#generation) this.#remember(hash, principal, now);
-    return this.#credential({ principal, loadedAt: now });
+    const match = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
+    const principal = match ? await this.#compile(match.token) : null;
+    const entry = { principal, loadedAt: now, validUntil: match?.graceUntil ? Date.parse(match.graceUntil) : Infinity };
+    // A change announced while we were reading may not be in what we read: use it once, keep nothing.
+    if (generation === this.#generation) this.#remember(hash, entry);
+    return this.#credential(entry);
   }
 
-  #remember(hash: string, principal: Principal | null, now: number): void {
+  #remember(hash: string, entry: Entry): void {
+    const { principal } = entry;
     if (principal === null) {
       if (this.#negatives >= this.#options.maxNegative) this.#dropNegatives();
       this.#negatives++;
@@ -85,7 +91,7 @@ export class TokenCache {
       hashes.add(hash);
       this.#hashesByToken.set(principal.token.id, hashes);
     }
-    this.#entries.set(hash, { principal, loadedAt: now });
+    this.#entries.set(hash, entry);
   }
 
   #dropNegatives(): void {

@@ -289,7 +289,7 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
     it('finds a token by its current secret hash only', async () => {
       const { store, roleId } = get();
       const token = await store.createToken(newToken(roleId), noSeal);
-      expect(await store.findTokenBySecretHash(token.secretHash, T(0))).toEqual(token);
+      expect(await store.findTokenBySecretHash(token.secretHash, T(0))).toEqual({ token, graceUntil: null });
       expect(await store.findTokenBySecretHash(hashSecret('never issued'), T(0))).toBeNull();
     });
 
@@ -305,7 +305,7 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
       );
       expect(rotated).toEqual({ ...token, secretHash: newHash, sealedSecret: `new-seal-${token.id}`, displayKey: 'lk_new…abcd', rotatedAt: T(10), updatedAt: T(10) });
       expect(await store.findTokenBySecretHash(token.secretHash, T(10))).toBeNull();
-      expect(await store.findTokenBySecretHash(newHash, T(10))).toEqual(rotated);
+      expect(await store.findTokenBySecretHash(newHash, T(10))).toEqual({ token: rotated, graceUntil: null });
       expect(changes).toEqual([{ kind: 'token', id: token.id }]);
       expect(await store.replaceSecret('999999', { secretHash: hashSecret('x'), sealedSecret: null, displayKey: 'x', rotatedAt: T(10), previousValidUntil: null }, noSeal)).toBeNull();
     });
@@ -315,13 +315,13 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
       const token = await store.createToken(newToken(roleId), noSeal);
       const newHash = hashSecret(unique('graced'));
       await store.replaceSecret(token.id, { secretHash: newHash, sealedSecret: null, displayKey: 'x', rotatedAt: T(10), previousValidUntil: T(15) }, noSeal);
-      expect((await store.findTokenBySecretHash(token.secretHash, T(10)))?.id).toBe(token.id);
-      expect((await store.findTokenBySecretHash(token.secretHash, '2026-11-18T10:14:59.999Z'))?.id).toBe(token.id);
+      expect((await store.findTokenBySecretHash(token.secretHash, T(10)))?.token.id).toBe(token.id);
+      expect((await store.findTokenBySecretHash(token.secretHash, '2026-11-18T10:14:59.999Z'))?.token.id).toBe(token.id);
       // Found through the old secret, it is the token as it is now (new hash).
-      expect((await store.findTokenBySecretHash(token.secretHash, T(10)))?.secretHash).toBe(newHash);
+      expect((await store.findTokenBySecretHash(token.secretHash, T(10)))?.token.secretHash).toBe(newHash);
       expect(await store.findTokenBySecretHash(token.secretHash, T(15))).toBeNull();
       expect(await store.findTokenBySecretHash(token.secretHash, T(20))).toBeNull();
-      expect((await store.findTokenBySecretHash(newHash, T(20)))?.id).toBe(token.id);
+      expect((await store.findTokenBySecretHash(newHash, T(20)))?.token.id).toBe(token.id);
     });
 
     it('deletes a token together with its previous secrets', async () => {

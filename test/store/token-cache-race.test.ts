@@ -38,7 +38,7 @@ for (const dialect of DIALECTS) {
 
       const inFlight = cache.resolve(header);
       await hasRead;
-      const token = await store.findTokenBySecretHash(hashSecret(h.adminSecret), new Date(h.clock.now()).toISOString());
+      const token = (await store.findTokenBySecretHash(hashSecret(h.adminSecret), new Date(h.clock.now()).toISOString()))?.token;
       await store.updateToken(token!.id, { enabled: false }, new Date(h.clock.now()).toISOString());
       release();
       const raced = await inFlight;

@@ -9,7 +9,8 @@ import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
-import { serializeToken, type TokenView } from '../serializers.ts';
+import { serializeToken } from '../serializers.ts';
+import { tokenView } from '../token-view.ts';
 import { requestContext } from '../request-context.ts';
 
 const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), period_seconds: z.number().int().min(1).max(86_400) }).strict();
@@ -86,14 +87,7 @@ function toGrants(attributes: Attributes, rels: Relationships | undefined): Toke
 }
 
 export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const view = async (caller: Principal): Promise<TokenView> => ({
-    caller,
-    keyRing: deps.keyRing,
-    secretMode: deps.secretMode,
-    recorder: deps.recorder,
-    timeZone: (await deps.store.getSite())?.timeZone ?? 'UTC',
-    now: deps.clock.now(),
-  });
+  const view = (caller: Principal) => tokenView(deps, caller);
   const one = async (caller: Principal, token: AccessToken, freshSecret?: string) => ({
     data: serializeToken(token, await view(caller), freshSecret),
   });
@@ -136,7 +130,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
   app.post('/access_tokens/:id/regenerate_token', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.rotate');
     const { grace_period } = parseQuery(rotateQuery, request.query);
-    const issued = await deps.tokens.rotate(idOf(request), requestContext(request, caller), grace_period ?? 0);
+    const issued = await deps.tokens.rotate(idOf(request), requestContext(request, caller), grace_period ?? 0, caller);
     return one(caller, issued.token, issued.secret);
   });
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../../core/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
+import { tokenView } from '../token-view.ts';
 import { authenticate, type AppDeps } from '../context.ts';
 import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
@@ -38,14 +39,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/users/me', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'users.me');
     const { include } = parseQuery(meQuery, request.query);
-    const view = {
-      caller,
-      keyRing: deps.keyRing,
-      secretMode: deps.secretMode,
-      recorder: deps.recorder,
-      timeZone: (await deps.store.getSite())?.timeZone ?? 'UTC',
-      now: deps.clock.now(),
-    };
+    const view = await tokenView(deps, caller);
     const effective = { ...effectiveAccess(caller), endpoints: endpointAccess(caller, view.now, request.ip) };
     const data = { ...serializeToken(caller.token, view), meta: { effective_access: effective } };
     if (include === 'role' && caller.role) {
