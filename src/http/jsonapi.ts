@@ -20,6 +20,9 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   });
 }
 
+/** For routes that take no query parameters: an unknown one is a client mistake worth reporting. */
+export const NO_PARAMS = z.object({}).strict();
+
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const result = schema.safeParse(query);
   if (result.success) return result.data;

@@ -17,7 +17,7 @@ import {
 } from '../../core/roles.ts';
 import type { NewRole } from '../../core/ports.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
 import { serializeRole } from '../serializers.ts';
 
 /** Record permission entries: the keys Latchkey reads are typed, DatoCMS's others are kept. */
@@ -68,18 +68,20 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/roles', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.list');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     const roles = await deps.directory.listRoles();
     return { data: roles.map((r) => serializeRole(r, roles)) };
   });
 
   app.get('/roles/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.find');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findRole(idOf(request)));
   });
 
   app.post('/roles', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const role = await deps.directory.createRole(merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships));
     reply.code(201);
@@ -88,6 +90,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.put('/roles/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
     return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships)));
@@ -95,11 +98,13 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete('/roles/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.destroy');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.destroyRole(idOf(request)));
   });
 
   app.post('/roles/:id/duplicate', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.duplicate');
+    parseQuery(NO_PARAMS, request.query);
     const role = await deps.directory.duplicateRole(idOf(request));
     reply.code(201);
     return one(role);

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../../core/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
 
 const attributes = z
@@ -53,17 +53,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/users', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.list');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     return { data: (await deps.directory.listUsers()).map(serializeUser) };
   });
 
   app.get('/users/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.find');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findUser(idOf(request)));
   });
 
   app.post('/users', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const user = await deps.directory.createUser({
       email: data.attributes.email,
@@ -77,6 +79,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.put('/users/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
     const user = await deps.directory.updateUser(id, (current) => ({
@@ -90,6 +93,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete('/users/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.destroy');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.destroyUser(idOf(request)));
   });
 }
