@@ -3,7 +3,9 @@
  * compares tokens, roles, users and site before and after. Fuzzing covers what the table misses.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { generateSecret } from '../../src/core/secret.ts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
@@ -256,6 +258,229 @@ for (const dialect of DIALECTS) {
         const details = expectProblem(res, c.status, c.code);
         if (c.details) expect(details, c.name).toMatchObject(c.details);
       });
+    });
+  });
+}
+
+/** The Authorization header, as the RFC allows it and as it arrives in the wild. */
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: the Authorization header`, () => {
+    let h: Harness;
+    let roleId: string;
+    const createBody = () => ({
+      data: {
+        type: 'access_token',
+        attributes: { name: 'Header test', can_access_cda: true, can_access_cda_preview: false, can_access_cma: false },
+        relationships: { role: { data: { type: 'role', id: roleId } } },
+      },
+    });
+    const post = (authorization: string | undefined, url = '/access_tokens') =>
+      h.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', ...(authorization !== undefined ? { authorization } : {}) },
+        payload: JSON.stringify(createBody()),
+      });
+
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+      roleId = await adminRoleId(h);
+    });
+    afterAll(() => h.close());
+    beforeEach(() => h.clock.advance(3_000));
+
+    it('accepts the scheme in any case and more than one space before the token (RFC 6750 §2.1)', async () => {
+      for (const header of [`bearer ${h.adminSecret}`, `BEARER ${h.adminSecret}`, `Bearer   ${h.adminSecret}`]) {
+        const res = await h.app.inject({ method: 'GET', url: '/users/me', headers: { authorization: header } });
+        expect(res.statusCode, header).toBe(200);
+      }
+    });
+
+    const refusals: [string, (secret: string) => string | undefined, string][] = [
+      ['no header', () => undefined, 'missing'],
+      ['an empty header', () => '', 'missing'],
+      ['Basic credentials', () => 'Basic dXNlcjpwYXNzd29yZA==', 'malformed'],
+      ['the scheme alone', () => 'Bearer', 'malformed'],
+      ['the scheme and a space', () => 'Bearer ', 'malformed'],
+      ['another scheme with the secret', (s) => `Token ${s}`, 'malformed'],
+      ['the secret without a scheme', (s) => s, 'malformed'],
+      ['a trailing word', (s) => `Bearer ${s} extra`, 'malformed'],
+      ['a trailing space', (s) => `Bearer ${s} `, 'malformed'],
+      ['a wrong checksum', (s) => `Bearer ${s.slice(0, -1)}${s.endsWith('A') ? 'B' : 'A'}`, 'malformed'],
+      ['an unknown well-formed secret', () => `Bearer ${generateSecret(randomBytes)}`, 'unknown'],
+      ['an unknown foreign secret', () => 'Bearer 0123456789abcdef0123456789abcd', 'unknown'],
+    ];
+    it.each(refusals)('refuses %s with 401, changing nothing', async (_name, header, reason) => {
+      const before = await snapshot(h);
+      const res = await post(header(h.adminSecret));
+      const details = expectProblem(res, 401, 'INVALID_AUTHORIZATION_HEADER');
+      expect(details.reason).toBe(reason);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="latchkey"/);
+      expect(await snapshot(h)).toEqual(before);
+    });
+
+    it('ignores a token in the query string', async () => {
+      const before = await snapshot(h);
+      for (const name of ['access_token', 'token', 'api_token']) {
+        const res = await post(undefined, `/access_tokens?${name}=${h.adminSecret}`);
+        expect(expectProblem(res, 401, 'INVALID_AUTHORIZATION_HEADER').reason).toBe('missing');
+      }
+      expect(await snapshot(h)).toEqual(before);
+    });
+
+    it('never answers an arbitrary header with anything but a 401 envelope, and changes nothing', async () => {
+      const before = await snapshot(h);
+      const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 });
+      const header = fc.oneof(
+        printable,
+        printable.map((s) => `Bearer ${s}`),
+        printable.map((s) => `bearer lk_${s}`),
+        fc.nat({ max: h.adminSecret.length - 1 }).map((cut) => `Bearer ${h.adminSecret.slice(0, cut)}`),
+      );
+      await fc.assert(
+        fc.asyncProperty(header, async (value) => {
+          h.clock.advance(3_000);
+          const res = await post(value);
+          expect(res.statusCode).toBe(401);
+          expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+          expect((res.json() as { data: { type: string }[] }).data[0]?.type).toBe('api_error');
+        }),
+        { numRuns: 200 },
+      );
+      expect(await snapshot(h)).toEqual(before);
+    });
+  });
+
+  describe(`${dialect}: oversized bodies`, () => {
+    let h: Harness;
+    let roleId: string;
+    beforeAll(async () => {
+      h = await startHarness({ dialect, config: { bodyLimitBytes: 2048 } });
+      roleId = await adminRoleId(h);
+    });
+    afterAll(() => h.close());
+
+    it('answers 413 REQUEST_TOO_LARGE past the configured limit and changes nothing', async () => {
+      const before = await snapshot(h);
+      const bodies: [string, unknown][] = [
+        ['/access_tokens', { data: { type: 'access_token', attributes: { name: 'x'.repeat(4000), can_access_cda: true, can_access_cda_preview: false, can_access_cma: false }, relationships: { role: { data: { type: 'role', id: roleId } } } } }],
+        ['/roles', { data: { type: 'role', attributes: { name: 'Big', positive_item_type_permissions: Array.from({ length: 200 }, () => ({ item_type: null, action: 'read' })) } } }],
+      ];
+      for (const [url, body] of bodies) {
+        expectProblem(await h.request('POST', url, { token: h.adminSecret, body }), 413, 'REQUEST_TOO_LARGE');
+      }
+      expect(await snapshot(h)).toEqual(before);
+      const small = await h.request('POST', '/roles', { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Small' } } } });
+      expect(small.statusCode).toBe(201);
+    });
+  });
+
+  describe(`${dialect}: fuzzed bodies`, () => {
+    let h: Harness;
+    let roleId: string;
+    let tokenId: string;
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+      roleId = await createRole(h);
+      tokenId = (await createToken(h, { roleId })).id;
+    });
+    afterAll(() => h.close());
+
+    const routes = (): [Method, string][] => [
+      ['POST', '/access_tokens'],
+      ['PUT', `/access_tokens/${tokenId}`],
+      ['POST', '/roles'],
+      ['PUT', `/roles/${roleId}`],
+      ['POST', '/users'],
+      ['PUT', '/site'],
+    ];
+
+    function expectEnvelope(res: LightMyRequestResponse) {
+      expect(res.statusCode, res.body).toBeLessThan(500);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      const body = res.json() as { data: unknown };
+      if (res.statusCode >= 400) expect((body.data as { type: string }[])[0]?.type).toBe('api_error');
+      else expect(body.data).toBeTypeOf('object');
+    }
+
+    it('answers any JSON value with a 4xx envelope and changes nothing', async () => {
+      const before = await snapshot(h);
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...routes()), fc.jsonValue({ maxDepth: 4 }), async ([method, url], body) => {
+          h.clock.advance(3_000);
+          const res = await h.app.inject({
+            method,
+            url,
+            headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' },
+            payload: JSON.stringify(body) ?? 'null',
+          });
+          expectEnvelope(res);
+          expect(res.statusCode).toBeGreaterThanOrEqual(400);
+        }),
+        { numRuns: 150 },
+      );
+      expect(await snapshot(h)).toEqual(before);
+    });
+
+    it('answers documents with an arbitrary value in any member without a 5xx, and a refusal changes nothing', async () => {
+      const documents = () => ({
+        token: {
+          data: {
+            type: 'access_token',
+            attributes: { name: 'Fuzz', can_access_cda: true, can_access_cda_preview: false, can_access_cma: false, permissions: ['content:read'], expires_at: null, ip_allowlist: null, rate_limit: null, enabled: true },
+            relationships: { role: { data: { type: 'role', id: roleId } }, root_nodes: { data: [] } },
+          },
+        },
+        role: {
+          data: {
+            type: 'role',
+            attributes: { name: 'Fuzz role', can_edit_site: false, environments_access: 'all', positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'anyone' }] },
+            relationships: { inherits_permissions_from: { data: [{ type: 'role', id: roleId }] } },
+          },
+        },
+      });
+      /** Every path to a member of the document, so the fuzzer can replace any one of them. */
+      const paths = (value: unknown, prefix: string[] = []): string[][] =>
+        value !== null && typeof value === 'object'
+          ? Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [[...prefix, k], ...paths(v, [...prefix, k])])
+          : [];
+      const replaceAt = (doc: unknown, path: string[], replacement: unknown): unknown => {
+        const copy = structuredClone(doc) as Record<string, unknown>;
+        let node: Record<string, unknown> = copy;
+        for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+        const last = path[path.length - 1] as string;
+        if (replacement === undefined) delete node[last];
+        else node[last] = replacement;
+        return copy;
+      };
+      const docs = documents();
+      const cases = [
+        ...paths(docs.token).flatMap((p) => [['POST', '/access_tokens', docs.token, p] as const, ['PUT', `/access_tokens/${tokenId}`, docs.token, p] as const]),
+        ...paths(docs.role).flatMap((p) => [['POST', '/roles', docs.role, p] as const, ['PUT', `/roles/${roleId}`, docs.role, p] as const]),
+      ];
+      const replacement = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.constantFrom('', ' ', '-1', '0', '99999999999', 'lk_x', '*', 'content:*', '::/0'));
+
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...cases), replacement, async ([method, url, doc, path], value) => {
+          h.clock.advance(3_000);
+          const before = await snapshot(h);
+          const res = await h.app.inject({
+            method,
+            url,
+            headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' },
+            payload: JSON.stringify(replaceAt(doc, path, value)),
+          });
+          expectEnvelope(res);
+          if (res.statusCode >= 400) expect(await snapshot(h)).toEqual(before);
+          else if (method === 'POST') {
+            // Keep the project small and names free for the next run.
+            const created = (res.json() as { data: { id: string } }).data.id;
+            const cleanup = await h.request('DELETE', `${url}/${created}`, { token: h.adminSecret });
+            expect(cleanup.statusCode, cleanup.body).toBe(200);
+          }
+        }),
+        { numRuns: 150 },
+      );
     });
   });
 }

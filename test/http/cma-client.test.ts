@@ -3,7 +3,9 @@
  * method plus `users.findMe`, with the flattened results and ApiErrors its users rely on.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { ApiError, buildClient, type Client } from '@datocms/cma-client-node';
+import { generateSecret } from '../../src/core/secret.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { adminRoleId } from './fixtures.ts';
@@ -234,8 +236,8 @@ for (const dialect of DIALECTS) {
       expect(meta.effective_access.surfaces).toEqual({ can_access_cma: true, can_access_cda: true, can_access_cda_preview: true });
     });
 
-    it('surfaces an unknown token as a 401 ApiError', async () => {
-      const error = await rejection(clientFor('lk_000000000000000000000000000000000000').roles.list());
+    it('surfaces an unknown, well-formed token as a 401 ApiError', async () => {
+      const error = await rejection(clientFor(generateSecret(randomBytes)).roles.list());
       expect(error.response.status).toBe(401);
       expect(error.findError('INVALID_AUTHORIZATION_HEADER')).toBeTruthy();
     });
