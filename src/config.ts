@@ -5,8 +5,16 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { secretShape } from './core/secret.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/**
+ * A seeded factory secret must be one the server will accept in an Authorization header; any other
+ * value would lock the operator out of a project that is initialised only once.
+ */
+const bootstrapSecret = z
+  .string()
+  .refine((value) => secretShape(value) !== 'malformed', 'must be a latchkey secret (lk_…) or 20–200 URL-safe characters [A-Za-z0-9._~-]');
 const positiveInt = z.coerce.number().int().positive();
 
 const ConfigSchema = z.object({
@@ -18,8 +26,8 @@ const ConfigSchema = z.object({
   secretMode: z.enum(['retrievable', 'once']).default('retrievable'),
   /** `VERSION:BASE64KEY` pairs, comma separated; overrides the key file in the data directory. */
   encryptionKeys: z.string().optional(),
-  bootstrapAdminToken: z.string().optional(),
-  bootstrapReadonlyToken: z.string().optional(),
+  bootstrapAdminToken: bootstrapSecret.optional(),
+  bootstrapReadonlyToken: bootstrapSecret.optional(),
   /** Trust `X-Forwarded-For` from these proxies (Fastify `trustProxy`: `true`, hop count, or CIDRs). */
   trustProxy: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
