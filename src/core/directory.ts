@@ -66,11 +66,17 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
       const source = await loadRole(id);
       const names = new Set((await store.listRoles()).map((r) => r.name));
       let n = 1;
-      while (names.has(`${source.name} (duplicate #${n})`)) n++;
-      return store.createRole(
-        { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
-        iso(),
-      );
+      // A concurrent duplicate may take the free name first (the store then refuses it): take the next.
+      for (let attempt = 0; ; attempt++) {
+        while (names.has(`${source.name} (duplicate #${n})`)) n++;
+        const name = `${source.name} (duplicate #${n})`;
+        try {
+          return await store.createRole({ name, attributes: source.attributes, inheritsFrom: source.inheritsFrom }, iso());
+        } catch (error) {
+          if (!(error instanceof ApiProblem && error.details.field === 'name') || attempt >= 100) throw error;
+          names.add(name);
+        }
+      }
     },
     async destroyRole(id: string): Promise<Role> {
       const role = await loadRole(id);
