@@ -484,3 +484,40 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+/** Uniqueness is checked before writing; concurrent requests must still get the same clear 422. */
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: concurrent writes`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+    });
+    afterAll(() => h.close());
+    beforeEach(() => h.clock.advance(3_000));
+
+    const burst = (n: number, request: () => Promise<LightMyRequestResponse>) => Promise.all(Array.from({ length: n }, request));
+
+    it('lets one of several same-name role creates win and refuses the rest with INVALID_FIELD', async () => {
+      const responses = await burst(8, () => h.request('POST', '/roles', { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Twins' } } } }));
+      expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
+      for (const res of responses.filter((r) => r.statusCode !== 201)) expect(expectProblem(res, 422, 'INVALID_FIELD')).toMatchObject({ field: 'name' });
+    });
+
+    it('lets one of several same-email user creates win and refuses the rest with INVALID_FIELD', async () => {
+      const roleId = await adminRoleId(h);
+      const body = { data: { type: 'user', attributes: { email: 'twin@example.com', full_name: 'Twin' }, relationships: { role: { data: { type: 'role', id: roleId } } } } };
+      const responses = await burst(8, () => h.request('POST', '/users', { token: h.adminSecret, body }));
+      expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
+      for (const res of responses.filter((r) => r.statusCode !== 201)) expect(expectProblem(res, 422, 'INVALID_FIELD')).toMatchObject({ field: 'email' });
+    });
+
+    it('gives concurrent duplicates of a role distinct names', async () => {
+      const roleId = await createRole(h, { can_edit_schema: true });
+      const responses = await burst(6, () => h.request('POST', `/roles/${roleId}/duplicate`, { token: h.adminSecret }));
+      for (const res of responses) expect(res.statusCode, res.body).toBe(201);
+      const names = responses.map((r) => (r.json() as { data: { attributes: { name: string } } }).data.attributes.name);
+      expect(new Set(names).size).toBe(6);
+      for (const name of names) expect(name).toMatch(/ \(duplicate #[1-6]\)$/);
+    });
+  });
+}
