@@ -8,7 +8,7 @@ import type { AccessToken, Principal } from '../../core/model.ts';
 import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
 import { serializeToken, type TokenView } from '../serializers.ts';
 
 const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), period_seconds: z.number().int().min(1).max(86_400) }).strict();
@@ -22,7 +22,7 @@ const extensions = {
   rate_limit: rateLimitSchema.nullable().optional(),
 };
 const surfaces = {
-  name: z.string().trim().min(1).max(255),
+  name: displayName(),
   can_access_cda: z.boolean(),
   can_access_cda_preview: z.boolean(),
   can_access_cma: z.boolean(),

@@ -17,7 +17,7 @@ import {
 } from '../../core/roles.ts';
 import type { NewRole } from '../../core/ports.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
 import { serializeRole } from '../serializers.ts';
 
 /** Record permission entries: the keys Latchkey reads are typed, DatoCMS's others are kept. */
@@ -31,7 +31,7 @@ const looseEntry = z.looseObject({});
 const flagShape = Object.fromEntries(ROLE_FLAGS.map((f) => [f, z.boolean()])) as Record<(typeof ROLE_FLAGS)[number], z.ZodBoolean>;
 const attributes = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: displayName(),
     ...flagShape,
     environments_access: z.enum(ENVIRONMENTS_ACCESS),
     positive_item_type_permissions: z.array(itemTypeEntry).max(1000),

@@ -6,12 +6,12 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeSite } from '../serializers.ts';
 
 const attributes = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: displayName(),
     timezone: z.string().min(1).max(100),
     secret_mode: z.enum(['retrievable', 'once']),
   })

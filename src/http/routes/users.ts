@@ -7,13 +7,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../../core/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
 
 const attributes = z
   .object({
     email: z.email().max(320),
-    full_name: z.string().trim().min(1).max(255),
+    full_name: displayName(),
     is_active: z.boolean(),
   })
   .partial()
