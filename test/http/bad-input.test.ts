@@ -141,6 +141,10 @@ function cases(ids: { role: string; token: string }): Case[] {
     { name: 'unknown site attribute', method: 'PUT', url: '/site', body: { data: { type: 'site', attributes: { owner: 'me' } } }, status: 422, code: 'INVALID_FORMAT' },
     { name: 'name is a number', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.name = 42)), status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
     { name: 'blank name', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.name = '   ')), status: 422, code: 'INVALID_FORMAT' },
+    { name: 'NUL in a token name', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.name = 'a\u0000b')), status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
+    { name: 'NUL in a role name', method: 'POST', url: '/roles', body: { data: { type: 'role', attributes: { name: 'a\u0000b' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
+    { name: 'NUL in a user name', method: 'POST', url: '/users', body: { data: { type: 'user', attributes: { email: 'nul@example.com', full_name: '\u0000' }, relationships: { role: { data: { type: 'role', id: roleId } } } } }, status: 422, code: 'INVALID_FORMAT' },
+    { name: 'NUL in the site name', method: 'PUT', url: '/site', body: { data: { type: 'site', attributes: { name: 'x\u0000' } } }, status: 422, code: 'INVALID_FORMAT' },
     { name: 'flag is a string', method: 'PUT', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { can_access_cma: 'true' } } }, status: 422, code: 'INVALID_FORMAT' },
     { name: 'role id is a number', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: Number(roleId) } })), status: 422, code: 'INVALID_FORMAT' },
     { name: 'permissions is a string', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.permissions = '*')), status: 422, code: 'INVALID_FORMAT' },
@@ -458,7 +462,7 @@ for (const dialect of DIALECTS) {
         ...paths(docs.token).flatMap((p) => [['POST', '/access_tokens', docs.token, p] as const, ['PUT', `/access_tokens/${tokenId}`, docs.token, p] as const]),
         ...paths(docs.role).flatMap((p) => [['POST', '/roles', docs.role, p] as const, ['PUT', `/roles/${roleId}`, docs.role, p] as const]),
       ];
-      const replacement = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.constantFrom('', ' ', '-1', '0', '99999999999', 'lk_x', '*', 'content:*', '::/0'));
+      const replacement = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.constantFrom('', ' ', '\u0000', '-1', '0', '99999999999', 'lk_x', '*', 'content:*', '::/0'));
 
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...cases), replacement, async ([method, url, doc, path], value) => {
