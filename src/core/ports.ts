@@ -69,8 +69,11 @@ export interface AccessRecord {
 export interface TokenStore {
   listTokens(): Promise<AccessToken[]>;
   findToken(id: string): Promise<AccessToken | null>;
-  /** By current secret hash, or by a previous one still inside its grace period at `nowIso`. */
-  findTokenBySecretHash(hash: string, nowIso: string): Promise<AccessToken | null>;
+  /**
+   * By current secret hash, or by a previous one still inside its grace period at `nowIso`; then
+   * `graceUntil` says when that previous secret stops working, so a cache cannot outlive it.
+   */
+  findTokenBySecretHash(hash: string, nowIso: string): Promise<(AccessToken & { readonly graceUntil?: string }) | null>;
   createToken(token: NewAccessToken, seal: (id: string) => string | null): Promise<AccessToken>;
   updateToken(id: string, patch: AccessTokenPatch, updatedAt: string): Promise<AccessToken | null>;
   replaceSecret(id: string, replacement: SecretReplacement, seal: (id: string) => string | null): Promise<AccessToken | null>;

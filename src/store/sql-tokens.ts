@@ -50,11 +50,12 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
       if (row) return toAccessToken(row);
       const previous = await db
         .selectFrom('previous_secrets')
-        .select('token_id')
+        .select(['token_id', 'valid_until'])
         .where('secret_hash', '=', hash)
         .where('valid_until', '>', nowIso)
         .executeTakeFirst();
-      return previous ? byId(previous.token_id) : null;
+      const token = previous ? await byId(previous.token_id) : null;
+      return token && previous ? { ...token, graceUntil: previous.valid_until } : null;
     },
 
     async createToken(token: NewAccessToken, seal) {

@@ -20,7 +20,8 @@ import type { Change, ChangeBus } from './changes.ts';
 
 interface Entry {
   readonly principal: Principal | null;
-  readonly loadedAt: number;
+  /** Reload after this: the cache lifetime, or sooner when a rotated-out secret's grace period ends. */
+  readonly freshUntil: number;
 }
 
 export interface TokenCacheOptions {
@@ -56,7 +57,7 @@ export class TokenCache {
     if (secretShape(secret) === 'malformed') return { kind: 'malformed' };
     const hash = hashSecret(secret);
     const entry = this.#entries.get(hash);
-    if (entry && this.#clock.now() - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
+    if (entry && this.#clock.now() < entry.freshUntil) return this.#credential(entry);
     return this.#load(hash);
   }
 
@@ -66,13 +67,21 @@ export class TokenCache {
 
   async #load(hash: string): Promise<Credential> {
     const now = this.#clock.now();
-    const token = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
-    const principal = token ? await this.#compile(token) : null;
-    this.#remember(hash, principal, now);
-    return this.#credential({ principal, loadedAt: now });
+    const found = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
+    let principal: Principal | null = null;
+    let freshUntil = now + this.#options.ttlMs;
+    if (found) {
+      const { graceUntil, ...token } = found;
+      principal = await this.#compile(token);
+      if (graceUntil !== undefined) freshUntil = Math.min(freshUntil, Date.parse(graceUntil));
+    }
+    const entry = { principal, freshUntil };
+    this.#remember(hash, entry);
+    return this.#credential(entry);
   }
 
-  #remember(hash: string, principal: Principal | null, now: number): void {
+  #remember(hash: string, entry: Entry): void {
+    const { principal } = entry;
     if (principal === null) {
       if (this.#negatives >= this.#options.maxNegative) this.#dropNegatives();
       this.#negatives++;
@@ -81,7 +90,7 @@ export class TokenCache {
       hashes.add(hash);
       this.#hashesByToken.set(principal.token.id, hashes);
     }
-    this.#entries.set(hash, { principal, loadedAt: now });
+    this.#entries.set(hash, entry);
   }
 
   #dropNegatives(): void {
