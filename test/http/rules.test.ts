@@ -103,6 +103,18 @@ for (const dialect of DIALECTS) {
       expect(resourceOf(fresh).id).toBe(token.id);
     });
 
+    it('keeps the old secret valid through a rotation grace period, and not a moment longer', async () => {
+      const token = await createToken(h);
+      const rotated = expectOk(await h.request('POST', `/access_tokens/${token.id}/regenerate_token?grace_period=60`, { token: h.adminSecret }));
+      const fresh = rotated.attributes.token as string;
+      expect(resourceOf(await h.request('GET', '/users/me', { token: token.secret })).id).toBe(token.id);
+      h.clock.advance(50_000);
+      expect((await h.request('GET', '/users/me', { token: token.secret })).statusCode).toBe(200);
+      h.clock.advance(11_000);
+      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({ reason: 'unknown' });
+      expect((await h.request('GET', '/users/me', { token: fresh })).statusCode).toBe(200);
+    });
+
     it('refuses a token deleting itself', async () => {
       const token = await createToken(h);
       expectProblem(await h.request('DELETE', `/access_tokens/${token.id}`, { token: token.secret }), 422, 'CANNOT_DESTROY_CURRENT_USER');
