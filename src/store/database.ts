@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, type SqlStore } from './sql-store.ts';
@@ -34,9 +34,9 @@ export function openKysely(target: DatabaseTarget): Kysely<Database> {
 }
 
 /**
- * `schema`: the PostgreSQL schema the store lives in, when not the default. Kysely decides whether
- * its bookkeeping tables exist by looking through every schema, so without naming ours it would
- * find another schema's tables, skip creating its own and fail.
+ * `schema`: the PostgreSQL schema the store lives in. Kysely decides whether its bookkeeping tables
+ * exist by looking through every schema, so without naming ours it would find another schema's
+ * tables (another application's, in a shared database), skip creating its own and fail.
  */
 export async function migrate(db: Kysely<Database>, schema?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
@@ -45,11 +45,17 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<st
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** The schema unqualified tables go to: the first existing one on the connection's search_path. */
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
+}
+
 /** Opens, migrates and wraps the database in the store. */
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
+    await migrate(db, target.kind === 'postgres' ? (target.schema ?? (await currentSchema(db))) : undefined);
   } catch (error) {
     await db.destroy();
     throw error;
