@@ -5,7 +5,10 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_URL } from '../support/databases.ts';
 import { ROOT, run, startServer, whoAmI, type Server } from './process.ts';
 
 const SECRET = /lk_[0-9A-Za-z]{36}/g;
@@ -200,3 +203,39 @@ describe('latchkey init, migrate and tokens', { timeout: 120_000 }, () => {
     }
   });
 });
+
+/** PostgreSQL instead of the embedded SQLite, in schemas of their own (dropped afterwards). */
+for (const url of POSTGRES_URL ? [POSTGRES_URL] : []) {
+  describe('latchkey on PostgreSQL', { timeout: 90_000 }, () => {
+    const schemas: string[] = [];
+    const admin = new pg.Client({ connectionString: url });
+    const schemaUrl = (schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+    beforeAll(() => admin.connect());
+    afterAll(async () => {
+      for (const schema of schemas) await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.end();
+    });
+
+    async function schema(): Promise<string> {
+      const name = `lk_cli_${randomBytes(6).toString('hex')}`;
+      schemas.push(name);
+      await admin.query(`create schema ${name}`);
+      return name;
+    }
+
+    it('migrates and serves in its own schema even when another schema of the database has been migrated', async () => {
+      const other = await schema();
+      const migrated = await run(['migrate', '--database-url', schemaUrl(other)]);
+      expect(migrated.code, migrated.stderr).toBe(0);
+
+      const mine = await schema();
+      const server = await startServer(['--database-url', schemaUrl(mine), '--data-dir', dataDir()]);
+      servers.push(server);
+      const { admin: secret } = factorySecrets(server.stdout);
+      expect((await whoAmI(server.url, secret)).status).toBe(200);
+      const tables = await admin.query<{ table_name: string }>('select table_name from information_schema.tables where table_schema = $1', [mine]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['access_tokens', 'roles', 'kysely_migration']));
+    });
+  });
+}
