@@ -8,11 +8,14 @@ import { z } from 'zod';
 import { secretShape } from './core/secret.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
-/** A seeded factory secret must be one the server will accept, or the token could never be used. */
+/**
+ * A seeded factory secret must be one the server will accept in an Authorization header; any other
+ * value would lock the operator out of a project that is initialised only once.
+ */
 const bootstrapSecret = z
   .string()
-  .refine((s) => secretShape(s) !== 'malformed', 'must be 20–200 URL-safe characters (A–Z a–z 0–9 . _ ~ -), or an lk_ secret with a valid checksum');
+  .refine((value) => secretShape(value) !== 'malformed', 'must be a latchkey secret (lk_…) or 20–200 URL-safe characters [A-Za-z0-9._~-]');
+const positiveInt = z.coerce.number().int().positive();
 
 const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),

@@ -82,18 +82,26 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
         return { result: updated, id, changes: diff(roleSnapshot(current), roleSnapshot(updated)) };
       });
     },
-    duplicateRole(id: string, context: RequestContext): Promise<Role> {
-      return audited(context, 'role.duplicate', 'role', async (tx) => {
-        const source = await loadRole(id, tx);
-        const names = new Set((await tx.listRoles()).map((r) => r.name));
-        let n = 1;
-        while (names.has(`${source.name} (duplicate #${n})`)) n++;
-        const copy = await tx.createRole(
-          { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
-          iso(),
-        );
-        return { result: copy, id: copy.id, changes: { duplicated_from: source.id, ...roleSnapshot(copy) } };
-      });
+    async duplicateRole(id: string, context: RequestContext): Promise<Role> {
+      // A concurrent duplicate may take the free name first (the store then refuses it): the whole
+      // transaction is retried, and the next attempt sees that name as taken.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await audited(context, 'role.duplicate', 'role', async (tx) => {
+            const source = await loadRole(id, tx);
+            const names = new Set((await tx.listRoles()).map((r) => r.name));
+            let n = 1;
+            while (names.has(`${source.name} (duplicate #${n})`)) n++;
+            const copy = await tx.createRole(
+              { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
+              iso(),
+            );
+            return { result: copy, id: copy.id, changes: { duplicated_from: source.id, ...roleSnapshot(copy) } };
+          });
+        } catch (error) {
+          if (!(error instanceof ApiProblem && error.details.field === 'name') || attempt >= 100) throw error;
+        }
+      }
     },
     destroyRole(id: string, context: RequestContext): Promise<Role> {
       return audited(context, 'role.destroy', 'role', async (tx) => {

@@ -9,6 +9,7 @@ import cors from '@fastify/cors';
 import { ApiProblem } from '../core/errors.ts';
 import type { AppDeps } from './context.ts';
 import { handleError, notFoundHandler } from './errors.ts';
+import { safeLogger } from './log.ts';
 import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -53,7 +54,7 @@ function trustProxySetting(value: string | undefined): boolean | string | ((addr
 
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLogger(options.logger),
     bodyLimit: deps.bodyLimitBytes,
     trustProxy: trustProxySetting(deps.trustProxy),
     genReqId: () => randomUUID(),

@@ -20,6 +20,18 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   });
 }
 
+/** A display name: trimmed, non-empty, and free of NUL, which PostgreSQL text cannot store. */
+export const displayName = () =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .refine((value) => !value.includes('\u0000'), 'Must not contain the NUL character');
+
+/** For routes that take no query parameters: an unknown one is a client mistake worth reporting. */
+export const NO_PARAMS = z.object({}).strict();
+
 export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const result = schema.safeParse(query);
   if (result.success) return result.data;

@@ -45,6 +45,12 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<st
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** The schema unqualified tables go to: the first existing one on the connection's search_path. */
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
+}
+
 /** Opens, migrates and wraps the database in the store. */
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);

@@ -66,7 +66,12 @@ export function toAccessToken(row: Selectable<AccessTokenTable>): AccessToken {
   };
 }
 
+/** Ids are PostgreSQL `serial` (32-bit): a larger number can name no row and must not reach the query, which would fail. */
+const MAX_ROW_ID = 2_147_483_647;
+
 /** Numeric id from a path segment; anything else can match no row. */
 export function rowId(id: string): number | null {
-  return /^[1-9][0-9]{0,14}$/.test(id) ? Number(id) : null;
+  if (!/^[1-9][0-9]{0,9}$/.test(id)) return null;
+  const n = Number(id);
+  return n <= MAX_ROW_ID ? n : null;
 }

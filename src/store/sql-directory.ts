@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { NewRole, NewUser, RoleStore, SiteStore, UserStore } from '../core/ports.ts';
 import { bool, json, rowId, toRole, toSite, toUser } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
+import { unique } from './constraints.ts';
 
 const roleColumns = (role: NewRole) => ({
   name: role.name,
@@ -43,18 +44,18 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
       return key === null ? null : roleById(key);
     },
     async createRole(role, now) {
-      const { id } = await db
-        .insertInto('roles')
-        .values({ ...roleColumns(role), created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const { id } = await unique('name', `A role named ${JSON.stringify(role.name)} exists`, () =>
+        db.insertInto('roles').values({ ...roleColumns(role), created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow(),
+      );
       await ctx.announce({ kind: 'roles' });
       return written(await roleById(id), 'role');
     },
     async updateRole(id, role, now) {
       const key = rowId(id);
       if (key === null) return null;
-      const result = await db.updateTable('roles').set({ ...roleColumns(role), updated_at: now }).where('id', '=', key).executeTakeFirst();
+      const result = await unique('name', `A role named ${JSON.stringify(role.name)} exists`, () =>
+        db.updateTable('roles').set({ ...roleColumns(role), updated_at: now }).where('id', '=', key).executeTakeFirst(),
+      );
       if (Number(result.numUpdatedRows) === 0) return null;
       await ctx.announce({ kind: 'roles' });
       return roleById(key);
@@ -88,29 +89,33 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
       return row ? toUser(row) : null;
     },
     async createUser(user: NewUser, now) {
-      const { id } = await db
-        .insertInto('users')
-        .values({
-          email: user.email,
-          full_name: user.fullName,
-          is_active: bool(user.isActive),
-          role_id: Number(user.roleId),
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const { id } = await unique('email', 'A user with this email exists', () =>
+        db
+          .insertInto('users')
+          .values({
+            email: user.email,
+            full_name: user.fullName,
+            is_active: bool(user.isActive),
+            role_id: Number(user.roleId),
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow(),
+      );
       await ctx.announce({ kind: 'user', id: String(id) });
       return written(await userById(id), 'user');
     },
     async updateUser(id, user, now) {
       const key = rowId(id);
       if (key === null) return null;
-      const result = await db
-        .updateTable('users')
-        .set({ email: user.email, full_name: user.fullName, is_active: bool(user.isActive), role_id: Number(user.roleId), updated_at: now })
-        .where('id', '=', key)
-        .executeTakeFirst();
+      const result = await unique('email', 'A user with this email exists', () =>
+        db
+          .updateTable('users')
+          .set({ email: user.email, full_name: user.fullName, is_active: bool(user.isActive), role_id: Number(user.roleId), updated_at: now })
+          .where('id', '=', key)
+          .executeTakeFirst(),
+      );
       if (Number(result.numUpdatedRows) === 0) return null;
       await ctx.announce({ kind: 'user', id });
       return userById(key);

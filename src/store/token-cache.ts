@@ -52,9 +52,11 @@ export class TokenCache {
   /** Sync on a cache hit, so the common request pays no promise; async on a miss. */
   resolve(authorization: string | undefined): Credential | Promise<Credential> {
     if (authorization === undefined || authorization === '') return { kind: 'missing' };
-    // RFC 6750 §2.1: the scheme is case-insensitive, followed by one space and the token.
+    // RFC 6750 §2.1: `"Bearer" 1*SP b64token`, the scheme case-insensitive (RFC 7235 §2.1).
     if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return { kind: 'malformed' };
-    const secret = authorization.slice(7);
+    let start = 7;
+    while (authorization.charCodeAt(start) === 32) start++;
+    const secret = authorization.slice(start);
     if (secretShape(secret) === 'malformed') return { kind: 'malformed' };
     const hash = hashSecret(secret);
     const entry = this.#entries.get(hash);

@@ -8,7 +8,7 @@ import type { AccessToken, Principal } from '../../core/model.ts';
 import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
 import { serializeToken } from '../serializers.ts';
 import { tokenView } from '../token-view.ts';
 import { requestContext } from '../request-context.ts';
@@ -24,7 +24,7 @@ const extensions = {
   rate_limit: rateLimitSchema.nullable().optional(),
 };
 const surfaces = {
-  name: z.string().trim().min(1).max(255),
+  name: displayName(),
   can_access_cda: z.boolean(),
   can_access_cda_preview: z.boolean(),
   can_access_cma: z.boolean(),
@@ -95,13 +95,14 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
 
   app.get('/access_tokens', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.list');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     const v = await view(caller);
     return { data: (await deps.store.listTokens()).map((t) => serializeToken(t, v)) };
   });
 
   app.get('/access_tokens/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.find');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const token = await deps.store.findToken(id);
     if (!token) throw new ApiProblem('NOT_FOUND', { message: `No access_token with id ${JSON.stringify(id)}` });
@@ -110,6 +111,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
 
   app.post('/access_tokens', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const issued = await deps.tokens.create(toGrants(data.attributes, data.relationships), caller, requestContext(request, caller));
     reply.code(201);
@@ -118,6 +120,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
 
   app.put('/access_tokens/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'access_tokens.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
     if (data.id !== undefined && data.id !== id) {

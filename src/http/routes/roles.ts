@@ -17,7 +17,7 @@ import {
 } from '../../core/roles.ts';
 import type { NewRole } from '../../core/ports.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
 import { serializeRole } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
 
@@ -32,7 +32,7 @@ const looseEntry = z.looseObject({});
 const flagShape = Object.fromEntries(ROLE_FLAGS.map((f) => [f, z.boolean()])) as Record<(typeof ROLE_FLAGS)[number], z.ZodBoolean>;
 const attributes = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: displayName(),
     ...flagShape,
     environments_access: z.enum(ENVIRONMENTS_ACCESS),
     positive_item_type_permissions: z.array(itemTypeEntry).max(1000),
@@ -69,18 +69,20 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/roles', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.list');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     const roles = await deps.directory.listRoles();
     return { data: roles.map((r) => serializeRole(r, roles)) };
   });
 
   app.get('/roles/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'roles.find');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findRole(idOf(request)));
   });
 
   app.post('/roles', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'roles.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const role = await deps.directory.createRole(
       merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships),
@@ -92,6 +94,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.put('/roles/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'roles.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
     return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller)));
@@ -99,11 +102,13 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete('/roles/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'roles.destroy');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller)));
   });
 
   app.post('/roles/:id/duplicate', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'roles.duplicate');
+    parseQuery(NO_PARAMS, request.query);
     const role = await deps.directory.duplicateRole(idOf(request), requestContext(request, caller));
     reply.code(201);
     return one(role);

@@ -6,13 +6,13 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeSite } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
 
 const attributes = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: displayName(),
     timezone: z.string().min(1).max(100),
     secret_mode: z.enum(['retrievable', 'once']),
   })
@@ -23,12 +23,13 @@ const updateDocument = resourceDocument('site', attributes.optional(), z.object(
 export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/site', async (request, reply) => {
     await authenticate(deps, request, reply, 'site.find');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     return { data: serializeSite(await deps.directory.getSite(), deps.secretMode) };
   });
 
   app.put('/site', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'site.update');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(updateDocument, request.body);
     if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {
       throw new ApiProblem('INVALID_FIELD', { field: 'secret_mode', message: 'The secret mode is read-only; set LATCHKEY_SECRET_MODE' });

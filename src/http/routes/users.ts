@@ -8,7 +8,7 @@ import type { User } from '../../core/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { tokenView } from '../token-view.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
 import { endpointAccess } from '../../core/explain.ts';
@@ -16,7 +16,7 @@ import { endpointAccess } from '../../core/explain.ts';
 const attributes = z
   .object({
     email: z.email().max(320),
-    full_name: z.string().trim().min(1).max(255),
+    full_name: displayName(),
     is_active: z.boolean(),
   })
   .partial()
@@ -50,17 +50,19 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/users', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.list');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     return { data: (await deps.directory.listUsers()).map(serializeUser) };
   });
 
   app.get('/users/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'users.find');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findUser(idOf(request)));
   });
 
   app.post('/users', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'users.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const user = await deps.directory.createUser({
       email: data.attributes.email,
@@ -74,6 +76,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.put('/users/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'users.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
     const user = await deps.directory.updateUser(id, (current) => ({
@@ -87,6 +90,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete('/users/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'users.destroy');
+    parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller)));
   });
 }
