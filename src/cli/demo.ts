@@ -4,6 +4,7 @@
  * articles, some of them drafts), three delivery tokens that show the layers at work, and the curl
  * commands to try them. It then serves that directory, so the commands work as printed.
  */
+import { newTokenGrants } from '../core/model.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,21 +76,8 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
   if (!adminRole) throw new ApiProblem('NOT_FOUND', { message: 'The Admin role is missing' });
   // All three sit on the Admin role, which can write everything: the surface flags, the preview
   // flag and the root nodes are what keep them read-only, draft-free or inside one section.
-  const grants = (name: string, extra: Partial<TokenGrants>): TokenGrants => ({
-    name,
-    canAccessCda: true,
-    canAccessCdaPreview: false,
-    canAccessCma: false,
-    roleId: adminRole.id,
-    userId: null,
-    permissions: ['*'],
-    rootNodeIds: [],
-    enabled: true,
-    expiresAt: null,
-    ipAllowlist: null,
-    rateLimit: null,
-    ...extra,
-  });
+  const grants = (name: string, extra: Partial<TokenGrants>): TokenGrants =>
+    newTokenGrants({ name, canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false, roleId: adminRole.id, ...extra });
   const readonly = await runtime.tokens.create(grants('Demo: published content', {}), null, CLI_CONTEXT);
   const preview = await runtime.tokens.create(grants('Demo: preview (drafts)', { canAccessCdaPreview: true }), null, CLI_CONTEXT);
   const section = await runtime.tokens.create(grants('Demo: Journal section only', { canAccessCdaPreview: true, rootNodeIds: [journal.id] }), null, CLI_CONTEXT);

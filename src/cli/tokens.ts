@@ -3,6 +3,7 @@
  * `latchkey tokens …`: break-glass administration straight on the store, for when no admin token
  * is left. A running server picks the change up within its cache lifetime (LATCHKEY_CACHE_TTL_MS).
  */
+import { newTokenGrants } from '../core/model.ts';
 import type { Config } from '../config.ts';
 import { createRuntime } from './runtime.ts';
 import { tokenRow } from './output.ts';
@@ -42,20 +43,16 @@ export const tokenCommands = {
       const roleId = options.role ?? (options.user ? null : (await store.listRoles()).find((r) => r.name === 'Admin')?.id);
       if (roleId === undefined) throw new ApiProblem('INVALID_RELATIONSHIP', { message: 'No Admin role; pass --role' });
       const issued = await tokens.create(
-        {
+        newTokenGrants({
           name: options.name,
           canAccessCma: options.cma ?? false,
           canAccessCda: options.cda ?? false,
           canAccessCdaPreview: options.preview ?? false,
           roleId: roleId ?? null,
           userId: options.user ?? null,
-          permissions: options.permissions ?? ['*'],
-          rootNodeIds: [],
-          enabled: true,
+          ...(options.permissions ? { permissions: options.permissions } : {}),
           expiresAt: options.expiresAt ? new Date(options.expiresAt).toISOString() : null,
-          ipAllowlist: null,
-          rateLimit: null,
-        },
+        }),
         null,
         CLI_CONTEXT,
       );

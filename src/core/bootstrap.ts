@@ -3,6 +3,7 @@
  * First start: the Admin role and the two factory tokens. Idempotent: a project that already has
  * its site row is left untouched, so a restart never mints or prints a secret.
  */
+import { newTokenGrants } from './model.ts';
 import type { Store } from './ports.ts';
 import { adminRoleAttributes } from './roles.ts';
 import type { TokenService } from './tokens.ts';
@@ -20,15 +21,14 @@ export async function initProject(
   const { store, tokens } = deps;
   if (await store.getSite()) return { created: null };
   const role = await store.createRole({ name: 'Admin', attributes: adminRoleAttributes(), inheritsFrom: [] }, deps.now());
-  const common = { roleId: role.id, userId: null, permissions: ['*'], rootNodeIds: [], enabled: true, expiresAt: null, ipAllowlist: null, rateLimit: null };
   const readonly = await tokens.create(
-    { ...common, name: 'Read-only API token', canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false },
+    newTokenGrants({ roleId: role.id, name: 'Read-only API token', canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false }),
     null,
     SYSTEM_CONTEXT,
     { hardcodedType: 'readonly', ...(options.readonlySecret ? { secret: options.readonlySecret } : {}) },
   );
   const admin = await tokens.create(
-    { ...common, name: 'Full-access API token', canAccessCda: true, canAccessCdaPreview: true, canAccessCma: true },
+    newTokenGrants({ roleId: role.id, name: 'Full-access API token', canAccessCda: true, canAccessCdaPreview: true, canAccessCma: true }),
     null,
     SYSTEM_CONTEXT,
     { hardcodedType: 'admin', ...(options.adminSecret ? { secret: options.adminSecret } : {}) },

@@ -46,6 +46,30 @@ export interface AccessToken {
   readonly lastCdaAccessAt: string | null;
 }
 
+/** What a token is allowed: everything about it that its creator chooses (no secret, no history). */
+export type TokenGrants = Pick<
+  AccessToken,
+  | 'name'
+  | 'canAccessCda'
+  | 'canAccessCdaPreview'
+  | 'canAccessCma'
+  | 'roleId'
+  | 'userId'
+  | 'permissions'
+  | 'rootNodeIds'
+  | 'enabled'
+  | 'expiresAt'
+  | 'ipAllowlist'
+  | 'rateLimit'
+>;
+
+/** The defaults of a new token: based on nothing yet, all permissions, whole project, no limits. */
+export function newTokenGrants(
+  given: Pick<TokenGrants, 'name' | 'canAccessCda' | 'canAccessCdaPreview' | 'canAccessCma'> & Partial<TokenGrants>,
+): TokenGrants {
+  return { roleId: null, userId: null, permissions: ['*'], rootNodeIds: [], enabled: true, expiresAt: null, ipAllowlist: null, rateLimit: null, ...given };
+}
+
 export interface User {
   readonly id: string;
   readonly email: string;

@@ -4,7 +4,7 @@
  * storage ports once in SQL for SQLite and PostgreSQL; tests and the CLI pass a clock and a random
  * source.
  */
-import type { AccessToken, Site, User, RateLimitOverride, HardcodedType } from './model.ts';
+import type { AccessToken, Site, User, TokenGrants } from './model.ts';
 import type { Role, RoleAttributes } from './roles.ts';
 import type { AuditPage, AuditQuery, NewAuditEvent } from './audit.ts';
 import type { ContentStore } from './content/ports.ts';
@@ -14,25 +14,9 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now() };
 
-export interface NewAccessToken {
-  readonly name: string;
-  readonly secretHash: string;
-  readonly displayKey: string;
-  readonly hardcodedType: HardcodedType | null;
-  readonly canAccessCda: boolean;
-  readonly canAccessCdaPreview: boolean;
-  readonly canAccessCma: boolean;
-  readonly roleId: string | null;
-  readonly userId: string | null;
-  readonly permissions: readonly string[];
-  readonly rootNodeIds: readonly string[];
-  readonly enabled: boolean;
-  readonly expiresAt: string | null;
-  readonly ipAllowlist: readonly string[] | null;
-  readonly rateLimit: RateLimitOverride | null;
-  readonly createdByTokenId: string | null;
-  readonly createdAt: string;
-}
+export interface NewAccessToken
+  extends TokenGrants,
+    Pick<AccessToken, 'secretHash' | 'displayKey' | 'hardcodedType' | 'createdByTokenId' | 'createdAt'> {}
 
 export type AccessTokenPatch = Partial<
   Pick<

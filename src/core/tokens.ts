@@ -4,7 +4,7 @@
  * are not editable, a token cannot delete itself, no token grants more than its creator holds).
  */
 import { ApiProblem, notFound } from './errors.ts';
-import type { AccessToken, HardcodedType, Principal, RateLimitOverride, SecretMode } from './model.ts';
+import type { AccessToken, HardcodedType, Principal, SecretMode, TokenGrants } from './model.ts';
 import type { Clock, Store } from './ports.ts';
 import { displayKey, generateSecret, hashSecret, type RandomBytes } from './secret.ts';
 import { sealSecret, type KeyRing } from './secret-box.ts';
@@ -22,21 +22,7 @@ export interface TokenServiceDeps {
   readonly random: RandomBytes;
 }
 
-/** The full desired state of a token's grants, after defaults and patch merging. */
-export interface TokenGrants {
-  readonly name: string;
-  readonly canAccessCda: boolean;
-  readonly canAccessCdaPreview: boolean;
-  readonly canAccessCma: boolean;
-  readonly roleId: string | null;
-  readonly userId: string | null;
-  readonly permissions: readonly string[];
-  readonly rootNodeIds: readonly string[];
-  readonly enabled: boolean;
-  readonly expiresAt: string | null;
-  readonly ipAllowlist: readonly string[] | null;
-  readonly rateLimit: RateLimitOverride | null;
-}
+export type { TokenGrants } from './model.ts';
 
 export type TokenUpdate = Partial<TokenGrants>;
 

@@ -4,7 +4,7 @@ import { decide, type AccessRequest } from '../../src/core/access.ts';
 import type { EndpointRule } from '../../src/core/endpoints.ts';
 import { consumeRate } from '../../src/core/rate-limit.ts';
 import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from '../../src/store/rate-limiter.ts';
-import { principal } from '../support/principal.ts';
+import { principal } from '../support/principals.ts';
 
 const cda: EndpointRule = { surface: 'cda', permission: 'content:read', description: 'POST /graphql' };
 const cma: EndpointRule = { surface: 'cma', permission: 'site:read', description: 'GET /site' };

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccessToken, Principal } from '../../core/model.ts';
+import { newTokenGrants, type AccessToken, type Principal } from '../../core/model.ts';
 import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { authenticate, type AppDeps } from '../context.ts';
@@ -73,17 +73,14 @@ function toUpdate(attributes: Partial<Attributes> | undefined, rels: Relationshi
 }
 
 function toGrants(attributes: Attributes, rels: Relationships | undefined): TokenGrants {
-  return {
-    permissions: ['*'],
-    enabled: true,
-    expiresAt: null,
-    ipAllowlist: null,
-    rateLimit: null,
-    rootNodeIds: [],
-    roleId: null,
-    userId: null,
+  const { name, can_access_cda, can_access_cda_preview, can_access_cma } = attributes;
+  return newTokenGrants({
+    name,
+    canAccessCda: can_access_cda,
+    canAccessCdaPreview: can_access_cda_preview,
+    canAccessCma: can_access_cma,
     ...toUpdate(attributes, rels),
-  } as TokenGrants;
+  });
 }
 
 export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
