@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../core/ports.ts';
 import { createTokenService, type TokenService } from '../core/tokens.ts';
 import { createDirectoryService } from '../core/directory.ts';
+import { createContentServices } from '../core/content/services.ts';
 import { initProject, type BootstrapResult } from '../core/bootstrap.ts';
 import { openStore, type DatabaseTarget } from '../store/database.ts';
 import type { SqlStore } from '../store/sql-store.ts';
@@ -47,9 +48,11 @@ export async function createRuntime(config: Config, options: { clock?: Clock; ta
     secretMode: config.secretMode,
     tokens,
     directory: createDirectoryService({ store, clock }),
+    content: createContentServices({ store, clock }),
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
     rateLimiter: createMemoryRateLimiter(DEFAULT_RATE_LIMITS),
     recorder,
+    changes: store.changes,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
   };

@@ -7,9 +7,10 @@ import type { Config } from '../config.ts';
 import { buildApp, type RouteRegistrar } from '../http/app.ts';
 import { createRuntime } from './runtime.ts';
 import { printFactorySecrets } from './output.ts';
+import { registerGraphqlRoutes } from '../graphql/route.ts';
 
 /** Route modules beyond the CMA core (the GraphQL CDA and friends register here). */
-export const SERVER_MODULES: RouteRegistrar[] = [];
+export const SERVER_MODULES: RouteRegistrar[] = [registerGraphqlRoutes];
 
 export async function serve(config: Config): Promise<void> {
   const runtime = await createRuntime(config);

@@ -46,6 +46,20 @@ export const ENDPOINTS = {
   'users.destroy': cma('users:write', 'DELETE /users/:id', { roleFlag: 'can_manage_users' }),
   'site.find': cma('site:read', 'GET /site'),
   'site.update': cma('site:write', 'PUT /site', { roleFlag: 'can_edit_site' }),
+  'item_types.list': cma('schema:read', 'GET /item-types'),
+  'item_types.find': cma('schema:read', 'GET /item-types/:id'),
+  'item_types.create': cma('schema:write', 'POST /item-types', { roleFlag: 'can_edit_schema' }),
+  'item_types.update': cma('schema:write', 'PUT /item-types/:id', { roleFlag: 'can_edit_schema' }),
+  'item_types.destroy': cma('schema:write', 'DELETE /item-types/:id', { roleFlag: 'can_edit_schema' }),
+  'items.list': cma('content:read', 'GET /items', { content: 'read' }),
+  'items.find': cma('content:read', 'GET /items/:id', { content: 'read' }),
+  'items.create': cma('content:create', 'POST /items', { content: 'create' }),
+  'items.update': cma('content:update', 'PUT /items/:id', { content: 'update' }),
+  'items.destroy': cma('content:delete', 'DELETE /items/:id', { content: 'delete' }),
+  'items.publish': cma('content:publish', 'PUT /items/:id/publish', { content: 'publish' }),
+  'items.unpublish': cma('content:publish', 'PUT /items/:id/unpublish', { content: 'publish' }),
+  // With `X-Include-Drafts: true` the decision asks for `content:preview` instead.
+  'cda.query': { surface: 'cda', permission: 'content:read', content: 'read', description: 'POST /graphql, GET /graphql' },
 } as const satisfies Record<string, EndpointRule>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

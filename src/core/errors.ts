@@ -43,11 +43,15 @@ export const ERROR_CATALOG = {
   CANNOT_DESTROY_CURRENT_USER: { status: 422, doc: 'A token cannot delete itself.' },
   DELETE_RESTRICTION: {
     status: 422,
-    doc: 'The resource is still in use (a role bound to tokens, users or other roles; a user that tokens are based on).',
+    doc: 'The resource is still in use (a role bound to tokens, users or other roles; a user that tokens are based on; an item type with items; an item with children).',
   },
   INVALID_DESTINATION_USER: {
     status: 422,
     doc: '`destination_user_type` / `destination_user_id` do not name an existing token or user.',
+  },
+  INVALID_X_INCLUDE_DRAFTS_HEADER: {
+    status: 400,
+    doc: 'The X-Include-Drafts header of a GraphQL request is present but is not `true`.',
   },
   METHOD_NOT_ALLOWED: { status: 405, doc: 'The route exists but not for this HTTP method.' },
 } as const satisfies Record<string, { status: number; doc: string }>;

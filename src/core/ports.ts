@@ -6,6 +6,7 @@
  */
 import type { AccessToken, Site, User, RateLimitOverride, HardcodedType } from './model.ts';
 import type { Role, RoleAttributes } from './roles.ts';
+import type { ContentStore } from './content/ports.ts';
 
 export interface Clock {
   now(): number;
@@ -123,7 +124,7 @@ export interface SiteStore {
   updateSite(site: Pick<Site, 'name' | 'timeZone'>, now: string): Promise<Site>;
 }
 
-export interface Store extends TokenStore, RoleStore, UserStore, SiteStore {
+export interface Store extends TokenStore, RoleStore, UserStore, SiteStore, ContentStore {
   /** Runs `work` in one transaction; a throw rolls everything back. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -13,11 +13,20 @@ import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerUserRoutes } from './routes/users.ts';
 import { registerSiteRoutes } from './routes/site.ts';
+import { registerItemTypeRoutes } from './routes/item-types.ts';
+import { registerItemRoutes } from './routes/items.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
 
 /** The CMA's resources; later modules append theirs here. */
-export const CMA_ROUTES: readonly RouteRegistrar[] = [registerAccessTokenRoutes, registerRoleRoutes, registerUserRoutes, registerSiteRoutes];
+export const CMA_ROUTES: readonly RouteRegistrar[] = [
+  registerAccessTokenRoutes,
+  registerRoleRoutes,
+  registerUserRoutes,
+  registerSiteRoutes,
+  registerItemTypeRoutes,
+  registerItemRoutes,
+];
 
 export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];

@@ -12,8 +12,10 @@ import type { Clock, Store } from '../core/ports.ts';
 import type { KeyRing } from '../core/secret-box.ts';
 import type { TokenService } from '../core/tokens.ts';
 import type { DirectoryService } from '../core/directory.ts';
+import type { ContentServices } from '../core/content/services.ts';
 import type { TokenCache } from '../store/token-cache.ts';
 import type { AccessRecorder } from '../store/access-recorder.ts';
+import type { ChangeBus } from '../store/changes.ts';
 import { bearerChallenge } from './errors.ts';
 
 export interface AppDeps {
@@ -23,9 +25,12 @@ export interface AppDeps {
   readonly secretMode: SecretMode;
   readonly tokens: TokenService;
   readonly directory: DirectoryService;
+  readonly content: ContentServices;
   readonly cache: TokenCache;
   readonly rateLimiter: RateLimiter;
   readonly recorder: AccessRecorder;
+  /** Change events (local and, on PostgreSQL, from other instances): caches beyond tokens listen here. */
+  readonly changes: ChangeBus;
   readonly bodyLimitBytes: number;
   readonly trustProxy?: string | undefined;
   /**

@@ -9,6 +9,8 @@ export type Change =
   | { readonly kind: 'token'; readonly id: string }
   | { readonly kind: 'user'; readonly id: string }
   | { readonly kind: 'roles' }
+  /** Item types changed: the GraphQL schema is rebuilt. */
+  | { readonly kind: 'schema' }
   | { readonly kind: 'all' };
 
 export type ChangeListener = (change: Change) => void;
@@ -32,7 +34,7 @@ export function parseChange(payload: string): Change {
   try {
     const value = JSON.parse(payload) as Change;
     if (value.kind === 'token' || value.kind === 'user') return { kind: value.kind, id: String(value.id) };
-    if (value.kind === 'roles') return value;
+    if (value.kind === 'roles' || value.kind === 'schema') return { kind: value.kind };
   } catch {
     // An unreadable payload still means "something changed": drop everything.
   }

@@ -65,10 +65,39 @@ export interface PreviousSecretTable {
   valid_until: string;
 }
 
+export interface ItemTypeTable {
+  id: Generated<number>;
+  name: string;
+  api_key: string;
+  fields: string;
+  tree: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemTable {
+  id: Generated<number>;
+  item_type_id: number;
+  parent_id: number | null;
+  position: number;
+  /** Materialised path `/a/b/self/` (see migration 002). */
+  path: string;
+  current: string;
+  published: string | null;
+  status: string;
+  creator_type: string;
+  creator_id: string;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
 export interface Database {
   site: SiteTable;
   roles: RoleTable;
   users: UserTable;
   access_tokens: AccessTokenTable;
   previous_secrets: PreviousSecretTable;
+  item_types: ItemTypeTable;
+  items: ItemTable;
 }

@@ -9,6 +9,7 @@ import { ChangeBus, type Change } from './changes.ts';
 import { createContext, type Dialect } from './sql-context.ts';
 import { tokenQueries } from './sql-tokens.ts';
 import { directoryQueries } from './sql-directory.ts';
+import { contentQueries } from './sql-content.ts';
 
 export interface SqlStore extends Store {
   readonly db: Kysely<Database>;
@@ -28,6 +29,7 @@ function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue
     changes,
     ...tokenQueries(ctx),
     ...directoryQueries(ctx),
+    ...contentQueries(ctx),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (queue) return work(this); // already inside one: join it
       const pending: Change[] = [];

@@ -122,6 +122,8 @@ export class TokenCache {
           if (entry.principal?.token.userId === change.id) this.#entries.delete(hash);
         }
         return;
+      case 'schema':
+        return;
       case 'roles':
       case 'all':
         this.#roles = null;

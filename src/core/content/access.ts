@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Content facts for the one access decision: turns an item into the {@link ItemTarget} that
+ * `checkGrant` judges. Nothing here decides; it only describes the record.
+ */
+import { checkGrant, type Denial, type ItemTarget } from '../access.ts';
+import { ENDPOINTS, type EndpointName } from '../endpoints.ts';
+import { ApiProblem } from '../errors.ts';
+import type { Principal } from '../model.ts';
+import type { RoleAttributes } from '../roles.ts';
+import type { Creator, Item } from './model.ts';
+
+/** The creator a principal's new records get: its base user when it has one, else the token. */
+export function creatorOf(principal: Principal | null): Creator {
+  if (principal === null) return { type: 'account', id: 'owner' };
+  return principal.token.userId !== null
+    ? { type: 'user', id: principal.token.userId }
+    : { type: 'access_token', id: principal.token.id };
+}
+
+/** `on_creator: self`: the record was created by the calling token or by its base user. */
+export function isSelf(principal: Principal, creator: Creator): boolean {
+  return (
+    (creator.type === 'access_token' && creator.id === principal.token.id) ||
+    (creator.type === 'user' && principal.token.userId !== null && creator.id === principal.token.userId)
+  );
+}
+
+/** Role of a record's creator, for `on_creator: role`; null when unknown or gone. */
+export type CreatorRoles = (creator: Creator) => string | null;
+
+/** Whether any entry depends on the creator's role, i.e. whether {@link CreatorRoles} must be loaded. */
+export function needsCreatorRoles(final: RoleAttributes | null): boolean {
+  if (final === null) return false;
+  return [...final.positive_item_type_permissions, ...final.negative_item_type_permissions].some((e) => e.on_creator === 'role');
+}
+
+export function itemTarget(principal: Principal, item: Pick<Item, 'itemTypeId' | 'creator' | 'pathIds'>, roles?: CreatorRoles): ItemTarget {
+  const self = isSelf(principal, item.creator);
+  const roleId = principal.role?.id ?? null;
+  return {
+    itemTypeId: item.itemTypeId,
+    createdBySelf: self,
+    createdBySameRole: self || (roles !== undefined && roleId !== null && roles(item.creator) === roleId),
+    pathIds: item.pathIds,
+  };
+}
+
+/** Layers 6–8 for one record through the one decision function. */
+export function denialFor(
+  principal: Principal,
+  endpoint: EndpointName,
+  item: Pick<Item, 'itemTypeId' | 'creator' | 'pathIds'>,
+  options: { includeDrafts?: boolean; roles?: CreatorRoles } = {},
+): Denial | null {
+  return checkGrant(principal, {
+    rule: ENDPOINTS[endpoint],
+    includeDrafts: options.includeDrafts ?? false,
+    clientIp: null,
+    now: 0,
+    target: itemTarget(principal, item, options.roles),
+  });
+}
+
+export function assertAllowed(...args: Parameters<typeof denialFor>): void {
+  const denial = denialFor(...args);
+  if (denial) throw new ApiProblem(denial.code, denial.details);
+}

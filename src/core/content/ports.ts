@@ -1,0 +1,61 @@
+/**
+ * @module
+ * What the content use cases need from storage. Part of the core's {@link Store}.
+ */
+import type { Creator, FieldDefinition, FieldValues, Item, ItemStatus, ItemType } from './model.ts';
+
+export interface NewItemType {
+  readonly name: string;
+  readonly apiKey: string;
+  readonly fields: readonly FieldDefinition[];
+  readonly tree: boolean;
+}
+
+export interface NewItem {
+  readonly itemTypeId: string;
+  readonly parentId: string | null;
+  readonly position: number;
+  readonly current: FieldValues;
+  readonly creator: Creator;
+  readonly createdAt: string;
+}
+
+export interface ItemPatch {
+  readonly parentId?: string | null;
+  readonly position?: number;
+  readonly current?: FieldValues;
+  readonly published?: FieldValues | null;
+  readonly status?: ItemStatus;
+  readonly publishedAt?: string | null;
+  readonly updatedAt: string;
+}
+
+/** Structural filters the store applies in SQL; access is decided afterwards, item by item. */
+export interface ItemQuery {
+  readonly itemTypeIds?: readonly string[];
+  readonly ids?: readonly string[];
+  /** `null`: top-level items (websites) only. */
+  readonly parentId?: string | null;
+  /** Only items under (or at) one of these ids: a prefilter for root-node scope. */
+  readonly withinIds?: readonly string[];
+  /** Only items that have a published version. */
+  readonly publishedOnly?: boolean;
+}
+
+export interface ContentStore {
+  listItemTypes(): Promise<ItemType[]>;
+  findItemType(id: string): Promise<ItemType | null>;
+  createItemType(itemType: NewItemType, now: string): Promise<ItemType>;
+  updateItemType(id: string, itemType: NewItemType, now: string): Promise<ItemType | null>;
+  deleteItemType(id: string): Promise<boolean>;
+  countItems(query: ItemQuery): Promise<number>;
+  /** Ordered by id (creation order). */
+  listItems(query: ItemQuery): Promise<Item[]>;
+  findItem(id: string): Promise<Item | null>;
+  createItem(item: NewItem): Promise<Item>;
+  /** A new `parentId` moves the whole subtree; callers run it inside a transaction. */
+  updateItem(id: string, patch: ItemPatch): Promise<Item | null>;
+  deleteItem(id: string): Promise<boolean>;
+  /** Moves every record created by `from` to `to`; returns how many moved. */
+  reassignItems(from: Creator, to: Creator): Promise<number>;
+}

@@ -1,0 +1,127 @@
+/**
+ * @module
+ * `POST /graphql` and `GET /graphql?query=`: the Content Delivery API. Authentication runs the same
+ * decision as the CMA (layers 1–7 and the CDA rate limit); an auth failure answers with its status
+ * and the CMA error envelope, while anything wrong with the query itself answers 200 with
+ * `errors[]`, as GraphQL clients expect.
+ */
+import { z } from 'zod';
+import { execute, GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblem } from '../core/errors.ts';
+import type { Principal } from '../core/model.ts';
+import { createDeliveryReader } from '../core/content/delivery.ts';
+import { authenticate, type AppDeps } from '../http/context.ts';
+import { parseBody, parseQuery } from '../http/jsonapi.ts';
+import { DeliverySchemas } from './cache.ts';
+import type { DeliveryContext } from './schema.ts';
+
+const MAX_QUERY = 100_000;
+const postBody = z
+  .object({
+    query: z.string().min(1).max(MAX_QUERY),
+    variables: z.record(z.string(), z.unknown()).nullable().optional(),
+    operationName: z.string().max(200).nullable().optional(),
+    extensions: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+const getQuery = z
+  .object({
+    query: z.string().min(1).max(MAX_QUERY),
+    variables: z.string().max(MAX_QUERY).optional(),
+    operationName: z.string().max(200).optional(),
+  })
+  .strict();
+
+/** DatoCMS: the header may be absent, and when present it must say `true`. */
+function includeDraftsOf(request: FastifyRequest): boolean {
+  const header = request.headers['x-include-drafts'];
+  if (header === undefined) return false;
+  if (header === 'true') return true;
+  throw new ApiProblem('INVALID_X_INCLUDE_DRAFTS_HEADER', { message: 'X-Include-Drafts header can only be set to `true`' });
+}
+
+function parseVariables(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Reported below as one clear parameter error.
+  }
+  throw new ApiProblem('INVALID_PARAMS', { parameter: 'variables', message: 'variables must be a JSON object' });
+}
+
+function formatError(error: GraphQLError, request: FastifyRequest): GraphQLFormattedError {
+  const original = error.originalError;
+  if (original instanceof ApiProblem) {
+    return { ...error.toJSON(), message: original.message, extensions: { code: original.code, details: original.details } };
+  }
+  if (original && !(original instanceof GraphQLError)) {
+    request.log.error({ err: original }, 'graphql resolver failed');
+    return { message: 'Internal error', ...(error.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_ERROR' } };
+  }
+  return error.toJSON();
+}
+
+export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const schemas = new DeliverySchemas(deps.store, deps.clock, { recheckMs: 30_000, maxDocuments: 1_000, maxDepth: 12 });
+  const unsubscribe = deps.changes.subscribe((change) => {
+    if (change.kind === 'schema' || change.kind === 'all') schemas.invalidate();
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+  });
+
+  interface Params {
+    readonly query: string;
+    readonly variables?: Record<string, unknown> | null | undefined;
+    readonly operationName?: string | null | undefined;
+  }
+  const run = async (request: FastifyRequest, reply: FastifyReply, principal: Principal, includeDrafts: boolean, params: Params) => {
+    const built = await schemas.current();
+    const compiled = schemas.compile(built, params.query);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    if ('errors' in compiled) return { errors: compiled.errors.map((e) => e.toJSON()) };
+    const contextValue: DeliveryContext = {
+      reader: createDeliveryReader(deps.store, principal, includeDrafts),
+      siteName: async () => (await deps.store.getSite())?.name ?? '',
+    };
+    const result: ExecutionResult = await execute({
+      schema: built.schema,
+      document: compiled.document,
+      contextValue,
+      variableValues: params.variables ?? undefined,
+      operationName: params.operationName ?? undefined,
+    });
+    return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request)) } : result;
+  };
+
+  // Encapsulated: the official cda-client sends its JSON body without a Content-Type header (fetch
+  // then labels it text/plain), so this route reads any body as JSON; the CMA keeps its strict parser.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+      const text = body as string;
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(new ApiProblem('INVALID_JSON_BODY', { message: 'The request body is not valid JSON' }), undefined);
+      }
+    });
+
+    scope.post('/graphql', async (request, reply) => {
+      const includeDrafts = includeDraftsOf(request);
+      const principal = await authenticate(deps, request, reply, 'cda.query', { includeDrafts });
+      return run(request, reply, principal, includeDrafts, parseBody(postBody, request.body));
+    });
+
+    scope.get('/graphql', async (request, reply) => {
+      const includeDrafts = includeDraftsOf(request);
+      const principal = await authenticate(deps, request, reply, 'cda.query', { includeDrafts });
+      const query = parseQuery(getQuery, request.query);
+      return run(request, reply, principal, includeDrafts, { query: query.query, variables: parseVariables(query.variables), operationName: query.operationName ?? null });
+    });
+  });
+}

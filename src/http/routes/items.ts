@@ -1,0 +1,123 @@
+/**
+ * @module
+ * `/items`: records, DatoCMS-compatible. Every handler authenticates for its endpoint (layers 1–7),
+ * then the item use case asks the same decision about the record itself (role entry, root nodes).
+ */
+import { z } from 'zod';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiProblem } from '../../core/errors.ts';
+import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
+import { authenticate, type AppDeps } from '../context.ts';
+import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { serializeItem } from './items-serializers.ts';
+
+const idText = z.union([z.string().regex(/^\d{1,15}$/), z.number().int().positive()]).transform(String);
+/** Field values are free-form here; the model's field types validate them in the core. */
+const attributes = z
+  .looseObject({ parent_id: idText.nullable().optional(), position: z.number().int().min(0).max(1_000_000_000).optional() })
+  .optional();
+const createDocument = resourceDocument('item', attributes, z.object({ item_type: toOne('item_type') }).strict());
+const updateDocument = resourceDocument('item', attributes, z.object({ item_type: toOne('item_type').optional() }).strict());
+const idParams = z.object({ id: z.string() });
+const versionParam = z.enum(['current', 'published']).optional();
+const findQuery = z.object({ version: versionParam }).strict();
+const csv = z.string().max(10_000).transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+const listQuery = z
+  .object({
+    'filter[type]': csv.optional(),
+    'filter[ids]': csv.optional(),
+    'filter[parent]': z.string().regex(/^(\d{1,15}|null)$/, 'an item id or null').optional(),
+    'page[offset]': z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+    'page[limit]': z.coerce.number().int().min(1).max(500).optional(),
+    version: versionParam,
+  })
+  .strict();
+
+type Attributes = NonNullable<z.infer<typeof attributes>>;
+
+function split(a: Attributes | undefined) {
+  const { parent_id, position, ...values } = a ?? {};
+  return { parentId: parent_id, position, values };
+}
+
+export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { items, itemTypes } = deps.content;
+  const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
+  const typesById = async () => new Map<string, ItemType>((await itemTypes.list()).map((t) => [t.id, t]));
+  const one = async (item: Item, version: ContentVersion = 'current') => ({
+    data: serializeItem(item, (await typesById()).get(item.itemTypeId), version),
+  });
+
+  app.get('/items', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.list');
+    const q = parseQuery(listQuery, request.query);
+    const types = await typesById();
+    const itemTypeIds = q['filter[type]']?.map((key) => {
+      const match = [...types.values()].find((t) => t.id === key || t.apiKey === key);
+      if (!match) throw new ApiProblem('INVALID_PARAMS', { parameter: 'filter[type]', message: `No item type ${JSON.stringify(key)}` });
+      return match.id;
+    });
+    const parent = q['filter[parent]'];
+    const version = q.version ?? 'current';
+    const { items: page, total } = await items.list(caller, {
+      ...(itemTypeIds ? { itemTypeIds } : {}),
+      ...(q['filter[ids]'] ? { ids: q['filter[ids]'] } : {}),
+      ...(parent !== undefined ? { parentId: parent === 'null' ? null : parent } : {}),
+      version,
+      offset: q['page[offset]'] ?? 0,
+      limit: q['page[limit]'] ?? 30,
+    });
+    return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), version)), meta: { total_count: total } };
+  });
+
+  app.get('/items/:id', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.find');
+    const { version } = parseQuery(findQuery, request.query);
+    return one(await items.find(caller, idOf(request), version ?? 'current'), version ?? 'current');
+  });
+
+  app.post('/items', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.create');
+    const { data } = parseBody(createDocument, request.body);
+    const { parentId, position, values } = split(data.attributes);
+    const item = await items.create(caller, {
+      itemTypeId: data.relationships?.item_type.data.id ?? '',
+      values,
+      parentId: parentId ?? null,
+      ...(position !== undefined ? { position } : {}),
+    });
+    reply.code(201);
+    return one(item);
+  });
+
+  app.put('/items/:id', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.update');
+    const id = idOf(request);
+    const { data } = parseBody(updateDocument, request.body);
+    if (data.id !== undefined && data.id !== id) {
+      throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
+    }
+    const { parentId, position, values } = split(data.attributes);
+    const item = await items.update(caller, id, {
+      ...(Object.keys(values).length > 0 ? { values } : {}),
+      ...(parentId !== undefined ? { parentId } : {}),
+      ...(position !== undefined ? { position } : {}),
+    });
+    return one(item);
+  });
+
+  app.delete('/items/:id', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.destroy');
+    return one(await items.destroy(caller, idOf(request)));
+  });
+
+  app.put('/items/:id/publish', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.publish');
+    return one(await items.publish(caller, idOf(request)));
+  });
+
+  app.put('/items/:id/unpublish', async (request, reply) => {
+    const caller = await authenticate(deps, request, reply, 'items.unpublish');
+    return one(await items.unpublish(caller, idOf(request)));
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * @module
+ * Item type and item queries. Items carry a materialised path (see migration 002), so an item's
+ * ancestors come with the row and a subtree is one `LIKE` prefix away.
+ */
+import { sql, type Selectable, type Updateable } from 'kysely';
+import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
+import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
+import { bool, json, optionalJson, rowId } from './rows.ts';
+import type { SqlContext } from './sql-context.ts';
+import type { ItemTable, ItemTypeTable } from './schema.ts';
+
+function toItemType(row: Selectable<ItemTypeTable>): ItemType {
+  return {
+    id: String(row.id),
+    name: row.name,
+    apiKey: row.api_key,
+    fields: JSON.parse(row.fields) as FieldDefinition[],
+    tree: row.tree === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toItem(row: Selectable<ItemTable>): Item {
+  return {
+    id: String(row.id),
+    itemTypeId: String(row.item_type_id),
+    parentId: row.parent_id === null ? null : String(row.parent_id),
+    position: row.position,
+    pathIds: row.path.split('/').filter((s) => s !== ''),
+    current: JSON.parse(row.current) as Record<string, unknown>,
+    published: row.published === null ? null : (JSON.parse(row.published) as Record<string, unknown>),
+    status: row.status as ItemStatus,
+    creator: { type: row.creator_type as CreatorType, id: row.creator_id },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    publishedAt: row.published_at,
+  };
+}
+
+const typeColumns = (t: NewItemType) => ({ name: t.name, api_key: t.apiKey, fields: json(t.fields), tree: bool(t.tree) });
+/** Ids that cannot name a row are dropped: they match nothing. */
+const keys = (ids: readonly string[]) => ids.map(rowId).filter((k): k is number => k !== null);
+
+export function contentQueries(ctx: SqlContext): ContentStore {
+  const { db } = ctx;
+  const typeById = async (id: number) => {
+    const row = await db.selectFrom('item_types').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toItemType(row) : null;
+  };
+  const itemById = async (id: number) => {
+    const row = await db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toItem(row) : null;
+  };
+  const pathOf = async (id: number | null): Promise<string> => {
+    if (id === null) return '/';
+    const row = await db.selectFrom('items').select('path').where('id', '=', id).executeTakeFirst();
+    return row?.path ?? '/';
+  };
+
+  const filtered = (query: ItemQuery) => {
+    let q = db.selectFrom('items');
+    if (query.itemTypeIds) q = q.where('item_type_id', 'in', [...keys(query.itemTypeIds), -1]);
+    if (query.ids) q = q.where('id', 'in', [...keys(query.ids), -1]);
+    if (query.parentId === null) q = q.where('parent_id', 'is', null);
+    else if (query.parentId !== undefined) q = q.where('parent_id', '=', rowId(query.parentId) ?? -1);
+    if (query.publishedOnly) q = q.where('published', 'is not', null);
+    const within = query.withinIds ? keys(query.withinIds) : undefined;
+    if (within) {
+      // Path segments are digits between slashes, so `%/7/%` matches exactly the subtree of item 7.
+      q = within.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where((eb) => eb.or(within.map((k) => eb('path', 'like', `%/${k}/%`))));
+    }
+    return q;
+  };
+
+  return {
+    async listItemTypes() {
+      return (await db.selectFrom('item_types').selectAll().orderBy('id').execute()).map(toItemType);
+    },
+    async findItemType(id) {
+      const key = rowId(id);
+      return key === null ? null : typeById(key);
+    },
+    async createItemType(itemType, now) {
+      const { id } = await db
+        .insertInto('item_types')
+        .values({ ...typeColumns(itemType), created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await ctx.announce({ kind: 'schema' });
+      return (await typeById(id))!;
+    },
+    async updateItemType(id, itemType, now) {
+      const key = rowId(id);
+      if (key === null) return null;
+      const result = await db.updateTable('item_types').set({ ...typeColumns(itemType), updated_at: now }).where('id', '=', key).executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return null;
+      await ctx.announce({ kind: 'schema' });
+      return typeById(key);
+    },
+    async deleteItemType(id) {
+      const key = rowId(id);
+      if (key === null) return false;
+      const result = await db.deleteFrom('item_types').where('id', '=', key).executeTakeFirst();
+      await ctx.announce({ kind: 'schema' });
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async countItems(query) {
+      const row = await filtered(query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async listItems(query) {
+      return (await filtered(query).selectAll().orderBy('id').execute()).map(toItem);
+    },
+    async findItem(id) {
+      const key = rowId(id);
+      return key === null ? null : itemById(key);
+    },
+    async createItem(item) {
+      const parent = item.parentId === null ? null : rowId(item.parentId);
+      const { id } = await db
+        .insertInto('items')
+        .values({
+          item_type_id: Number(item.itemTypeId),
+          parent_id: parent,
+          position: item.position,
+          path: '/',
+          current: json(item.current),
+          published: null,
+          status: 'draft',
+          creator_type: item.creator.type,
+          creator_id: item.creator.id,
+          created_at: item.createdAt,
+          updated_at: item.createdAt,
+          published_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // The path ends with the item's own id, known only once the row exists.
+      await db.updateTable('items').set({ path: `${await pathOf(parent)}${id}/` }).where('id', '=', id).execute();
+      return (await itemById(id))!;
+    },
+    async updateItem(id, patch) {
+      const key = rowId(id);
+      const before = key === null ? null : await itemById(key);
+      if (key === null || !before) return null;
+      const row: Updateable<ItemTable> = { updated_at: patch.updatedAt };
+      if (patch.position !== undefined) row.position = patch.position;
+      if (patch.current !== undefined) row.current = json(patch.current);
+      if (patch.published !== undefined) row.published = optionalJson(patch.published);
+      if (patch.status !== undefined) row.status = patch.status;
+      if (patch.publishedAt !== undefined) row.published_at = patch.publishedAt;
+      if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
+        const parent = patch.parentId === null ? null : rowId(patch.parentId);
+        row.parent_id = parent;
+        const oldPath = `/${before.pathIds.join('/')}/`;
+        const newPath = `${await pathOf(parent)}${key}/`;
+        await db
+          .updateTable('items')
+          .set({ path: sql<string>`cast(${newPath} as text) || substr(path, ${oldPath.length + 1})` })
+          .where('path', 'like', `${oldPath}%`)
+          .execute();
+      }
+      await db.updateTable('items').set(row).where('id', '=', key).execute();
+      return itemById(key);
+    },
+    async deleteItem(id) {
+      const key = rowId(id);
+      if (key === null) return false;
+      const result = await db.deleteFrom('items').where('id', '=', key).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+    async reassignItems(from: Creator, to: Creator) {
+      const result = await db
+        .updateTable('items')
+        .set({ creator_type: to.type, creator_id: to.id })
+        .where('creator_type', '=', from.type)
+        .where('creator_id', '=', from.id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Small builders for content tests: models, records, roles and tokens through the public API.
+ */
+import { expect } from 'vitest';
+import type { Harness } from '../support/harness.ts';
+
+export interface FieldSpec {
+  readonly api_key: string;
+  readonly field_type: string;
+  readonly required?: boolean;
+}
+
+export async function createItemType(h: Harness, apiKey: string, fields: FieldSpec[], options: { tree?: boolean; name?: string } = {}): Promise<string> {
+  const res = await h.request('POST', '/item-types', {
+    token: h.adminSecret,
+    body: { data: { type: 'item_type', attributes: { name: options.name ?? apiKey, api_key: apiKey, fields, tree: options.tree ?? false } } },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().data.id as string;
+}
+
+export async function createItem(
+  h: Harness,
+  itemTypeId: string,
+  values: Record<string, unknown>,
+  options: { parentId?: string | null; publish?: boolean; token?: string } = {},
+): Promise<string> {
+  const res = await h.request('POST', '/items', {
+    token: options.token ?? h.adminSecret,
+    body: {
+      data: {
+        type: 'item',
+        attributes: { ...values, ...(options.parentId ? { parent_id: options.parentId } : {}) },
+        relationships: { item_type: { data: { type: 'item_type', id: itemTypeId } } },
+      },
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const id = res.json().data.id as string;
+  if (options.publish) {
+    const published = await h.request('PUT', `/items/${id}/publish`, { token: options.token ?? h.adminSecret });
+    expect(published.statusCode, published.body).toBe(200);
+  }
+  return id;
+}
+
+export async function createRole(h: Harness, attributes: Record<string, unknown>, inheritsFrom: string[] = []): Promise<string> {
+  const res = await h.request('POST', '/roles', {
+    token: h.adminSecret,
+    body: {
+      data: {
+        type: 'role',
+        attributes: { name: `role ${Math.random().toString(36).slice(2)}`, ...attributes },
+        relationships: { inherits_permissions_from: { data: inheritsFrom.map((id) => ({ type: 'role', id })) } },
+      },
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().data.id as string;
+}
+
+export interface TokenSpec {
+  readonly role?: string;
+  readonly user?: string;
+  readonly cma?: boolean;
+  readonly cda?: boolean;
+  readonly preview?: boolean;
+  readonly permissions?: string[];
+  readonly rootNodes?: string[];
+}
+
+/** Creates a token with the full-access token; returns its id and secret. */
+export async function createToken(h: Harness, spec: TokenSpec): Promise<{ id: string; secret: string }> {
+  const relationships: Record<string, unknown> = {
+    ...(spec.role ? { role: { data: { type: 'role', id: spec.role } } } : {}),
+    ...(spec.user ? { user: { data: { type: 'user', id: spec.user } } } : {}),
+    ...(spec.rootNodes ? { root_nodes: { data: spec.rootNodes.map((id) => ({ type: 'item', id })) } } : {}),
+  };
+  if (!spec.role && !spec.user) relationships.role = { data: { type: 'role', id: await adminRoleId(h) } };
+  const res = await h.request('POST', '/access_tokens', {
+    token: h.adminSecret,
+    body: {
+      data: {
+        type: 'access_token',
+        attributes: {
+          name: `token ${Math.random().toString(36).slice(2)}`,
+          can_access_cma: spec.cma ?? false,
+          can_access_cda: spec.cda ?? false,
+          can_access_cda_preview: spec.preview ?? false,
+          ...(spec.permissions ? { permissions: spec.permissions } : {}),
+        },
+        relationships,
+      },
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return { id: res.json().data.id, secret: res.json().data.attributes.token };
+}
+
+export async function adminRoleId(h: Harness): Promise<string> {
+  const res = await h.request('GET', '/roles', { token: h.adminSecret });
+  return res.json().data.find((r: { attributes: { name: string } }) => r.attributes.name === 'Admin').id as string;
+}
+
+/** `{ code, details }` of an error envelope. */
+export function problem(res: { json(): unknown }): { code: string; details: Record<string, unknown> } {
+  return (res.json() as { data: { attributes: { code: string; details: Record<string, unknown> } }[] }).data[0]!.attributes;
+}
