@@ -30,6 +30,12 @@ export function pinSelf(): void {
   if (PINNING) execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
 }
 
+/** Starts a command pinned to the server core, without waiting for anything. */
+export function spawnPinned(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const [command, ...rest] = PINNING ? ['taskset', '-c', SERVER_CORE, ...args] : args;
+  return spawn(command as string, rest, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: 'ignore' });
+}
+
 export interface Child<T> {
   readonly process: ChildProcess;
   readonly pid: number;
@@ -40,7 +46,7 @@ export interface Child<T> {
 
 /** Starts a TypeScript module of `bench/` pinned to the server core; resolves on its first JSON line. */
 export function startPinned<T>(module: string, args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Child<T>> {
-  const node = [process.execPath, '--import', 'tsx', module, ...args];
+  const node = [process.execPath, '--expose-gc', '--import', 'tsx', module, ...args];
   const [command, ...rest] = PINNING ? ['taskset', '-c', SERVER_CORE, ...node] : node;
   const child = spawn(command as string, rest, {
     cwd: ROOT,

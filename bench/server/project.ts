@@ -14,7 +14,7 @@ import { seedContent, type Targets } from './content.ts';
 export interface BenchTokens {
   readonly main: string;
   readonly allowlisted: string;
-  readonly scoped: string | null;
+  readonly scoped: string;
 }
 
 export interface BenchProject {
@@ -52,15 +52,13 @@ export async function openBenchProject(): Promise<BenchProject> {
   const content = await seedContent(runtime);
   const main = await runtime.tokens.create(grants, null);
   const allowlisted = await runtime.tokens.create({ ...grants, name: 'bench allowlisted', ipAllowlist: BENCH_ALLOWLIST }, null);
-  const scoped = content.scopeRootId
-    ? await runtime.tokens.create({ ...grants, name: 'bench scoped', rootNodeIds: [content.scopeRootId] }, null)
-    : null;
+  const scoped = await runtime.tokens.create({ ...grants, name: 'bench scoped', rootNodeIds: [content.scopeRootId] }, null);
   const credential = await runtime.deps.cache.resolve(`Bearer ${main.secret}`);
   if (credential.kind !== 'found') throw new Error('the main benchmark token does not resolve');
   return {
     runtime,
     dataDir,
-    tokens: { main: main.secret, allowlisted: allowlisted.secret, scoped: scoped?.secret ?? null },
+    tokens: { main: main.secret, allowlisted: allowlisted.secret, scoped: scoped.secret },
     targets: content.targets,
     principal: credential.principal,
   };

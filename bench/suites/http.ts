@@ -4,8 +4,8 @@
  * issue), and what each extra costs on its own (§5). One server process, pinned to its core,
  * serves every variant; bursts alternate between them.
  */
-import type { Target, Targets } from '../server/content.ts';
-import type { BenchTokens } from '../server/project.ts';
+import { TREE_DEPTH, type Target, type Targets } from '../server/content.ts';
+import { BENCH_ALLOWLIST, type BenchTokens } from '../server/project.ts';
 import { alternate, ratios, summarise, type Alternation, type Ratios, type Request, type Summary } from '../lib/load.ts';
 import { startPinned } from '../lib/proc.ts';
 
@@ -71,7 +71,7 @@ export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void)
   try {
     const { ports, tokens, targets } = server.hello;
     const overhead: HttpResults['overhead'][number][] = [];
-    const surfaces = [['cma', targets.cma] as const, ...(targets.cda ? [['cda', targets.cda] as const] : [])];
+    const surfaces = [['cma', targets.cma] as const, ['cda', targets.cda] as const];
     for (const [surface, target] of surfaces) {
       const pair = { verified: request(ports.verified, target, tokens.main), open: request(ports.open, target, tokens.main) };
       await preflight(pair);
@@ -100,19 +100,17 @@ export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void)
       'no-last-access': request(ports['no-last-access'], cma, tokens.main),
       allowlisted: request(ports.verified, cma, tokens.allowlisted),
     };
-    if (targets.deep && tokens.scoped) {
-      variants['deep-unscoped'] = request(ports.verified, targets.deep, tokens.main);
-      variants['deep-scoped'] = request(ports.verified, targets.deep, tokens.scoped);
-    }
+    variants['deep-unscoped'] = request(ports.verified, targets.deep, tokens.main);
+    variants['deep-scoped'] = request(ports.verified, targets.deep, tokens.scoped);
     await preflight(variants);
     const alternation: Alternation = { cycles: plan.cycles, seconds: plan.seconds, warmupSeconds: plan.warmupSeconds, connections: plan.extrasConnections };
     const bursts = await alternate(variants, alternation, server.pid);
     const pairs: [string, string, string, string, Target][] = [
       ['rate limiting', 'full', 'no-rate-limit', 'GCRA per token and surface, X-RateLimit-* headers; off: limiter returns nothing', cma],
       ['last-access tracking', 'full', 'no-last-access', 'in-memory last access per token and surface, flushed in batches; off: nothing recorded', cma],
-      ['IP allowlist', 'allowlisted', 'full', `${8} CIDRs, the matching one last; vs no allowlist`, cma],
+      ['IP allowlist', 'allowlisted', 'full', `${BENCH_ALLOWLIST.length} CIDRs, the matching one last; vs no allowlist`, cma],
     ];
-    if (targets.deep) pairs.push(['root-node scope', 'deep-scoped', 'deep-unscoped', 'record deep in the tree, token scoped to a node near the top; vs no root nodes', targets.deep]);
+    pairs.push(['root-node scope', 'deep-scoped', 'deep-unscoped', `record ${TREE_DEPTH} levels deep, token scoped to a page near the top; vs no root nodes`, targets.deep]);
     const extras = pairs.map(([extra, on, off, description, target]) => {
       const result = {
         extra,
