@@ -7,11 +7,19 @@
 import type { Surface } from '../core/model.ts';
 import type { AccessRecord, TokenStore } from '../core/ports.ts';
 
+type Seen = Map<string, { cma: number | null; cda: number | null }>;
+
+function mark(map: Seen, tokenId: string, surface: Surface, at: number): void {
+  const entry = map.get(tokenId);
+  if (entry) entry[surface] = at;
+  else map.set(tokenId, surface === 'cma' ? { cma: at, cda: null } : { cma: null, cda: at });
+}
+
 export class AccessRecorder {
   readonly #store: TokenStore;
-  #pending = new Map<string, { cma: number | null; cda: number | null }>();
+  #pending: Seen = new Map();
   /** Everything recorded since start, so reads are fresh before the flush reaches the database. */
-  readonly #latest = new Map<string, { cma: number | null; cda: number | null }>();
+  readonly #latest: Seen = new Map();
   #timer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
 
@@ -19,12 +27,10 @@ export class AccessRecorder {
     this.#store = store;
   }
 
+  /** On every granted request: two Map lookups, no allocation once the token has been seen. */
   record(tokenId: string, surface: Surface, at: number): void {
-    for (const map of [this.#pending, this.#latest]) {
-      const entry = map.get(tokenId);
-      if (entry) entry[surface] = at;
-      else map.set(tokenId, surface === 'cma' ? { cma: at, cda: null } : { cma: null, cda: at });
-    }
+    mark(this.#pending, tokenId, surface, at);
+    mark(this.#latest, tokenId, surface, at);
   }
 
   /** The freshest known access, merging what is not yet flushed with what the database says. */

@@ -20,8 +20,14 @@ import type { Change, ChangeBus } from './changes.ts';
 
 interface Entry {
   readonly principal: Principal | null;
+  /** Built once, so a cache hit allocates nothing. */
+  readonly credential: Credential;
   readonly loadedAt: number;
 }
+
+const UNKNOWN: Credential = { kind: 'unknown' };
+const MISSING: Credential = { kind: 'missing' };
+const MALFORMED: Credential = { kind: 'malformed' };
 
 export interface TokenCacheOptions {
   readonly ttlMs: number;
@@ -47,30 +53,34 @@ export class TokenCache {
 
   /** Sync on a cache hit, so the common request pays no promise; async on a miss. */
   resolve(authorization: string | undefined): Credential | Promise<Credential> {
-    if (authorization === undefined || authorization === '') return { kind: 'missing' };
-    // RFC 6750 §2.1: the scheme is case-insensitive, followed by one space and the token.
-    if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return { kind: 'malformed' };
+    if (authorization === undefined || authorization === '') return MISSING;
+    // RFC 6750 §2.1: the scheme is case-insensitive, followed by one space and the token. The
+    // usual spelling is checked first, without allocating a lower-cased copy.
+    if (authorization.length < 8) return MALFORMED;
+    if (!authorization.startsWith('Bearer ') && authorization.slice(0, 7).toLowerCase() !== 'bearer ') return MALFORMED;
     const secret = authorization.slice(7);
-    if (secretShape(secret) === 'malformed') return { kind: 'malformed' };
+    if (secretShape(secret) === 'malformed') return MALFORMED;
     const hash = hashSecret(secret);
     const entry = this.#entries.get(hash);
-    if (entry && this.#clock.now() - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
+    if (entry && this.#clock.now() - entry.loadedAt < this.#options.ttlMs) return entry.credential;
     return this.#load(hash);
   }
 
-  #credential(entry: Entry): Credential {
-    return entry.principal ? { kind: 'found', principal: entry.principal } : { kind: 'unknown' };
+  #entry(principal: Principal | null, loadedAt: number): Entry {
+    return { principal, credential: principal ? { kind: 'found', principal } : UNKNOWN, loadedAt };
   }
 
   async #load(hash: string): Promise<Credential> {
     const now = this.#clock.now();
     const token = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
     const principal = token ? await this.#compile(token) : null;
-    this.#remember(hash, principal, now);
-    return this.#credential({ principal, loadedAt: now });
+    const entry = this.#entry(principal, now);
+    this.#remember(hash, entry);
+    return entry.credential;
   }
 
-  #remember(hash: string, principal: Principal | null, now: number): void {
+  #remember(hash: string, entry: Entry): void {
+    const { principal } = entry;
     if (principal === null) {
       if (this.#negatives >= this.#options.maxNegative) this.#dropNegatives();
       this.#negatives++;
@@ -79,7 +89,7 @@ export class TokenCache {
       hashes.add(hash);
       this.#hashesByToken.set(principal.token.id, hashes);
     }
-    this.#entries.set(hash, { principal, loadedAt: now });
+    this.#entries.set(hash, entry);
   }
 
   #dropNegatives(): void {
