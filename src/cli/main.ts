@@ -9,6 +9,7 @@ import { serve } from './serve.ts';
 import { createRuntime } from './runtime.ts';
 import { tokenCommands } from './tokens.ts';
 import { printFactorySecrets } from './output.ts';
+import { runDemo } from './demo.ts';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -56,6 +57,15 @@ program
     await runtime.close();
     process.stdout.write('Database is up to date.\n');
   });
+
+program
+  .command('demo')
+  .description('create an example site with tokens in its own directory, print curl commands to try, and serve it')
+  .option('--dir <path>', 'demo data directory (recreated on every run)', './data-demo')
+  .option('--port <port>', 'port', '7700')
+  .option('--host <host>', 'interface', '127.0.0.1')
+  .option('--no-serve', 'only create the demo data and print the commands')
+  .action((opts: { dir: string; port: string; host: string; serve: boolean }) => runDemo(opts));
 
 const tokens = program.command('tokens').description('offline token administration, straight on the store');
 tokens.command('list').description('list tokens (never their secrets)').action(() => tokenCommands.list(config()));

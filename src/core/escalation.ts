@@ -7,6 +7,8 @@
 import { ApiProblem } from './errors.ts';
 import type { Principal } from './model.ts';
 import type { RoleStore, UserStore } from './ports.ts';
+import type { ContentStore } from './content/ports.ts';
+import { inScope } from './access.ts';
 import { grantMask, maskToPermissions, maskWithin } from './permissions.ts';
 import {
   CONTENT_ACTIONS,
@@ -66,7 +68,7 @@ export async function effectiveRoleOf(
 
 /** Throws INSUFFICIENT_PERMISSIONS naming every excess when `grants` exceed what `caller` holds. */
 export async function assertWithinCaller(
-  store: RoleStore & UserStore,
+  store: RoleStore & UserStore & Pick<ContentStore, 'findItem'>,
   caller: Principal,
   grants: TokenGrants,
 ): Promise<void> {
@@ -88,8 +90,15 @@ export async function assertWithinCaller(
     if (childExpiry > caller.expiresAtMs) excess.push('expires_at');
   }
   if (token.rootNodeIds.length > 0) {
-    const roots = new Set(token.rootNodeIds);
-    if (grants.rootNodeIds.length === 0 || grants.rootNodeIds.some((id) => !roots.has(id))) excess.push('root_nodes');
+    // Each of the child's roots must lie inside one of the caller's subtrees (a descendant of a
+    // caller root is fine); no roots at all would mean the whole project.
+    const outside = grants.rootNodeIds.length === 0 ? [true] : await Promise.all(
+      grants.rootNodeIds.map(async (id) => {
+        const item = await store.findItem(id);
+        return !item || !inScope(caller, item.pathIds);
+      }),
+    );
+    if (outside.some(Boolean)) excess.push('root_nodes');
   }
   if (excess.length > 0) {
     throw new ApiProblem('INSUFFICIENT_PERMISSIONS', {

@@ -11,6 +11,7 @@ import { sealSecret, type KeyRing } from './secret-box.ts';
 import { assertWithinCaller } from './escalation.ts';
 import { unknownGrants } from './permissions.ts';
 import { invalidCidrs } from './ip.ts';
+import type { Creator } from './content/model.ts';
 
 export interface TokenServiceDeps {
   readonly store: Store;
@@ -73,6 +74,9 @@ export function createTokenService(deps: TokenServiceDeps) {
     }
     if (grants.userId !== null && !(await store.findUser(grants.userId))) {
       throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'user', message: `No user with id ${grants.userId}` });
+    }
+    for (const id of grants.rootNodeIds) {
+      if (!(await store.findItem(id))) throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'root_nodes', message: `No item with id ${id}` });
     }
   }
 
@@ -157,13 +161,29 @@ export function createTokenService(deps: TokenServiceDeps) {
         throw new ApiProblem('CANNOT_DESTROY_CURRENT_USER', { message: 'A token cannot delete itself' });
       }
       if (destination) await checkDestination(destination, id);
-      await store.deleteToken(id);
+      await store.transaction(async (tx) => {
+        if (destination) await tx.reassignItems({ type: 'access_token', id }, creatorFor(destination));
+        await tx.deleteToken(id);
+      });
       return token;
     },
   };
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
+
+/** The record creator a deletion destination names; `account` and `organization` are the project owner. */
+function creatorFor(destination: Destination): Creator {
+  switch (destination.type) {
+    case 'access_token':
+    case 'user':
+      return { type: destination.type, id: destination.id };
+    case 'account':
+    case 'organization':
+    case 'sso_user':
+      return { type: 'account', id: destination.id };
+  }
+}
 
 export function grantsOf(token: AccessToken): TokenGrants {
   return {

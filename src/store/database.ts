@@ -33,8 +33,13 @@ export function openKysely(target: DatabaseTarget): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-export async function migrate(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+/**
+ * `schema`: the PostgreSQL schema the tables live in. Kysely looks for its bookkeeping tables in
+ * every schema unless told which one, so two projects in one database (or parallel test schemas)
+ * would see each other's migration lock and skip creating their own.
+ */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -44,7 +49,7 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    await migrate(db);
+    await migrate(db, target.kind === 'postgres' ? target.schema : undefined);
   } catch (error) {
     await db.destroy();
     throw error;

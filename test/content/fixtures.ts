@@ -4,6 +4,15 @@
 import { expect } from 'vitest';
 import type { Harness } from '../support/harness.ts';
 
+/**
+ * A request with the full-access token. The clock moves 60 ms first, as a real setup script
+ * would take that long, so long fixture setups stay inside the CMA rate limit (60 per 3 s).
+ */
+export function asAdmin(h: Harness, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
+  h.clock.advance(60);
+  return h.request(method, url, { token: h.adminSecret, ...(body !== undefined ? { body } : {}) });
+}
+
 export interface FieldSpec {
   readonly api_key: string;
   readonly field_type: string;
@@ -11,9 +20,8 @@ export interface FieldSpec {
 }
 
 export async function createItemType(h: Harness, apiKey: string, fields: FieldSpec[], options: { tree?: boolean; name?: string } = {}): Promise<string> {
-  const res = await h.request('POST', '/item-types', {
-    token: h.adminSecret,
-    body: { data: { type: 'item_type', attributes: { name: options.name ?? apiKey, api_key: apiKey, fields, tree: options.tree ?? false } } },
+  const res = await asAdmin(h, 'POST', '/item-types', {
+    data: { type: 'item_type', attributes: { name: options.name ?? apiKey, api_key: apiKey, fields, tree: options.tree ?? false } },
   });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().data.id as string;
@@ -25,6 +33,7 @@ export async function createItem(
   values: Record<string, unknown>,
   options: { parentId?: string | null; publish?: boolean; token?: string } = {},
 ): Promise<string> {
+  h.clock.advance(60);
   const res = await h.request('POST', '/items', {
     token: options.token ?? h.adminSecret,
     body: {
@@ -45,14 +54,11 @@ export async function createItem(
 }
 
 export async function createRole(h: Harness, attributes: Record<string, unknown>, inheritsFrom: string[] = []): Promise<string> {
-  const res = await h.request('POST', '/roles', {
-    token: h.adminSecret,
-    body: {
-      data: {
-        type: 'role',
-        attributes: { name: `role ${Math.random().toString(36).slice(2)}`, ...attributes },
-        relationships: { inherits_permissions_from: { data: inheritsFrom.map((id) => ({ type: 'role', id })) } },
-      },
+  const res = await asAdmin(h, 'POST', '/roles', {
+    data: {
+      type: 'role',
+      attributes: { name: `role ${Math.random().toString(36).slice(2)}`, ...attributes },
+      relationships: { inherits_permissions_from: { data: inheritsFrom.map((id) => ({ type: 'role', id })) } },
     },
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -77,9 +83,7 @@ export async function createToken(h: Harness, spec: TokenSpec): Promise<{ id: st
     ...(spec.rootNodes ? { root_nodes: { data: spec.rootNodes.map((id) => ({ type: 'item', id })) } } : {}),
   };
   if (!spec.role && !spec.user) relationships.role = { data: { type: 'role', id: await adminRoleId(h) } };
-  const res = await h.request('POST', '/access_tokens', {
-    token: h.adminSecret,
-    body: {
+  const res = await asAdmin(h, 'POST', '/access_tokens', {
       data: {
         type: 'access_token',
         attributes: {
@@ -91,14 +95,25 @@ export async function createToken(h: Harness, spec: TokenSpec): Promise<{ id: st
         },
         relationships,
       },
-    },
   });
   expect(res.statusCode, res.body).toBe(201);
   return { id: res.json().data.id, secret: res.json().data.attributes.token };
 }
 
+export async function createUser(h: Harness, roleId: string, options: { active?: boolean } = {}): Promise<string> {
+  const res = await asAdmin(h, 'POST', '/users', {
+    data: {
+      type: 'user',
+      attributes: { email: `u${Math.random().toString(36).slice(2)}@example.com`, full_name: 'A User', is_active: options.active ?? true },
+      relationships: { role: { data: { type: 'role', id: roleId } } },
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().data.id as string;
+}
+
 export async function adminRoleId(h: Harness): Promise<string> {
-  const res = await h.request('GET', '/roles', { token: h.adminSecret });
+  const res = await asAdmin(h, 'GET', '/roles');
   return res.json().data.find((r: { attributes: { name: string } }) => r.attributes.name === 'Admin').id as string;
 }
 

@@ -62,7 +62,14 @@ export function denialFor(
   });
 }
 
+/** The denial as the problem both APIs report, with a sentence naming the layer that refused. */
+export function denialProblem(denial: Denial, itemId: string | undefined): ApiProblem {
+  const what = itemId === undefined ? 'this record' : `record ${itemId}`;
+  const why = denial.details.layer === 'scope' ? 'it lies outside the token’s root nodes' : `${denial.details.layer}: ${denial.details.reason}`;
+  return new ApiProblem(denial.code, { ...denial.details, message: `The token may not do this on ${what} (${why})` });
+}
+
 export function assertAllowed(...args: Parameters<typeof denialFor>): void {
   const denial = denialFor(...args);
-  if (denial) throw new ApiProblem(denial.code, denial.details);
+  if (denial) throw denialProblem(denial, 'id' in args[2] ? (args[2] as { id: string }).id : undefined);
 }

@@ -8,7 +8,7 @@
 import { ApiProblem } from '../errors.ts';
 import type { Principal } from '../model.ts';
 import type { Store } from '../ports.ts';
-import { denialFor, type CreatorRoles } from './access.ts';
+import { denialFor, denialProblem, type CreatorRoles } from './access.ts';
 import { creatorRoles, scopeQuery } from './items.ts';
 import { versionOf } from './lifecycle.ts';
 import type { FieldValues, Item } from './model.ts';
@@ -39,7 +39,7 @@ export function createDeliveryReader(store: Store, principal: Principal, include
     const values = versionOf(item, includeDrafts);
     if (values === null) return null;
     const denial = denialFor(principal, 'cda.query', item, { includeDrafts, roles: await loadRoles() });
-    return denial ? new ApiProblem(denial.code, denial.details) : { item, values };
+    return denial ? denialProblem(denial, item.id) : { item, values };
   }
   async function visible(items: Item[]): Promise<DeliveredRecord[]> {
     const judged = await Promise.all(items.map(judge));

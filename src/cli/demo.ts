@@ -1,0 +1,154 @@
+/**
+ * @module
+ * `latchkey demo`: a small example site in its own data directory (a website with pages and
+ * articles, some of them drafts), three delivery tokens that show the layers at work, and the curl
+ * commands to try them. It then serves that directory, so the commands work as printed.
+ */
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../config.ts';
+import { ApiProblem } from '../core/errors.ts';
+import type { TokenGrants } from '../core/tokens.ts';
+import { createRuntime, DATABASE_FILE, type Runtime } from './runtime.ts';
+import { serve } from './serve.ts';
+
+const MARKER = '.latchkey-demo';
+
+export interface DemoSeed {
+  readonly adminSecret: string;
+  readonly tokens: { readonly readonly: string; readonly preview: string; readonly journal: string };
+  readonly ids: { readonly website: string; readonly journal: string; readonly about: string; readonly draft: string; readonly otherWebsite: string };
+}
+
+/** Seeds a freshly initialised project; `adminSecret` is the full-access secret `init` just minted. */
+export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<DemoSeed> {
+  const { itemTypes, items } = runtime.deps.content;
+  const website = await itemTypes.create({
+    name: 'Website',
+    apiKey: 'website',
+    tree: true,
+    fields: [
+      { api_key: 'name', label: 'Name', field_type: 'string', required: true },
+      { api_key: 'domain', label: 'Domain', field_type: 'string', required: false },
+    ],
+  });
+  const page = await itemTypes.create({
+    name: 'Page',
+    apiKey: 'page',
+    tree: true,
+    fields: [
+      { api_key: 'title', label: 'Title', field_type: 'string', required: true },
+      { api_key: 'body', label: 'Body', field_type: 'text', required: false },
+    ],
+  });
+  const article = await itemTypes.create({
+    name: 'Article',
+    apiKey: 'article',
+    tree: false,
+    fields: [
+      { api_key: 'title', label: 'Title', field_type: 'string', required: true },
+      { api_key: 'summary', label: 'Summary', field_type: 'text', required: false },
+      { api_key: 'published_on', label: 'Published on', field_type: 'date', required: false },
+      { api_key: 'reading_minutes', label: 'Reading time', field_type: 'integer', required: false },
+    ],
+  });
+
+  const add = async (typeId: string, values: Record<string, unknown>, parentId: string | null, publish = true) => {
+    const item = await items.create(null, { itemTypeId: typeId, values, parentId });
+    return publish ? items.publish(null, item.id) : item;
+  };
+  const acme = await add(website.id, { name: 'Acme Garden Co.', domain: 'acme-garden.example' }, null);
+  const about = await add(page.id, { title: 'About us', body: 'We grow things.' }, acme.id);
+  const journal = await add(page.id, { title: 'Journal', body: 'Notes from the garden.' }, acme.id);
+  await add(article.id, { title: 'Planting tomatoes', summary: 'Deep holes, warm soil.', published_on: '2026-03-02', reading_minutes: 4 }, journal.id);
+  await add(article.id, { title: 'Spring checklist', summary: 'Ten jobs for March.', published_on: '2026-03-09', reading_minutes: 6 }, journal.id);
+  const compost = await add(article.id, { title: 'Compost 101', summary: 'Browns and greens.', published_on: '2026-02-20', reading_minutes: 5 }, journal.id);
+  await items.update(null, compost.id, { values: { summary: 'Browns, greens, and patience (rewritten, not yet published).' } });
+  const draft = await add(article.id, { title: 'Winter pruning', summary: 'Coming soon.', reading_minutes: 7 }, journal.id, false);
+  await add(article.id, { title: 'Team notes', summary: 'An article about the team.', reading_minutes: 2 }, about.id);
+  const tools = await add(website.id, { name: 'Acme Tools', domain: 'acme-tools.example' }, null);
+  const catalogue = await add(page.id, { title: 'Catalogue' }, tools.id);
+  await add(article.id, { title: 'New shears', summary: 'Sharper than ever.', reading_minutes: 3 }, catalogue.id);
+
+  const adminRole = (await runtime.store.listRoles()).find((r) => r.name === 'Admin');
+  if (!adminRole) throw new ApiProblem('NOT_FOUND', { message: 'The Admin role is missing' });
+  // All three sit on the Admin role, which can write everything: the surface flags, the preview
+  // flag and the root nodes are what keep them read-only, draft-free or inside one section.
+  const grants = (name: string, extra: Partial<TokenGrants>): TokenGrants => ({
+    name,
+    canAccessCda: true,
+    canAccessCdaPreview: false,
+    canAccessCma: false,
+    roleId: adminRole.id,
+    userId: null,
+    permissions: ['*'],
+    rootNodeIds: [],
+    enabled: true,
+    expiresAt: null,
+    ipAllowlist: null,
+    rateLimit: null,
+    ...extra,
+  });
+  const readonly = await runtime.tokens.create(grants('Demo: published content', {}), null);
+  const preview = await runtime.tokens.create(grants('Demo: preview (drafts)', { canAccessCdaPreview: true }), null);
+  const section = await runtime.tokens.create(grants('Demo: Journal section only', { canAccessCdaPreview: true, rootNodeIds: [journal.id] }), null);
+  return {
+    adminSecret,
+    tokens: { readonly: readonly.secret, preview: preview.secret, journal: section.secret },
+    ids: { website: acme.id, journal: journal.id, about: about.id, draft: draft.id, otherWebsite: tools.id },
+  };
+}
+
+/** The curl commands the demo prints, one per thing worth seeing. */
+export function demoCommands(seed: DemoSeed, baseUrl: string): { title: string; command: string }[] {
+  const gql = (token: string, query: string, drafts = false) =>
+    `curl -s ${baseUrl}/graphql -H 'Authorization: Bearer ${token}'${drafts ? " -H 'X-Include-Drafts: true'" : ''} \\\n  -d '${JSON.stringify({ query })}'`;
+  return [
+    { title: 'Published articles with the read-only token', command: gql(seed.tokens.readonly, '{ allArticles(orderBy: [title_ASC]) { title _status } _allArticlesMeta { count } }') },
+    { title: 'The same with drafts, using the preview token', command: gql(seed.tokens.preview, '{ allArticles(orderBy: [title_ASC]) { title summary _status } _allArticlesMeta { count } }', true) },
+    { title: 'Asking for drafts without the preview flag (401)', command: gql(seed.tokens.readonly, '{ allArticles { title } }', true) },
+    {
+      title: 'The site tree, walked through children',
+      command: gql(seed.tokens.readonly, `{ website(id: "${seed.ids.website}") { name children { ... on PageRecord { title children { ... on ArticleRecord { title } } } } } }`),
+    },
+    { title: 'The Journal-only token: lists and counts leave everything else out', command: gql(seed.tokens.journal, '{ allArticles { title } _allArticlesMeta { count } allWebsites { name } }') },
+    { title: 'The Journal-only token asking for a page outside its section (error on that field)', command: gql(seed.tokens.journal, `{ page(id: "${seed.ids.about}") { title } }`) },
+    { title: 'The read-only token on the management API (401: no CMA access)', command: `curl -s ${baseUrl}/items -H 'Authorization: Bearer ${seed.tokens.readonly}'` },
+    { title: 'Records on the management API with the full-access token', command: `curl -s '${baseUrl}/items?filter[type]=article&page[limit]=3' -g -H 'Authorization: Bearer ${seed.adminSecret}'` },
+  ];
+}
+
+/** A fresh demo database in `dataDir`; refuses a directory that holds anything but an earlier demo. */
+export async function prepareDemo(config: Config): Promise<{ runtime: Runtime; seed: DemoSeed }> {
+  const database = join(config.dataDir, DATABASE_FILE);
+  if (existsSync(database)) {
+    if (!existsSync(join(config.dataDir, MARKER))) {
+      throw new ApiProblem('INVALID_PARAMS', { message: `${config.dataDir} holds a Latchkey project that is not a demo; pick another --dir` });
+    }
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+  }
+  const runtime = await createRuntime(config);
+  writeFileSync(join(config.dataDir, MARKER), 'This directory holds the Latchkey demo; `latchkey demo` recreates it.\n');
+  const { created } = await runtime.init();
+  if (!created) throw new Error('expected a fresh demo project');
+  return { runtime, seed: await seedDemo(runtime, created.admin) };
+}
+
+export async function runDemo(options: { dir: string; port?: string; host?: string; serve: boolean }): Promise<void> {
+  // Hermetic: the demo never picks up LATCHKEY_* settings meant for a real project.
+  const config = loadConfig({ dataDir: options.dir, port: options.port, host: options.host, logLevel: 'warn' }, {});
+  const { runtime, seed } = await prepareDemo(config);
+  await runtime.close();
+  const baseUrl = `http://${config.host}:${config.port}`;
+  const lines = [
+    '',
+    `  Latchkey demo: an example site in ${config.dataDir}`,
+    '  (website "Acme Garden Co." with pages and articles, some drafts; a second website "Acme Tools").',
+    '',
+    ...demoCommands(seed, baseUrl).flatMap(({ title, command }) => [`  # ${title}`, `  ${command.replace(/\n/g, '\n  ')}`, '']),
+    options.serve ? `  Serving on ${baseUrl}; stop with Ctrl-C.` : `  Start the server with: latchkey serve --data-dir ${config.dataDir}`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  if (options.serve) await serve(config);
+}

@@ -1,0 +1,131 @@
+import { afterAll } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { DIALECTS } from '../support/databases.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { securitySuite, type Auth, type SecurityCase, type World } from '../support/security-suite.ts';
+
+function send(w: World, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, auth: Auth, body?: unknown): Promise<LightMyRequestResponse> {
+  w.h.clock.advance(60);
+  return w.h.app.inject({
+    method,
+    url,
+    headers: {
+      ...(auth.authorization ? { authorization: auth.authorization } : {}),
+      ...(auth.drafts ? { 'x-include-drafts': 'true' } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+  });
+}
+
+const graphql = (w: World, auth: Auth, query: string) => send(w, 'POST', '/graphql', auth, { query });
+const noteBody = (w: World) => ({
+  data: { type: 'item', attributes: { title: 'new', parent_id: w.home }, relationships: { item_type: { data: { type: 'item_type', id: w.noteType } } } },
+});
+const newType = () => ({ data: { type: 'item_type', attributes: { name: 'X', api_key: `x${Math.random().toString(36).slice(2, 8).replace(/\d/g, 'a')}` } } });
+
+const cmaItem = (name: string, method: 'GET' | 'PUT' | 'DELETE', suffix: string, permission: SecurityCase['permission'], content: SecurityCase['content'], body?: (w: World) => unknown): SecurityCase => ({
+  name,
+  surface: 'cma',
+  permission,
+  content,
+  shape: 'single',
+  send: (w, auth, target) => send(w, method, `/items/${target}${suffix}`, auth, body?.(w)),
+});
+
+const CASES: SecurityCase[] = [
+  cmaItem('GET /items/:id', 'GET', '', 'content:read', 'read'),
+  cmaItem('PUT /items/:id', 'PUT', '', 'content:update', 'update', () => ({ data: { type: 'item', attributes: { title: 'changed' } } })),
+  cmaItem('DELETE /items/:id', 'DELETE', '', 'content:delete', 'delete'),
+  cmaItem('PUT /items/:id/publish', 'PUT', '/publish', 'content:publish', 'publish'),
+  cmaItem('PUT /items/:id/unpublish', 'PUT', '/unpublish', 'content:publish', 'publish'),
+  {
+    name: 'POST /items',
+    surface: 'cma',
+    permission: 'content:create',
+    content: 'create',
+    shape: 'single',
+    createsRecord: true,
+    send: (w, auth) => send(w, 'POST', '/items', auth, noteBody(w)),
+  },
+  {
+    name: 'GET /items',
+    surface: 'cma',
+    permission: 'content:read',
+    content: 'read',
+    shape: 'list',
+    send: (w, auth) => send(w, 'GET', '/items?filter[type]=note&page[limit]=500', auth),
+    observe: (res) => ({ ids: res.json().data.map((d: { id: string }) => d.id), count: res.json().meta.total_count }),
+  },
+  { name: 'GET /item-types', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', '/item-types', auth) },
+  { name: 'GET /item-types/:id', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', `/item-types/${w.noteType}`, auth) },
+  {
+    name: 'POST /item-types',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: (w, auth) => send(w, 'POST', '/item-types', auth, newType()),
+  },
+  {
+    name: 'PUT /item-types/:id',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: (w, auth) => send(w, 'PUT', `/item-types/${w.noteType}`, auth, { data: { type: 'item_type', attributes: { name: 'Note' } } }),
+  },
+  {
+    name: 'DELETE /item-types/:id',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: async (w, auth) => {
+      const created = await send(w, 'POST', '/item-types', { authorization: `Bearer ${w.h.adminSecret}` }, newType());
+      return send(w, 'DELETE', `/item-types/${created.json().data.id}`, auth);
+    },
+  },
+  {
+    name: 'GraphQL note(id)',
+    surface: 'cda',
+    permission: 'content:read',
+    content: 'read',
+    shape: 'single',
+    graphql: true,
+    send: (w, auth, target) => graphql(w, auth, `{ note(id: "${target}") { id title } }`),
+  },
+  {
+    name: 'GraphQL allNotes + _allNotesMeta',
+    surface: 'cda',
+    permission: 'content:read',
+    content: 'read',
+    shape: 'list',
+    send: (w, auth) => graphql(w, auth, '{ allNotes(first: 500) { id } _allNotesMeta { count } }'),
+    observe: (res) => ({ ids: res.json().data.allNotes.map((d: { id: string }) => d.id), count: res.json().data._allNotesMeta.count }),
+  },
+  {
+    name: 'GraphQL page.children',
+    surface: 'cda',
+    permission: 'content:read',
+    content: 'read',
+    shape: 'list',
+    send: (w, auth) => graphql(w, auth, `{ allPages { id children { id } } }`),
+    observe: (res) => ({
+      ids: res.json().data.allPages.flatMap((p: { children: { id: string }[] }) => p.children.map((c) => c.id)),
+      count: null,
+    }),
+  },
+];
+
+for (const dialect of DIALECTS) {
+  let h: Harness | null = null;
+  securitySuite(
+    `${dialect}: every content route and GraphQL field refuses what the decision refuses`,
+    async () => (h = await startHarness({ dialect })),
+    CASES,
+  );
+  afterAll(async () => {
+    await h?.close();
+  });
+}
