@@ -3,9 +3,10 @@
  * `npm run bench`: the whole suite on this machine, loopback only, in a few minutes. Writes
  * `bench/results/latest.json` and regenerates `docs/benchmarks.md`. `--quick` runs a tiny version
  * of everything (a smoke test of the harness; its numbers mean nothing) and writes
- * `bench/results/quick.json` only. `--only=floor,http,scale` runs a subset.
+ * `bench/results/quick.json` only. `--only=floor,http,scale` runs a subset. `--report` only
+ * regenerates `docs/benchmarks.md` from `bench/results/latest.json`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { describeMachine } from './lib/machine.ts';
@@ -23,7 +24,7 @@ const wants = (suite: string) => !only || only.includes(suite);
 const PLANS = {
   full: {
     floor: { rounds: 12, ms: 300 },
-    http: { cycles: 10, seconds: 1.5, warmupSeconds: 1, connections: [1, 10], extrasConnections: 10 } satisfies HttpPlan,
+    http: { cycles: 24, seconds: 0.6, warmupSeconds: 1, connections: [1, 10], extrasConnections: 10 } satisfies HttpPlan,
     scale: { counts: [10, 100_000, 1_000_000], wide: 20_000, rounds: 8, ms: 300, startups: 3 } satisfies ScalePlan,
   },
   quick: {
@@ -32,6 +33,13 @@ const PLANS = {
     scale: { counts: [10, 2_000], wide: 500, rounds: 2, ms: 50, startups: 1 } satisfies ScalePlan,
   },
 };
+
+if (args.includes('--report')) {
+  const latest = JSON.parse(readFileSync(join(ROOT, 'bench/results/latest.json'), 'utf8')) as Results;
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderReport(latest));
+  process.stdout.write('docs/benchmarks.md regenerated from bench/results/latest.json\n');
+  process.exit(0);
+}
 
 const plan = quick ? PLANS.quick : PLANS.full;
 const log = (line: string) => process.stdout.write(`  ${line}\n`);

@@ -96,6 +96,7 @@ export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void)
     const cma = targets.cma;
     const variants: Record<string, Request> = {
       full: request(ports.verified, cma, tokens.main),
+      'full-again': request(ports.verified, cma, tokens.main),
       'no-rate-limit': request(ports['no-rate-limit'], cma, tokens.main),
       'no-last-access': request(ports['no-last-access'], cma, tokens.main),
       allowlisted: request(ports.verified, cma, tokens.allowlisted),
@@ -106,6 +107,7 @@ export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void)
     const alternation: Alternation = { cycles: plan.cycles, seconds: plan.seconds, warmupSeconds: plan.warmupSeconds, connections: plan.extrasConnections };
     const bursts = await alternate(variants, alternation, server.pid);
     const pairs: [string, string, string, string, Target][] = [
+      ['none (A/A)', 'full-again', 'full', 'the same variant against itself: the noise floor of every ratio in this run', cma],
       ['rate limiting', 'full', 'no-rate-limit', 'GCRA per token and surface, X-RateLimit-* headers; off: limiter returns nothing', cma],
       ['last-access tracking', 'full', 'no-last-access', 'in-memory last access per token and surface, flushed in batches; off: nothing recorded', cma],
       ['IP allowlist', 'allowlisted', 'full', `${BENCH_ALLOWLIST.length} CIDRs, the matching one last; vs no allowlist`, cma],
