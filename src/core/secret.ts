@@ -18,7 +18,6 @@ const CHECKSUM_LENGTH = 6;
 export const SECRET_LENGTH = SECRET_PREFIX.length + BODY_LENGTH + CHECKSUM_LENGTH;
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const BASE62_RE = /^[0-9A-Za-z]+$/;
 /** Foreign secrets (imports, bootstrap values): 20–200 URL-safe characters. */
 const FOREIGN_RE = /^[A-Za-z0-9._~-]{20,200}$/;
 
@@ -52,14 +51,34 @@ export function generateSecret(random: RandomBytes): string {
 
 export type SecretShape = 'latchkey' | 'foreign' | 'malformed';
 
-/** Classifies a candidate secret without any lookup; `lk_` strings must carry a valid checksum. */
+function isBase62(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return false;
+  }
+  return true;
+}
+
+/** The value of `width` base62 digits of `text` from `start` (the inverse of `base62`). */
+function decodeBase62(text: string, start: number, width: number): number {
+  let value = 0;
+  for (let i = start; i < start + width; i++) {
+    const c = text.charCodeAt(i);
+    value = value * 62 + (c <= 57 ? c - 48 : c <= 90 ? c - 55 : c - 61);
+  }
+  return value;
+}
+
+/**
+ * Classifies a candidate secret without any lookup; `lk_` strings must carry a valid checksum.
+ * This runs on every request, so it scans the characters once and compares the checksum as a
+ * number, without regular expressions or building strings (together a tenth of a verification).
+ */
 export function secretShape(secret: string): SecretShape {
   if (secret.startsWith(SECRET_PREFIX)) {
-    if (secret.length !== SECRET_LENGTH) return 'malformed';
+    if (secret.length !== SECRET_LENGTH || !isBase62(secret, SECRET_PREFIX.length, SECRET_LENGTH)) return 'malformed';
     const body = secret.slice(SECRET_PREFIX.length, SECRET_PREFIX.length + BODY_LENGTH);
-    const sum = secret.slice(SECRET_PREFIX.length + BODY_LENGTH);
-    if (!BASE62_RE.test(body) || !BASE62_RE.test(sum)) return 'malformed';
-    return checksum(body) === sum ? 'latchkey' : 'malformed';
+    return crc32(body) === decodeBase62(secret, SECRET_PREFIX.length + BODY_LENGTH, CHECKSUM_LENGTH) ? 'latchkey' : 'malformed';
   }
   return FOREIGN_RE.test(secret) ? 'foreign' : 'malformed';
 }

@@ -4,7 +4,7 @@
  * root. Routes parse, call a service, serialise; they never decide access themselves.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decide, checkGrant, type ItemTarget, type RateLimiter } from '../core/access.ts';
+import { decide, checkGrant, type Credential, type Decision, type ItemTarget, type RateLimiter } from '../core/access.ts';
 import { ENDPOINTS, type EndpointName } from '../core/endpoints.ts';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal, SecretMode } from '../core/model.ts';
@@ -33,6 +33,66 @@ export interface AppDeps {
   readonly changes: ChangeBus;
   readonly bodyLimitBytes: number;
   readonly trustProxy?: string | undefined;
+  /**
+   * Replaces the verifying {@link authenticate} step. Production never sets it: there is no config
+   * flag or environment variable behind it, only this constructor argument, so that the benchmark
+   * can build the very same app with an allow-all step and measure what verification costs.
+   */
+  readonly authenticator?: Authenticator;
+}
+
+export interface AuthenticateOptions {
+  readonly includeDrafts?: boolean;
+}
+
+/** Turns a request into the principal allowed to call `endpoint`, or throws the denial. */
+export type Authenticator = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  endpoint: EndpointName,
+  options: AuthenticateOptions,
+) => Principal | Promise<Principal>;
+
+type VerifyDeps = Pick<AppDeps, 'cache' | 'clock' | 'rateLimiter' | 'recorder'>;
+
+/**
+ * Layers 1–7 for one Authorization header, without HTTP: the decision, with the access recorded
+ * when it is granted. Synchronous on a cache hit, so the common request pays no promise.
+ */
+export function verify(
+  deps: VerifyDeps,
+  authorization: string | undefined,
+  endpoint: EndpointName,
+  clientIp: string,
+  includeDrafts = false,
+): Decision | Promise<Decision> {
+  const credential = deps.cache.resolve(authorization);
+  return credential instanceof Promise
+    ? credential.then((resolved) => decideAndRecord(deps, resolved, endpoint, clientIp, includeDrafts))
+    : decideAndRecord(deps, credential, endpoint, clientIp, includeDrafts);
+}
+
+function decideAndRecord(deps: VerifyDeps, credential: Credential, endpoint: EndpointName, clientIp: string, includeDrafts: boolean): Decision {
+  const rule = ENDPOINTS[endpoint];
+  const now = deps.clock.now();
+  const decision = decide(credential, { rule, includeDrafts, clientIp, now }, deps.rateLimiter);
+  if (decision.ok) deps.recorder.record(decision.principal.token.id, rule.surface, now);
+  return decision;
+}
+
+/** Puts a decision on the reply: rate-limit headers always, the challenge on a 401; throws a denial. */
+function admit(decision: Decision, reply: FastifyReply): Principal {
+  if (decision.rate) {
+    reply.header('x-ratelimit-limit', decision.rate.limit);
+    reply.header('x-ratelimit-remaining', decision.rate.remaining);
+  }
+  if (decision.ok) return decision.principal;
+  if (decision.status === 401) reply.header('www-authenticate', bearerChallenge(decision.details.reason));
+  if (decision.status === 429 && decision.rate) {
+    reply.header('x-ratelimit-reset', decision.rate.resetSeconds);
+    reply.header('retry-after', decision.rate.resetSeconds);
+  }
+  throw new ApiProblem(decision.code, decision.details);
 }
 
 /**
@@ -44,29 +104,11 @@ export function authenticate(
   request: FastifyRequest,
   reply: FastifyReply,
   endpoint: EndpointName,
-  options: { includeDrafts?: boolean } = {},
+  options: AuthenticateOptions = {},
 ): Principal | Promise<Principal> {
-  const credential = deps.cache.resolve(request.headers.authorization);
-  const finish = (resolved: Awaited<typeof credential>): Principal => {
-    const rule = ENDPOINTS[endpoint];
-    const now = deps.clock.now();
-    const decision = decide(resolved, { rule, includeDrafts: options.includeDrafts ?? false, clientIp: request.ip, now }, deps.rateLimiter);
-    if (decision.rate) {
-      reply.header('x-ratelimit-limit', decision.rate.limit);
-      reply.header('x-ratelimit-remaining', decision.rate.remaining);
-    }
-    if (!decision.ok) {
-      if (decision.status === 401) reply.header('www-authenticate', bearerChallenge(decision.details.reason));
-      if (decision.status === 429 && decision.rate) {
-        reply.header('x-ratelimit-reset', decision.rate.resetSeconds);
-        reply.header('retry-after', decision.rate.resetSeconds);
-      }
-      throw new ApiProblem(decision.code, decision.details);
-    }
-    deps.recorder.record(decision.principal.token.id, rule.surface, now);
-    return decision.principal;
-  };
-  return credential instanceof Promise ? credential.then(finish) : finish(credential);
+  if (deps.authenticator) return deps.authenticator(request, reply, endpoint, options);
+  const decision = verify(deps, request.headers.authorization, endpoint, request.ip, options.includeDrafts ?? false);
+  return decision instanceof Promise ? decision.then((d) => admit(d, reply)) : admit(decision, reply);
 }
 
 /** Layers 7–8 for one record, once the route has loaded it. */

@@ -24,6 +24,7 @@ export class AccessRecorder {
     this.#store = store;
   }
 
+  /** On every granted request: two Map lookups, no allocation once the token has been seen. */
   record(tokenId: string, surface: Surface, at: number): void {
     const entry = this.#pending.get(tokenId);
     if (entry) entry[surface] = later(entry[surface], at);

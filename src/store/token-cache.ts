@@ -2,12 +2,17 @@
  * @module
  * The verification hot path: Authorization secret → compiled {@link Principal}, from memory.
  *
- * A well-formed secret is hashed once (one-shot SHA-256) and looked up in a Map. On a miss the
- * store is asked once and the answer (including "unknown") is cached. Every write that changes a
- * token, a user or a role is announced on the change bus (and, on PostgreSQL, to every instance
- * through NOTIFY), which drops the affected entries, so a change is in force on the very next
- * request. Entries also expire after `ttlMs` as a backstop for changes made behind the server's
- * back (the offline CLI) or notifications lost with a dropped connection.
+ * The cache is keyed by the presented secret itself, so a hit costs a checksum check and one Map
+ * lookup; the SHA-256 that the store is keyed by is computed only on a miss. Measured in the
+ * server, that hash is the largest single cost of verification (several µs once the rest of a
+ * request has evicted the CPU caches), while the secret string passes through this process's
+ * memory on every request anyway. Nothing here is ever written out or logged.
+ *
+ * On a miss the store is asked once and the answer (including "unknown") is cached. Every write
+ * that changes a token, a user or a role is announced on the change bus (and, on PostgreSQL, to
+ * every instance through NOTIFY), which drops the affected entries, so a change is in force on the
+ * very next request. Entries also expire after `ttlMs` as a backstop for changes made behind the
+ * server's back (the offline CLI) or notifications lost with a dropped connection.
  */
 import type { Credential } from '../core/access.ts';
 import type { AccessToken, Principal, User } from '../core/model.ts';
@@ -19,25 +24,45 @@ import { compileAllowlist } from '../core/ip.ts';
 import type { Change, ChangeBus } from './changes.ts';
 
 interface Entry {
-  readonly principal: Principal | null;
+  readonly principal: Principal;
+  /** Built once, so a cache hit allocates nothing. */
+  readonly credential: Credential;
   readonly loadedAt: number;
   /** A rotated-out secret in its grace period: unusable from this instant, whatever the TTL says. */
   readonly validUntil: number;
 }
 
+const UNKNOWN: Credential = { kind: 'unknown' };
+const MISSING: Credential = { kind: 'missing' };
+const MALFORMED: Credential = { kind: 'malformed' };
+
 export interface TokenCacheOptions {
   readonly ttlMs: number;
   /** Upper bound on remembered unknown secrets, so a flood of random tokens cannot grow memory. */
   readonly maxNegative: number;
+  /** Upper bound on remembered tokens; the longest-held entry makes room (it reloads on next use). */
+  readonly maxEntries?: number;
+}
+
+/** `Bearer` (any case, RFC 7235 §2.1) and one or more spaces (RFC 6750 §2.1): where the secret starts, or -1. */
+function secretStart(authorization: string): number {
+  if (authorization.length < 8) return -1;
+  if (!authorization.startsWith('Bearer ') && authorization.slice(0, 7).toLowerCase() !== 'bearer ') return -1;
+  let start = 7;
+  while (authorization.charCodeAt(start) === 32) start++;
+  return start;
 }
 
 export class TokenCache {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #options: TokenCacheOptions;
-  readonly #entries = new Map<string, Entry>();
-  readonly #hashesByToken = new Map<string, Set<string>>();
-  #negatives = 0;
+  readonly #maxEntries: number;
+  readonly #known = new Map<string, Entry>();
+  /** Secrets the store did not know, with when it said so. */
+  readonly #unknown = new Map<string, number>();
+  readonly #secretsByToken = new Map<string, Set<string>>();
+  readonly #tokensByUser = new Map<string, Set<string>>();
   /** Bumped by every invalidation, so a load that raced with a change is not remembered. */
   #generation = 0;
   #roles: Promise<Map<string, Role>> | null = null;
@@ -46,59 +71,80 @@ export class TokenCache {
     this.#store = store;
     this.#clock = clock;
     this.#options = options;
+    this.#maxEntries = options.maxEntries ?? 200_000;
     bus.subscribe((change) => this.invalidate(change));
   }
 
   /** Sync on a cache hit, so the common request pays no promise; async on a miss. */
   resolve(authorization: string | undefined): Credential | Promise<Credential> {
-    if (authorization === undefined || authorization === '') return { kind: 'missing' };
-    // RFC 6750 §2.1: `"Bearer" 1*SP b64token`, the scheme case-insensitive (RFC 7235 §2.1).
-    if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') return { kind: 'malformed' };
-    let start = 7;
-    while (authorization.charCodeAt(start) === 32) start++;
-    const secret = authorization.slice(start);
-    if (secretShape(secret) === 'malformed') return { kind: 'malformed' };
-    const hash = hashSecret(secret);
-    const entry = this.#entries.get(hash);
-    if (entry) {
-      const now = this.#clock.now();
-      if (now >= entry.validUntil) return { kind: 'unknown' };
-      if (now - entry.loadedAt < this.#options.ttlMs) return this.#credential(entry);
-    }
-    return this.#load(hash);
-  }
-
-  #credential(entry: Entry): Credential {
-    return entry.principal ? { kind: 'found', principal: entry.principal } : { kind: 'unknown' };
-  }
-
-  async #load(hash: string): Promise<Credential> {
+    if (authorization === undefined || authorization === '') return MISSING;
+    const start = secretStart(authorization);
+    if (start < 0) return MALFORMED;
+    const secret = start === 7 ? authorization.slice(7) : authorization.slice(start);
     const now = this.#clock.now();
-    const generation = this.#generation;
-    const match = await this.#store.findTokenBySecretHash(hash, new Date(now).toISOString());
-    const principal = match ? await this.#compile(match.token) : null;
-    const entry = { principal, loadedAt: now, validUntil: match?.graceUntil ? Date.parse(match.graceUntil) : Infinity };
-    // A change announced while we were reading may not be in what we read: use it once, keep nothing.
-    if (generation === this.#generation) this.#remember(hash, entry);
-    return this.#credential(entry);
-  }
-
-  #remember(hash: string, entry: Entry): void {
-    const { principal } = entry;
-    if (principal === null) {
-      if (this.#negatives >= this.#options.maxNegative) this.#dropNegatives();
-      this.#negatives++;
+    const entry = this.#known.get(secret);
+    if (entry !== undefined) {
+      // Only well-formed secrets are ever remembered, so a hit needs no checksum.
+      if (now >= entry.validUntil) return UNKNOWN;
+      if (now - entry.loadedAt < this.#options.ttlMs) return entry.credential;
     } else {
-      const hashes = this.#hashesByToken.get(principal.token.id) ?? new Set<string>();
-      hashes.add(hash);
-      this.#hashesByToken.set(principal.token.id, hashes);
+      // The checksum turns away typos and random floods before any hashing or storage.
+      if (secretShape(secret) === 'malformed') return MALFORMED;
+      const unknownSince = this.#unknown.get(secret);
+      if (unknownSince !== undefined && now - unknownSince < this.#options.ttlMs) return UNKNOWN;
     }
-    this.#entries.set(hash, entry);
+    return this.#load(secret, now);
   }
 
-  #dropNegatives(): void {
-    for (const [hash, entry] of this.#entries) if (entry.principal === null) this.#entries.delete(hash);
-    this.#negatives = 0;
+  async #load(secret: string, now: number): Promise<Credential> {
+    const generation = this.#generation;
+    const match = await this.#store.findTokenBySecretHash(hashSecret(secret), new Date(now).toISOString());
+    if (!match) {
+      if (generation === this.#generation) this.#rememberUnknown(secret, now);
+      return UNKNOWN;
+    }
+    const principal = await this.#compile(match.token);
+    const entry: Entry = {
+      principal,
+      credential: { kind: 'found', principal },
+      loadedAt: now,
+      validUntil: match.graceUntil ? Date.parse(match.graceUntil) : Infinity,
+    };
+    // A change announced while we were reading may not be in what we read: use it once, keep nothing.
+    if (generation === this.#generation) this.#remember(secret, entry);
+    return entry.credential;
+  }
+
+  #rememberUnknown(secret: string, now: number): void {
+    if (this.#unknown.size >= this.#options.maxNegative) this.#unknown.clear();
+    this.#unknown.set(secret, now);
+  }
+
+  #remember(secret: string, entry: Entry): void {
+    this.#forget(secret);
+    if (this.#known.size >= this.#maxEntries) {
+      const oldest = this.#known.keys().next();
+      if (!oldest.done) this.#forget(oldest.value);
+    }
+    const { token } = entry.principal;
+    this.#known.set(secret, entry);
+    this.#unknown.delete(secret);
+    addTo(this.#secretsByToken, token.id, secret);
+    if (token.userId !== null) addTo(this.#tokensByUser, token.userId, token.id);
+  }
+
+  #forget(secret: string): void {
+    const entry = this.#known.get(secret);
+    if (!entry) return;
+    this.#known.delete(secret);
+    const secrets = this.#secretsByToken.get(entry.principal.token.id);
+    secrets?.delete(secret);
+    if (secrets?.size === 0) this.#secretsByToken.delete(entry.principal.token.id);
+  }
+
+  #forgetToken(tokenId: string): void {
+    for (const secret of this.#secretsByToken.get(tokenId) ?? []) this.#known.delete(secret);
+    this.#secretsByToken.delete(tokenId);
   }
 
   async #compile(token: AccessToken): Promise<Principal> {
@@ -136,31 +182,36 @@ export class TokenCache {
   invalidate(change: Change): void {
     this.#generation++;
     switch (change.kind) {
-      case 'token': {
-        for (const hash of this.#hashesByToken.get(change.id) ?? []) this.#entries.delete(hash);
-        this.#hashesByToken.delete(change.id);
+      case 'token':
+        this.#forgetToken(change.id);
         // A new or rotated secret may have been remembered as unknown a moment ago.
-        this.#dropNegatives();
+        this.#unknown.clear();
         return;
-      }
       case 'user':
-        for (const [hash, entry] of this.#entries) {
-          if (entry.principal?.token.userId === change.id) this.#entries.delete(hash);
-        }
+        for (const tokenId of this.#tokensByUser.get(change.id) ?? []) this.#forgetToken(tokenId);
+        this.#tokensByUser.delete(change.id);
         return;
       case 'schema':
         return;
       case 'roles':
       case 'all':
         this.#roles = null;
-        this.#entries.clear();
-        this.#hashesByToken.clear();
-        this.#negatives = 0;
+        this.#known.clear();
+        this.#unknown.clear();
+        this.#secretsByToken.clear();
+        this.#tokensByUser.clear();
         return;
     }
   }
 
+  /** Remembered tokens (not counting unknown secrets). */
   get size(): number {
-    return this.#entries.size;
+    return this.#known.size;
   }
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, value: string): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
 }
