@@ -24,7 +24,7 @@ const wants = (suite: string) => !only || only.includes(suite);
 const PLANS = {
   full: {
     floor: { rounds: 12, ms: 300 },
-    http: { cycles: 24, seconds: 0.6, warmupSeconds: 1, connections: [1, 10], extrasConnections: 10 } satisfies HttpPlan,
+    http: { cycles: 30, seconds: 0.6, warmupSeconds: 1, connections: [1, 10], extrasConnections: 10 } satisfies HttpPlan,
     scale: { counts: [10, 100_000, 1_000_000], wide: 20_000, rounds: 8, ms: 300, startups: 3 } satisfies ScalePlan,
   },
   quick: {

@@ -1,7 +1,10 @@
 /**
  * @module
  * `latchkey tokens …`: break-glass administration straight on the store, for when no admin token
- * is left. A running server picks the change up within its cache lifetime (LATCHKEY_CACHE_TTL_MS).
+ * is left. Every change goes through the same use cases as the API (audited as the `cli` actor) and
+ * is announced like any other write: on PostgreSQL running instances drop the token at once
+ * (LISTEN/NOTIFY); a server on the embedded SQLite, a separate process, picks it up within its
+ * cache lifetime (LATCHKEY_CACHE_TTL_MS).
  */
 import { newTokenGrants } from '../core/model.ts';
 import type { Config } from '../config.ts';

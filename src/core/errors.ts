@@ -53,7 +53,6 @@ export const ERROR_CATALOG = {
     status: 400,
     doc: 'The X-Include-Drafts header of a GraphQL request is present but is not `true`.',
   },
-  METHOD_NOT_ALLOWED: { status: 405, doc: 'The route exists but not for this HTTP method.' },
   INTERNAL_ERROR: {
     status: 500,
     doc: 'An unexpected server fault; nothing about it is revealed except `details.request_id`, which names it in the server log.',

@@ -111,6 +111,18 @@ for (const dialect of DIALECTS) {
       expect(problem(res)).toMatchObject({ code: 'INVALID_FIELD', details: { field: 'title', code: 'VALIDATION_REQUIRED' } });
     });
 
+    it('refuses to move a record to another model, and changes nothing', async () => {
+      const id = await createItem(h, article, { title: 'stays an article' });
+      const res = await h.request('PUT', `/items/${id}`, {
+        token: h.adminSecret,
+        body: { data: { type: 'item', attributes: { title: 'renamed' }, relationships: { item_type: { data: { type: 'item_type', id: section } } } } },
+      });
+      expect(problem(res)).toMatchObject({ code: 'INVALID_FIELD', details: { field: 'item_type', code: 'ITEM_TYPE_CANNOT_BE_CHANGED' } });
+      const after = (await h.request('GET', `/items/${id}`, { token: h.adminSecret })).json().data;
+      expect(after.attributes.title).toBe('stays an article');
+      expect(after.relationships.item_type.data.id).toBe(article);
+    });
+
     it('filters by type, ids and parent, and paginates with a total count', async () => {
       const root = await createItem(h, section, { name: 'root' });
       const kids = [];

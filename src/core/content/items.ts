@@ -32,6 +32,8 @@ export interface NewItemInput {
 }
 
 export interface ItemChange {
+  /** A record keeps its model; naming another one is refused rather than silently ignored. */
+  readonly itemTypeId?: string;
   readonly values?: FieldValues;
   readonly parentId?: string | null;
   readonly position?: number;
@@ -126,6 +128,9 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
       const item = await loadItem(id);
       const roles = principal ? await creatorRoles(store, principal) : undefined;
       if (principal) assertAllowed(principal, 'items.update', item, { roles });
+      if (change.itemTypeId !== undefined && change.itemTypeId !== item.itemTypeId) {
+        throw new ApiProblem('INVALID_FIELD', { field: 'item_type', code: 'ITEM_TYPE_CANNOT_BE_CHANGED', message: "A record's model cannot be changed" });
+      }
       const itemType = await loadType(item.itemTypeId);
       const values = change.values ? validateValues(itemType.fields, change.values, item.current) : item.current;
       if (change.values) await checkLinks(itemType, values);

@@ -100,6 +100,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     }
     const { parentId, position, values } = split(data.attributes);
     const item = await items.update(caller, id, {
+      ...(data.relationships?.item_type ? { itemTypeId: data.relationships.item_type.data.id } : {}),
       ...(Object.keys(values).length > 0 ? { values } : {}),
       ...(parentId !== undefined ? { parentId } : {}),
       ...(position !== undefined ? { position } : {}),
