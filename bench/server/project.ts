@@ -3,6 +3,7 @@
  * The project every HTTP benchmark serves: a fresh SQLite database with the factory tokens, plus
  * the benchmark's own tokens (one per extra under test) and the content the measured routes read.
  */
+import { newTokenGrants } from '../../src/core/model.ts';
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, type Runtime } from '../../src/cli/runtime.ts';
@@ -36,20 +37,14 @@ export async function openBenchProject(): Promise<BenchProject> {
   await runtime.init();
   const role = (await runtime.store.listRoles()).find((r) => r.name === 'Admin');
   if (!role) throw new Error('no Admin role after init');
-  const grants: TokenGrants = {
+  const grants: TokenGrants = newTokenGrants({
     name: 'bench main',
     canAccessCda: true,
     canAccessCdaPreview: true,
     canAccessCma: true,
     roleId: role.id,
-    userId: null,
-    permissions: ['*'],
-    rootNodeIds: [],
-    enabled: true,
-    expiresAt: null,
-    ipAllowlist: null,
     rateLimit: BENCH_RATE_LIMIT,
-  };
+  });
   const content = await seedContent(runtime);
   const main = await runtime.tokens.create(grants, null, SYSTEM_CONTEXT);
   const allowlisted = await runtime.tokens.create({ ...grants, name: 'bench allowlisted', ipAllowlist: BENCH_ALLOWLIST }, null, SYSTEM_CONTEXT);

@@ -18,24 +18,7 @@ export interface NewAccessToken
   extends TokenGrants,
     Pick<AccessToken, 'secretHash' | 'displayKey' | 'hardcodedType' | 'createdByTokenId' | 'createdAt'> {}
 
-export type AccessTokenPatch = Partial<
-  Pick<
-    AccessToken,
-    | 'name'
-    | 'canAccessCda'
-    | 'canAccessCdaPreview'
-    | 'canAccessCma'
-    | 'roleId'
-    | 'userId'
-    | 'permissions'
-    | 'rootNodeIds'
-    | 'enabled'
-    | 'expiresAt'
-    | 'ipAllowlist'
-    | 'rateLimit'
-    | 'sealedSecret'
-  >
->;
+export type AccessTokenPatch = Partial<TokenGrants & Pick<AccessToken, 'sealedSecret'>>;
 
 export interface SecretReplacement {
   readonly secretHash: string;

@@ -2,6 +2,7 @@
  * The storage contract, run against every dialect: what the core relies on from `Store`, and the
  * change events the token caches rely on. No mocks: a real SQLite file, a real PostgreSQL schema.
  */
+import { newTokenGrants } from '../../src/core/model.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { openStore } from '../../src/store/database.ts';
@@ -23,21 +24,10 @@ const newRole = (overrides: Partial<NewRole> = {}): NewRole => ({
 });
 
 const newToken = (roleId: string, overrides: Partial<NewAccessToken> = {}): NewAccessToken => ({
-  name: unique('token'),
+  ...newTokenGrants({ name: unique('token'), canAccessCda: true, canAccessCdaPreview: false, canAccessCma: true, roleId }),
   secretHash: hashSecret(unique('secret')),
   displayKey: 'lk_abc…wxyz',
   hardcodedType: null,
-  canAccessCda: true,
-  canAccessCdaPreview: false,
-  canAccessCma: true,
-  roleId,
-  userId: null,
-  permissions: ['*'],
-  rootNodeIds: [],
-  enabled: true,
-  expiresAt: null,
-  ipAllowlist: null,
-  rateLimit: null,
   createdByTokenId: null,
   createdAt: T(0),
   ...overrides,
