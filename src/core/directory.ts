@@ -4,9 +4,10 @@
  */
 import { ApiProblem, notFound } from './errors.ts';
 import { isValidTimeZone } from './last-access.ts';
-import type { Site, User } from './model.ts';
+import type { Principal, Site, User } from './model.ts';
 import type { Clock, NewRole, NewUser, Store } from './ports.ts';
-import type { Role } from './roles.ts';
+import { finalPermissions, type Role } from './roles.ts';
+import { escalationProblem, roleExcess } from './escalation.ts';
 import { auditEvent, diff, type AuditAction, type RequestContext, type SubjectType } from './audit.ts';
 
 export function createDirectoryService(deps: { store: Store; clock: Clock }) {
@@ -50,6 +51,24 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
     const clash = (await s.listRoles()).find((r) => r.name === name && r.id !== selfId);
     if (clash) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
   }
+  /**
+   * No escalation through roles: a caller may write (or assign) only a role whose final permissions
+   * it holds itself. Otherwise a token that may manage users could widen its own role, or move its
+   * base user to a stronger one, and hold the result on its next request. `null`: the operator
+   * (CLI, first start), who is not a token.
+   */
+  async function assertRoleWithinCaller(s: Store, caller: Principal | null, role: NewRole, selfId?: string): Promise<void> {
+    if (!caller) return;
+    const roles = new Map((await s.listRoles()).map((r) => [r.id, r]));
+    const candidate: Role = { id: selfId ?? '\u0000new', ...role };
+    roles.set(candidate.id, candidate);
+    const excess = caller.final ? roleExcess(finalPermissions(candidate, (id) => roles.get(id)), caller.final) : ['role'];
+    if (excess.length > 0) throw escalationProblem(excess);
+  }
+  async function assertUserRoleWithinCaller(s: Store, caller: Principal | null, roleId: string): Promise<void> {
+    const role = await s.findRole(roleId);
+    if (role) await assertRoleWithinCaller(s, caller, role, role.id);
+  }
   async function checkUser(s: Store, user: NewUser, selfId?: string): Promise<void> {
     if (!(await s.findRole(user.roleId))) {
       throw new ApiProblem('INVALID_RELATIONSHIP', { field: 'role', message: `No role with id ${user.roleId}` });
@@ -63,32 +82,35 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
   return {
     listRoles: () => store.listRoles(),
     findRole: (id: string) => loadRole(id),
-    createRole(role: NewRole, context: RequestContext): Promise<Role> {
+    createRole(role: NewRole, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       return audited(context, 'role.create', 'role', async (tx) => {
         await checkParents(tx, role);
+        await assertRoleWithinCaller(tx, caller, role);
         await uniqueRoleName(tx, role.name);
         const created = await tx.createRole(role, iso());
         return { result: created, id: created.id, changes: roleSnapshot(created) };
       });
     },
-    updateRole(id: string, change: (current: Role) => NewRole, context: RequestContext): Promise<Role> {
+    updateRole(id: string, change: (current: Role) => NewRole, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       return audited(context, 'role.update', 'role', async (tx) => {
         const current = await loadRole(id, tx);
         const next = change(current);
         await checkParents(tx, next, id);
+        await assertRoleWithinCaller(tx, caller, next, id);
         await uniqueRoleName(tx, next.name, id);
         const updated = await tx.updateRole(id, next, iso());
         if (!updated) throw notFound('role', id);
         return { result: updated, id, changes: diff(roleSnapshot(current), roleSnapshot(updated)) };
       });
     },
-    async duplicateRole(id: string, context: RequestContext): Promise<Role> {
+    async duplicateRole(id: string, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       // A concurrent duplicate may take the free name first (the store then refuses it): the whole
       // transaction is retried, and the next attempt sees that name as taken.
       for (let attempt = 0; ; attempt++) {
         try {
           return await audited(context, 'role.duplicate', 'role', async (tx) => {
             const source = await loadRole(id, tx);
+            await assertRoleWithinCaller(tx, caller, source);
             const names = new Set((await tx.listRoles()).map((r) => r.name));
             let n = 1;
             while (names.has(`${source.name} (duplicate #${n})`)) n++;
@@ -122,18 +144,21 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
 
     listUsers: () => store.listUsers(),
     findUser: (id: string) => loadUser(id),
-    createUser(user: NewUser, context: RequestContext): Promise<User> {
+    createUser(user: NewUser, context: RequestContext, caller: Principal | null = null): Promise<User> {
       return audited(context, 'user.create', 'user', async (tx) => {
         await checkUser(tx, user);
+        await assertUserRoleWithinCaller(tx, caller, user.roleId);
         const created = await tx.createUser(user, iso());
         return { result: created, id: created.id, changes: userSnapshot(created) };
       });
     },
-    updateUser(id: string, change: (current: User) => NewUser, context: RequestContext): Promise<User> {
+    updateUser(id: string, change: (current: User) => NewUser, context: RequestContext, caller: Principal | null = null): Promise<User> {
       return audited(context, 'user.update', 'user', async (tx) => {
         const current = await loadUser(id, tx);
         const next = change(current);
         await checkUser(tx, next, id);
+        // Re-activating a user or moving it to another role hands that role to its tokens.
+        if (next.roleId !== current.roleId || (next.isActive && !current.isActive)) await assertUserRoleWithinCaller(tx, caller, next.roleId);
         const updated = await tx.updateUser(id, next, iso());
         if (!updated) throw notFound('user', id);
         return { result: updated, id, changes: diff(userSnapshot(current), userSnapshot(updated)) };

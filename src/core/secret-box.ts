@@ -48,15 +48,21 @@ export function sealedKeyVersion(sealed: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
+const AUTH_TAG_BYTES = 16;
+
 /** The secret, or null when the key is missing or the ciphertext was tampered with. */
 export function openSecret(ring: KeyRing, sealed: string, tokenId: string): string | null {
   const [version, iv, tag, body] = sealed.split('.');
   const key = ring.byVersion.get(Number(version?.slice(1)));
   if (!key || !iv || !tag || body === undefined) return null;
+  const authTag = Buffer.from(tag, 'base64url');
+  // GCM would accept a tag truncated to 4 bytes, which makes forging a stored ciphertext a matter
+  // of ~2^32 tries; only the full 16-byte tag we write is ever accepted.
+  if (authTag.length !== AUTH_TAG_BYTES) return null;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'));
+    const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(iv, 'base64url'), { authTagLength: AUTH_TAG_BYTES });
     decipher.setAAD(Buffer.from(tokenId));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
   } catch {
     return null;

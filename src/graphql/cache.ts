@@ -26,6 +26,9 @@ export interface SchemaCacheOptions {
   readonly maxDepth: number;
 }
 
+/** Longer query texts are answered but not kept in the document cache. */
+const MAX_CACHED_QUERY_LENGTH = 16_384;
+
 export class DeliverySchemas {
   readonly #store: ContentStore;
   readonly #clock: Clock;
@@ -82,11 +85,10 @@ export class DeliverySchemas {
     } catch (error) {
       compiled = { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
     }
-    if (built.version === this.#version) this.#documents.set(key, compiled);
+    // Only ordinary-sized queries are kept: the cache is bounded in entries, and a few huge query
+    // texts must not be able to make it hold megabytes each.
+    if (built.version === this.#version && query.length <= MAX_CACHED_QUERY_LENGTH) this.#documents.set(key, compiled);
     return compiled;
   }
 
-  get cachedDocuments(): number {
-    return this.#documents.size;
-  }
 }

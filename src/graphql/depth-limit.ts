@@ -11,22 +11,33 @@ export function depthLimit(max: number) {
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
-    const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+    // Each fragment's depth is computed once: recomputing it at every spread would let a query of
+    // a few hundred bytes (fragments spreading the next one twice) cost exponential time.
+    const fragmentDepths = new Map<string, number>();
+    const visiting = new Set<string>();
+    const fragmentDepth = (name: string): number => {
+      const known = fragmentDepths.get(name);
+      if (known !== undefined) return known;
+      if (visiting.has(name)) return 0; // a cycle: the NoFragmentCycles rule reports it
+      visiting.add(name);
+      const depth = depthOf(fragments.get(name)?.selectionSet);
+      visiting.delete(name);
+      fragmentDepths.set(name, depth);
+      return depth;
+    };
+    const depthOf = (set: SelectionSetNode | undefined): number => {
       if (!set) return 0;
       let deepest = 0;
       for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 0);
-        else if (selection.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-        else if (!seen.has(selection.name.value)) {
-          const fragment = fragments.get(selection.name.value);
-          deepest = Math.max(deepest, depthOf(fragment?.selectionSet, new Set([...seen, selection.name.value])));
-        }
+        if (selection.kind === Kind.FIELD) deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet) : 0);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(selection.selectionSet));
+        else deepest = Math.max(deepest, fragmentDepth(selection.name.value));
       }
       return deepest;
     };
     return {
       OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, new Set());
+        const depth = depthOf(node.selectionSet);
         if (depth > max) context.reportError(new GraphQLError(`The query is nested ${depth} levels deep; the limit is ${max}`, { nodes: [node] }));
       },
     };

@@ -33,7 +33,13 @@ export function loadKeyRing(dataDir: string, fromEnv: string | undefined): KeyRi
   const path = keyFilePath(dataDir);
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(path, formatKeys([{ version: 1, key: randomBytes(32) }]), { mode: 0o600 });
+    try {
+      // `wx`: when two processes start on a new data directory at once, the first key file wins and
+      // the other reads it, instead of overwriting a key the first may already have sealed with.
+      writeFileSync(path, formatKeys([{ version: 1, key: randomBytes(32) }]), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   return createKeyRing(parseKeys(readFileSync(path, 'utf8')));
 }

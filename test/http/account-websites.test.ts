@@ -130,6 +130,17 @@ for (const dialect of DIALECTS) {
       expect(missing.statusCode).toBe(404);
     });
 
+    it('reads the checked record as the caller: one outside its reach is as unknown as a missing one', async () => {
+      const manager = await createToken(h, { permissions: ['api-keys:read', 'content:read'] }, null, [websiteA]);
+      const target = await createToken(h, { permissions: ['content:read'] });
+      const ask = (item: string) => h.request('GET', `/access_tokens/${target.id}/check?permission=content:read&item=${item}`, { token: manager.secret });
+      expect((await ask(pageInA)).json().data.attributes).toMatchObject({ allowed: true });
+      const outside = await ask(pageInB);
+      expect(outside.statusCode).toBe(404);
+      expect(outside.json().data[0].attributes.code).toBe('NOT_FOUND');
+      expect((await ask('999999')).json().data[0].attributes).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
     it('records model changes and every publish and unpublish', async () => {
       const created = await h.request('POST', '/item-types', {
         token: h.adminSecret,

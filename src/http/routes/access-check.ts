@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../core/errors.ts';
+import { ApiProblem, notFound } from '../../core/errors.ts';
+import type { Principal } from '../../core/model.ts';
 import { ALL_PERMISSIONS, type Permission } from '../../core/permissions.ts';
 import { explainAccess } from '../../core/explain.ts';
 import { itemTarget } from '../../core/content/access.ts';
@@ -25,15 +26,25 @@ const checkQuery = z
 const idParams = z.object({ id: z.string() });
 
 export function registerAccessCheckRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const readableItem = async (caller: Principal, id: string) => {
+    try {
+      return await deps.content.items.find(caller, id);
+    } catch (error) {
+      if (error instanceof ApiProblem && error.code === 'INSUFFICIENT_PERMISSIONS') throw notFound('item', id);
+      throw error;
+    }
+  };
+
   app.get('/access_tokens/:id/check', async (request, reply) => {
-    await authenticate(deps, request, reply, 'access_tokens.check');
+    const caller = await authenticate(deps, request, reply, 'access_tokens.check');
     const { id } = parseQuery(idParams, request.params);
     const query = parseQuery(checkQuery, request.query);
     const token = await deps.store.findToken(id);
     if (!token) throw notFound('access_token', id);
     const principal = await deps.cache.principalFor(token);
-    const item = query.item === undefined ? null : await deps.store.findItem(query.item);
-    if (query.item !== undefined && !item) throw notFound('item', query.item);
+    // The record is read as the caller: one it may not read is as unknown as one that does not
+    // exist, so the check cannot be used to learn what lies outside the caller's own reach.
+    const item = query.item === undefined ? null : await readableItem(caller, query.item);
     const target = item ? itemTarget(principal, item, await creatorRoles(deps.store, principal)) : undefined;
     const answer = explainAccess(principal, {
       permission: query.permission,

@@ -87,6 +87,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     const role = await deps.directory.createRole(
       merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships),
       requestContext(request, caller),
+      caller,
     );
     reply.code(201);
     return one(role);
@@ -96,8 +97,8 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     const caller = await authenticate(deps, request, reply, 'roles.update');
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
-    const { data } = parseBody(updateDocument, request.body);
-    return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller)));
+    const { data } = parseBody(updateDocument, request.body, id);
+    return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller), caller));
   });
 
   app.delete('/roles/:id', async (request, reply) => {
@@ -109,7 +110,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post('/roles/:id/duplicate', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'roles.duplicate');
     parseQuery(NO_PARAMS, request.query);
-    const role = await deps.directory.duplicateRole(idOf(request), requestContext(request, caller));
+    const role = await deps.directory.duplicateRole(idOf(request), requestContext(request, caller), caller);
     reply.code(201);
     return one(role);
   });

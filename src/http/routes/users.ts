@@ -69,7 +69,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
       fullName: data.attributes.full_name,
       isActive: data.attributes.is_active ?? true,
       roleId: requiredRole(data.relationships?.role?.data.id),
-    }, requestContext(request, caller));
+    }, requestContext(request, caller), caller);
     reply.code(201);
     return one(user);
   });
@@ -78,13 +78,13 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     const caller = await authenticate(deps, request, reply, 'users.update');
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
-    const { data } = parseBody(updateDocument, request.body);
+    const { data } = parseBody(updateDocument, request.body, id);
     const user = await deps.directory.updateUser(id, (current) => ({
       email: data.attributes?.email ?? current.email,
       fullName: data.attributes?.full_name ?? current.fullName,
       isActive: data.attributes?.is_active ?? current.isActive,
       roleId: data.relationships?.role?.data.id ?? current.roleId,
-    }), requestContext(request, caller));
+    }), requestContext(request, caller), caller);
     return one(user);
   });
 

@@ -1,0 +1,92 @@
+/**
+ * No escalation through roles and users: a token that may manage users cannot widen its own role,
+ * write a role stronger than itself, or move a user (its own base user included) to one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../support/databases.ts';
+import { startHarness, type Harness } from '../support/harness.ts';
+import { adminRoleId, createRole, createToken } from '../support/fixtures.ts';
+
+const roleRef = (id: string) => ({ role: { data: { type: 'role', id } } });
+const readArticles = [{ item_type: null, action: 'read', on_creator: 'anyone' }];
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: no escalation through roles and users`, () => {
+    let h: Harness;
+    let managerRole: string;
+    let manager: { id: string; secret: string };
+    let user: string;
+    let basedOnUser: { id: string; secret: string };
+
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+      managerRole = await createRole(h, 'People managers', { can_manage_users: true, positive_item_type_permissions: readArticles, negative_item_type_permissions: [] });
+      manager = await createToken(h, { permissions: ['roles:*', 'users:*'] }, roleRef(managerRole));
+      const created = await h.request('POST', '/users', {
+        token: h.adminSecret,
+        body: { data: { type: 'user', attributes: { email: 'pm@example.com', full_name: 'PM' }, relationships: roleRef(managerRole) } },
+      });
+      user = created.json().data.id;
+      basedOnUser = await createToken(h, { permissions: ['roles:*', 'users:*'] }, { user: { data: { type: 'user', id: user } } });
+    });
+    afterAll(() => h.close());
+
+    const escalation = (res: { statusCode: number; json(): { data: { attributes: { code: string; details: { layer: string; excess: string[] } } }[] } }) => {
+      expect(res.statusCode).toBe(403);
+      const { attributes } = res.json().data[0]!;
+      expect(attributes.code).toBe('INSUFFICIENT_PERMISSIONS');
+      expect(attributes.details.layer).toBe('escalation');
+      return attributes.details.excess;
+    };
+
+    it('cannot add a flag to its own role, and the role stays as it was', async () => {
+      const res = await h.request('PUT', `/roles/${managerRole}`, {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { can_manage_access_tokens: true } } },
+      });
+      expect(escalation(res)).toEqual(['role:can_manage_access_tokens']);
+      const role = (await h.request('GET', `/roles/${managerRole}`, { token: h.adminSecret })).json().data;
+      expect(role.attributes.can_manage_access_tokens).toBe(false);
+      const me = (await h.request('GET', '/users/me', { token: manager.secret })).json().data;
+      expect(me.meta.effective_access.final_permissions.can_manage_access_tokens).toBe(false);
+    });
+
+    it('cannot create, inherit into or duplicate a role stronger than itself', async () => {
+      const writeAll = [{ item_type: null, action: 'all', on_creator: 'anyone' }];
+      const created = await h.request('POST', '/roles', {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { name: 'Writers', positive_item_type_permissions: writeAll, negative_item_type_permissions: [] } } },
+      });
+      expect(escalation(created)).toContain('content:update@*');
+      const inheriting = await h.request('POST', '/roles', {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { name: 'Sneaky' }, relationships: { inherits_permissions_from: { data: [{ type: 'role', id: await adminRoleId(h) }] } } } },
+      });
+      expect(escalation(inheriting)).toContain('role:can_manage_access_tokens');
+      expect(escalation(await h.request('POST', `/roles/${await adminRoleId(h)}/duplicate`, { token: manager.secret }))).toContain('role:can_edit_schema');
+    });
+
+    it('can still write a role within its own rights', async () => {
+      const res = await h.request('POST', '/roles', {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { name: 'Readers', positive_item_type_permissions: readArticles, negative_item_type_permissions: [] } } },
+      });
+      expect(res.statusCode).toBe(201);
+    });
+
+    it('cannot move a user, its own base user included, to a stronger role', async () => {
+      const res = await h.request('PUT', `/users/${user}`, {
+        token: basedOnUser.secret,
+        body: { data: { type: 'user', attributes: {}, relationships: roleRef(await adminRoleId(h)) } },
+      });
+      expect(escalation(res)).toContain('role:can_manage_access_tokens');
+      const me = (await h.request('GET', '/users/me', { token: basedOnUser.secret })).json().data;
+      expect(me.meta.effective_access.role.id).toBe(managerRole);
+      const created = await h.request('POST', '/users', {
+        token: manager.secret,
+        body: { data: { type: 'user', attributes: { email: 'boss@example.com', full_name: 'Boss' }, relationships: roleRef(await adminRoleId(h)) } },
+      });
+      escalation(created);
+    });
+  });
+}
