@@ -24,6 +24,13 @@ export interface CreateOptions {
   readonly expiresAt?: string;
 }
 
+/** An ISO-8601 date-time as given on the command line, or a clear error instead of a crash. */
+function isoInstant(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new ApiProblem('INVALID_FIELD', { field: 'expires_at', message: `--expires-at ${JSON.stringify(value)} is not a date-time` });
+  return new Date(ms).toISOString();
+}
+
 async function withRuntime<T>(config: Config, work: (runtime: Awaited<ReturnType<typeof createRuntime>>) => Promise<T>): Promise<T> {
   const runtime = await createRuntime(config);
   try {
@@ -54,7 +61,7 @@ export const tokenCommands = {
           roleId: roleId ?? null,
           userId: options.user ?? null,
           ...(options.permissions ? { permissions: options.permissions } : {}),
-          expiresAt: options.expiresAt ? new Date(options.expiresAt).toISOString() : null,
+          expiresAt: options.expiresAt ? isoInstant(options.expiresAt) : null,
         }),
         null,
         CLI_CONTEXT,

@@ -48,9 +48,6 @@ export function expandGrant(grant: string): Permission[] {
   });
 }
 
-export function isValidGrant(grant: string): boolean {
-  return expandGrant(grant).length > 0;
-}
 
 /** Strings that are not in the catalog (after wildcard expansion), for a clear INVALID_FIELD. */
 export function unknownGrants(grants: readonly string[]): string[] {

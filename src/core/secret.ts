@@ -9,7 +9,7 @@
  * ~100,000× a request for no security gain. We use the one-shot `crypto.hash`, 7× cheaper per call
  * than `createHmac` on this runtime.
  */
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 export const SECRET_PREFIX = 'lk_';
@@ -88,16 +88,6 @@ export function hashSecret(secret: string): string {
   return hash('sha256', secret, 'base64url');
 }
 
-/**
- * Compares two secret hashes in constant time. A Map or index lookup by digest is not constant
- * time, but an attacker cannot choose digest prefixes without a preimage, so that leaks nothing;
- * wherever we compare a presented secret against a stored one directly, we use this.
- */
-export function sameSecretHash(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /** The masked form shown in listings, e.g. `lk_3xQ…9aZk`: enough to recognise, useless to use. */
 export function displayKey(secret: string): string {

@@ -110,9 +110,3 @@ export function authenticate(
   const decision = verify(deps, request.headers.authorization, endpoint, request.ip, options.includeDrafts ?? false);
   return decision instanceof Promise ? decision.then((d) => admit(d, reply)) : admit(decision, reply);
 }
-
-/** Layers 7–8 for one record, once the route has loaded it. */
-export function authorizeTarget(principal: Principal, endpoint: EndpointName, target: ItemTarget, includeDrafts = false): void {
-  const denial = checkGrant(principal, { rule: ENDPOINTS[endpoint], includeDrafts, clientIp: null, now: 0, target });
-  if (denial) throw new ApiProblem(denial.code, denial.details);
-}

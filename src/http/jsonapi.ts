@@ -6,12 +6,22 @@
 import { z } from 'zod';
 import { ApiProblem } from '../core/errors.ts';
 
-export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+/**
+ * Parses a request document. With `pathId` (updates), a `data.id` in the body must name the
+ * resource of the URL: a client that sent one thing to the wrong place gets told, not obeyed.
+ */
+export function parseBody<T extends z.ZodType>(schema: T, body: unknown, pathId?: string): z.infer<T> {
   if (body === undefined || body === null) {
     throw new ApiProblem('INVALID_FORMAT', { pointer: '', message: 'A JSON body is required' });
   }
   const result = schema.safeParse(body);
-  if (result.success) return result.data;
+  if (result.success) {
+    const bodyId = (result.data as { data?: { id?: unknown } }).data?.id;
+    if (pathId !== undefined && bodyId !== undefined && bodyId !== pathId) {
+      throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
+    }
+    return result.data;
+  }
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   throw new ApiProblem('INVALID_FORMAT', {

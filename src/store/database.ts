@@ -55,9 +55,7 @@ async function currentSchema(db: Kysely<Database>): Promise<string | undefined> 
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    const schema =
-      target.kind === 'postgres' ? (target.schema ?? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema) : undefined;
-    await migrate(db, schema);
+    await migrate(db, target.kind === 'postgres' ? (target.schema ?? (await currentSchema(db))) : undefined);
   } catch (error) {
     await db.destroy();
     throw error;

@@ -6,7 +6,9 @@
  * lookup; the SHA-256 that the store is keyed by is computed only on a miss. Measured in the
  * server, that hash is the largest single cost of verification (several µs once the rest of a
  * request has evicted the CPU caches), while the secret string passes through this process's
- * memory on every request anyway. Nothing here is ever written out or logged.
+ * memory on every request anyway. Nothing here is ever written out or logged. A Map lookup does
+ * compare strings, but only after V8's per-process randomly seeded string hash matched in full, so
+ * a caller cannot steer its guesses towards a remembered secret: there is no timing to learn from.
  *
  * On a miss the store is asked once and the answer (including "unknown") is cached. Every write
  * that changes a token, a user or a role is announced on the change bus (and, on PostgreSQL, to
@@ -63,6 +65,11 @@ export class TokenCache {
   readonly #unknown = new Map<string, number>();
   readonly #secretsByToken = new Map<string, Set<string>>();
   readonly #tokensByUser = new Map<string, Set<string>>();
+  /**
+   * Lookups under way, so concurrent first requests with one secret share a single store read; a
+   * request that arrives after a change (a newer generation) never joins a read older than it.
+   */
+  readonly #loading = new Map<string, { readonly generation: number; readonly credential: Promise<Credential> }>();
   /** Bumped by every invalidation, so a load that raced with a change is not remembered. */
   #generation = 0;
   #roles: Promise<Map<string, Role>> | null = null;
@@ -93,7 +100,14 @@ export class TokenCache {
       const unknownSince = this.#unknown.get(secret);
       if (unknownSince !== undefined && now - unknownSince < this.#options.ttlMs) return UNKNOWN;
     }
-    return this.#load(secret, now);
+    const pending = this.#loading.get(secret);
+    if (pending && pending.generation === this.#generation) return pending.credential;
+    const loading = { generation: this.#generation, credential: this.#load(secret, now) };
+    this.#loading.set(secret, loading);
+    void loading.credential.finally(() => {
+      if (this.#loading.get(secret) === loading) this.#loading.delete(secret);
+    }).catch(() => {});
+    return loading.credential;
   }
 
   async #load(secret: string, now: number): Promise<Credential> {
@@ -139,11 +153,19 @@ export class TokenCache {
     this.#known.delete(secret);
     const secrets = this.#secretsByToken.get(entry.principal.token.id);
     secrets?.delete(secret);
-    if (secrets?.size === 0) this.#secretsByToken.delete(entry.principal.token.id);
+    if (secrets?.size === 0) {
+      this.#secretsByToken.delete(entry.principal.token.id);
+      const userId = entry.principal.token.userId;
+      if (userId !== null) this.#tokensByUser.get(userId)?.delete(entry.principal.token.id);
+    }
   }
 
   #forgetToken(tokenId: string): void {
-    for (const secret of this.#secretsByToken.get(tokenId) ?? []) this.#known.delete(secret);
+    for (const secret of this.#secretsByToken.get(tokenId) ?? []) {
+      const userId = this.#known.get(secret)?.principal.token.userId;
+      if (userId != null) this.#tokensByUser.get(userId)?.delete(tokenId);
+      this.#known.delete(secret);
+    }
     this.#secretsByToken.delete(tokenId);
   }
 

@@ -183,7 +183,7 @@ async function buildWorld(roles: readonly (typeof roleSpec extends fc.Arbitrary<
     h,
     roleIds,
     userIds,
-    tokens: [{ id: '2', secret: h.adminSecret }],
+    tokens: [{ id: (await store.listTokens()).find((t) => t.hardcodedType === 'admin')!.id, secret: h.adminSecret }],
     items: [website, page, other].map((item) => ({ id: item.id, pathIds: item.pathIds })),
   };
   for (const seed of seeds) {

@@ -95,8 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return `http://127.0.0.1:${address.port}`;
     },
     async close() {
-      if (listening || app.server.listening) await app.close();
-      else await app.close();
+      await app.close();
       await runtime.close();
       if (!joined) await db.drop();
     },

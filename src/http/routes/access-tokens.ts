@@ -119,10 +119,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     const caller = await authenticate(deps, request, reply, 'access_tokens.update');
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
-    const { data } = parseBody(updateDocument, request.body);
-    if (data.id !== undefined && data.id !== id) {
-      throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
-    }
+    const { data } = parseBody(updateDocument, request.body, id);
     const token = await deps.tokens.update(id, toUpdate(data.attributes, data.relationships), caller, requestContext(request, caller));
     return one(caller, token);
   });

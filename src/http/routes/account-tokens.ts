@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccessToken, Principal } from '../../core/model.ts';
 import type { TokenGrants } from '../../core/tokens.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery } from '../jsonapi.ts';
 import { requestContext } from '../request-context.ts';
 import { accountNotFound, handleAccountError } from '../account-errors.ts';
 import { assertWebsites } from '../../core/content/websites.ts';
@@ -64,12 +64,13 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
 
       scope.get('/access-tokens', async (request, reply) => {
         await authenticate(deps, request, reply, 'account_tokens.list');
-        parseQuery(z.object({}).strict(), request.query);
+        parseQuery(NO_PARAMS, request.query);
         return { status: 'success', data: (await deps.store.listTokens()).map((t) => accountToken(t)) };
       });
 
       scope.post('/access-tokens', async (request, reply) => {
         const caller = await authenticate(deps, request, reply, 'account_tokens.create');
+        parseQuery(NO_PARAMS, request.query);
         // Every field is optional, so no body at all means all defaults.
         const body = parseBody(createBody, request.body ?? {});
         await assertWebsites(deps.store, body.websiteIds ?? [], caller.token.rootNodeIds);
@@ -80,6 +81,7 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
 
       scope.delete('/access-tokens/:id', async (request, reply) => {
         const caller = await authenticate(deps, request, reply, 'account_tokens.destroy');
+        parseQuery(NO_PARAMS, request.query);
         const { id } = parseQuery(idParams, request.params);
         const token = await deps.tokens.destroy(id, caller, requestContext(request, caller));
         return { status: 'success', data: [{ ...accountToken(token), message: 'Access token deleted' }] };

@@ -9,7 +9,7 @@ import { FIELD_TYPES, type FieldDefinition, type ItemType } from '../../core/con
 import type { NewItemType } from '../../core/content/ports.ts';
 import { requestContext } from '../request-context.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeItemType } from './items-serializers.ts';
 
 const field = z
@@ -56,17 +56,19 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.get('/item-types', async (request, reply) => {
     await authenticate(deps, request, reply, 'item_types.list');
-    parseQuery(z.object({}).strict(), request.query);
+    parseQuery(NO_PARAMS, request.query);
     return { data: (await service.list()).map(serializeItemType) };
   });
 
   app.get('/item-types/:id', async (request, reply) => {
     await authenticate(deps, request, reply, 'item_types.find');
+    parseQuery(NO_PARAMS, request.query);
     return one(await service.find(idOf(request)));
   });
 
   app.post('/item-types', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'item_types.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const itemType = await service.create(merge({ name: '', apiKey: '', fields: [], tree: false }, data.attributes), requestContext(request, caller));
     reply.code(201);
@@ -75,13 +77,15 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.put('/item-types/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'item_types.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
-    const { data } = parseBody(updateDocument, request.body);
+    const { data } = parseBody(updateDocument, request.body, id);
     return one(await service.update(id, (current) => merge(current, data.attributes), requestContext(request, caller)));
   });
 
   app.delete('/item-types/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'item_types.destroy');
+    parseQuery(NO_PARAMS, request.query);
     return one(await service.destroy(idOf(request), requestContext(request, caller)));
   });
 }

@@ -9,7 +9,7 @@ import { ApiProblem } from '../../core/errors.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
 import { requestContext } from '../request-context.ts';
 import { authenticate, type AppDeps } from '../context.ts';
-import { parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { serializeItem } from './items-serializers.ts';
 
 const idText = z.union([z.string().regex(/^\d{1,15}$/), z.number().int().positive()]).transform(String);
@@ -79,6 +79,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.post('/items', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.create');
+    parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const { parentId, position, values } = split(data.attributes);
     const item = await items.create(caller, {
@@ -93,11 +94,9 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.put('/items/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.update');
+    parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
-    const { data } = parseBody(updateDocument, request.body);
-    if (data.id !== undefined && data.id !== id) {
-      throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
-    }
+    const { data } = parseBody(updateDocument, request.body, id);
     const { parentId, position, values } = split(data.attributes);
     const item = await items.update(caller, id, {
       ...(data.relationships?.item_type ? { itemTypeId: data.relationships.item_type.data.id } : {}),
@@ -110,16 +109,19 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.delete('/items/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.destroy');
+    parseQuery(NO_PARAMS, request.query);
     return one(await items.destroy(caller, idOf(request)));
   });
 
   app.put('/items/:id/publish', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.publish');
+    parseQuery(NO_PARAMS, request.query);
     return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
   });
 
   app.put('/items/:id/unpublish', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'items.unpublish');
+    parseQuery(NO_PARAMS, request.query);
     return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
   });
 }
