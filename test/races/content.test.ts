@@ -4,23 +4,11 @@
  * parent's path plus its own id, no cycle, no record whose model is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/core/ports.ts';
 import { DIALECTS } from '../support/databases.ts';
-import { created, expectOnly, race, send, startPair, TRIALS, type Pair } from './instances.ts';
+import { created, expectConsistentTree, expectOnly, race, send, startPair, TRIALS, type Pair } from './instances.ts';
 
 /** A fresh api_key word: snake_case words are letters only. */
 const letters = (): string => Array.from({ length: 10 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
-
-/** Every record's path is its parent's path followed by its own id. */
-export async function expectConsistentTree(store: Store): Promise<void> {
-  const items = await store.listItems({});
-  const byId = new Map(items.map((item) => [item.id, item]));
-  for (const item of items) {
-    const parent = item.parentId === null ? null : byId.get(item.parentId);
-    expect(parent, `item ${item.id} hangs under a missing parent ${item.parentId}`).not.toBe(undefined);
-    expect(item.pathIds, `path of item ${item.id}`).toEqual([...(parent?.pathIds ?? []), item.id]);
-  }
-}
 
 describe.each(DIALECTS)('%s: content write races', (dialect) => {
   let pair: Pair;

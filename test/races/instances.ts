@@ -9,6 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { startHarness, type Harness } from '../support/harness.ts';
 import type { DialectName } from '../support/databases.ts';
 import { hashSecret } from '../../src/core/secret.ts';
+import type { Store } from '../../src/core/ports.ts';
 
 export const TRIALS = 20;
 
@@ -106,4 +107,15 @@ export async function createToken(h: Harness, roleId: string): Promise<{ id: str
 
 export async function createRole(h: Harness, attributes: Record<string, unknown> = {}): Promise<string> {
   return created(await send(h, 'POST', '/roles', { data: { type: 'role', attributes: { name: fresh('role'), ...attributes } } })).id;
+}
+
+/** Every record hangs under an existing parent, and its path is its parent's path plus its own id. */
+export async function expectConsistentTree(store: Store): Promise<void> {
+  const items = await store.listItems({});
+  const byId = new Map(items.map((item) => [item.id, item]));
+  for (const item of items) {
+    const parent = item.parentId === null ? null : byId.get(item.parentId);
+    expect(parent, `item ${item.id} hangs under a missing parent ${item.parentId}`).not.toBe(undefined);
+    expect(item.pathIds, `path of item ${item.id}`).toEqual([...(parent?.pathIds ?? []), item.id]);
+  }
 }
