@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiProblem } from '../core/errors.ts';
 import { isCollision, isSerializationFailure } from './constraints.ts';
 
-export const MAX_ATTEMPTS = 8;
+export const MAX_ATTEMPTS = 10;
 /** For unique and foreign-key violations (see `isConstraintCollision`). */
 export const MAX_CONSTRAINT_ATTEMPTS = 3;
 
@@ -18,10 +18,11 @@ export const MAX_CONSTRAINT_ATTEMPTS = 3;
 const BASE_PAUSE_MS = 2;
 const MAX_PAUSE_MS = 200;
 
-export async function withRetries<T>(attempt: () => Promise<T>, random: () => number = Math.random): Promise<T> {
+/** `attempt(n)`: n counts from 1; the store runs re-runs (n > 1) under its retry lock. */
+export async function withRetries<T>(attempt: (n: number) => Promise<T>, random: () => number = Math.random): Promise<T> {
   for (let n = 1; ; n++) {
     try {
-      return await attempt();
+      return await attempt(n);
     } catch (error) {
       if (!isCollision(error)) throw error;
       if (n >= (isSerializationFailure(error) ? MAX_ATTEMPTS : MAX_CONSTRAINT_ATTEMPTS)) {

@@ -39,6 +39,16 @@ export interface SqlStore extends Store {
 export const SETUP_LOCK_CLASS = 0x4c6b;
 export const setupLockKey = sql`${SETUP_LOCK_CLASS}::int4, hashtext(current_schema())`;
 
+/**
+ * PostgreSQL advisory lock that re-runs take before they begin (see `attempt`). A unit of work
+ * runs optimistically first; only one that already lost a race queues on this lock, so under
+ * heavy contention on one hot spot (many writers adding records under one parent) the losers run
+ * one at a time instead of aborting each other again until their attempts run out. Taken before
+ * the transaction begins, so the transaction's snapshot includes what the previous holder committed.
+ */
+const RETRY_LOCK_CLASS = 0x4c6c;
+const retryLockKey = sql`${RETRY_LOCK_CLASS}::int4, hashtext(current_schema())`;
+
 export function createSqlStore(db: Kysely<Database>, dialect: Dialect, changes = new ChangeBus()): SqlStore {
   return build(db, dialect, changes, null, async () => db.destroy());
 }
@@ -86,15 +96,28 @@ function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, 
   const ctx = createContext(db, dialect, changes, queue);
 
   /** One attempt of `work` in a fresh transaction; its changes are published once it committed. */
-  async function attempt<T>(work: (store: Store) => Promise<T>, setup: boolean): Promise<T> {
+  async function attempt<T>(work: (store: Store) => Promise<T>, setup: boolean, retry: boolean): Promise<T> {
     const pending: Change[] = [];
-    // The setup transaction stays READ COMMITTED: each statement after the lock then sees what
-    // the instance that held the lock before committed (a SERIALIZABLE snapshot would predate it).
-    const begin = dialect === 'postgres' && !setup ? db.transaction().setIsolationLevel('serializable') : db.transaction();
-    const result = await begin.execute(async (trx) => {
-      if (setup && dialect === 'postgres') await sql`select pg_advisory_xact_lock(${setupLockKey})`.execute(trx);
-      return work(build(trx, dialect, changes, pending, close));
-    });
+    const run = (executor: Kysely<Database>) => {
+      // The setup transaction stays READ COMMITTED: each statement after the lock then sees what
+      // the instance that held the lock before committed (a SERIALIZABLE snapshot would predate it).
+      const begin = dialect === 'postgres' && !setup ? executor.transaction().setIsolationLevel('serializable') : executor.transaction();
+      return begin.execute(async (trx) => {
+        if (setup && dialect === 'postgres') await sql`select pg_advisory_xact_lock(${setupLockKey})`.execute(trx);
+        return work(build(trx, dialect, changes, pending, close));
+      });
+    };
+    const result =
+      retry && dialect === 'postgres'
+        ? await db.connection().execute(async (conn) => {
+            await sql`select pg_advisory_lock(${retryLockKey})`.execute(conn);
+            try {
+              return await run(conn);
+            } finally {
+              await sql`select pg_advisory_unlock(${retryLockKey})`.execute(conn);
+            }
+          })
+        : await run(db);
     for (const change of pending) changes.publish(change);
     return result;
   }
@@ -109,11 +132,11 @@ function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, 
     ...contentQueries(ctx),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (queue) return work(this); // already inside one: join it (the outer one retries)
-      return withRetries(() => attempt(work, false));
+      return withRetries((n) => attempt(work, false, n > 1));
     },
     async setupTransaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (queue) return work(this);
-      return withRetries(() => attempt(work, true));
+      return withRetries(() => attempt(work, true, false));
     },
     close,
   };
