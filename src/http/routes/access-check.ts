@@ -11,7 +11,8 @@ import { ALL_PERMISSIONS, type Permission } from '../../core/permissions.ts';
 import { explainAccess } from '../../core/explain.ts';
 import { itemTarget } from '../../core/content/access.ts';
 import { creatorRoles } from '../../core/content/items.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { parseQuery } from '../jsonapi.ts';
 
 const checkQuery = z
@@ -35,8 +36,7 @@ export function registerAccessCheckRoutes(app: FastifyInstance, deps: AppDeps): 
     }
   };
 
-  app.get('/access_tokens/:id/check', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.check');
+  serveEndpoint(app, 'access_tokens.check', async (caller, request, reply) => {
     const { id } = parseQuery(idParams, request.params);
     const query = parseQuery(checkQuery, request.query);
     const token = await deps.store.findToken(id);

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AccessToken, Principal } from '../../core/model.ts';
 import type { TokenGrants } from '../../core/tokens.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { NO_PARAMS, parseBody, parseQuery } from '../jsonapi.ts';
 import { requestContext } from '../request-context.ts';
 import { accountNotFound, handleAccountError } from '../account-errors.ts';
@@ -62,14 +63,12 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
       scope.setErrorHandler(handleAccountError);
       scope.setNotFoundHandler(accountNotFound);
 
-      scope.get('/access-tokens', async (request, reply) => {
-        await authenticate(deps, request, reply, 'account_tokens.list');
+      serveEndpoint(scope, 'account_tokens.list', async (_caller, request, reply) => {
         parseQuery(NO_PARAMS, request.query);
         return { status: 'success', data: (await deps.store.listTokens()).map((t) => accountToken(t)) };
       });
 
-      scope.post('/access-tokens', async (request, reply) => {
-        const caller = await authenticate(deps, request, reply, 'account_tokens.create');
+      serveEndpoint(scope, 'account_tokens.create', async (caller, request, reply) => {
         parseQuery(NO_PARAMS, request.query);
         // Every field is optional, so no body at all means all defaults.
         const body = parseBody(createBody, request.body ?? {});
@@ -79,8 +78,7 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
         return { status: 'success', data: [accountToken(issued.token, issued.secret)] };
       });
 
-      scope.delete('/access-tokens/:id', async (request, reply) => {
-        const caller = await authenticate(deps, request, reply, 'account_tokens.destroy');
+      serveEndpoint(scope, 'account_tokens.destroy', async (caller, request, reply) => {
         parseQuery(NO_PARAMS, request.query);
         const { id } = parseQuery(idParams, request.params);
         const token = await deps.tokens.destroy(id, caller, requestContext(request, caller));

@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
 import { requestContext } from '../request-context.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { serializeItem } from './items-serializers.ts';
 
@@ -49,8 +50,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     data: serializeItem(item, (await typesById()).get(item.itemTypeId), version),
   });
 
-  app.get('/items', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.list');
+  serveEndpoint(app, 'items.list', async (caller, request, reply) => {
     const q = parseQuery(listQuery, request.query);
     const types = await typesById();
     const itemTypeIds = q['filter[type]']?.map((key) => {
@@ -71,14 +71,12 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), version)), meta: { total_count: total } };
   });
 
-  app.get('/items/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.find');
+  serveEndpoint(app, 'items.find', async (caller, request, reply) => {
     const { version } = parseQuery(findQuery, request.query);
     return one(await items.find(caller, idOf(request), version ?? 'current'), version ?? 'current');
   });
 
-  app.post('/items', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.create');
+  serveEndpoint(app, 'items.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const { parentId, position, values } = split(data.attributes);
@@ -92,8 +90,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  app.put('/items/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.update');
+  serveEndpoint(app, 'items.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -107,20 +104,17 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  app.delete('/items/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.destroy');
+  serveEndpoint(app, 'items.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.destroy(caller, idOf(request)));
   });
 
-  app.put('/items/:id/publish', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.publish');
+  serveEndpoint(app, 'items.publish', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
   });
 
-  app.put('/items/:id/unpublish', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.unpublish');
+  serveEndpoint(app, 'items.unpublish', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
   });
