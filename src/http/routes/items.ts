@@ -1,11 +1,11 @@
 /**
  * @module
- * `/items`: records, DatoCMS-compatible. Every handler authenticates for its endpoint (layers 1–7),
+ * `/items`: records, DatoCMS-compatible. Every route is admitted for its endpoint (layers 1–7),
  * then the item use case asks the same decision about the record itself (role entry, root nodes).
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiProblem } from '../../core/errors.ts';
+import { itemTypeIdsFor } from '../../core/content/type-filter.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
@@ -53,11 +53,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   serveEndpoint(app, 'items.list', async (caller, request, reply) => {
     const q = parseQuery(listQuery, request.query);
     const types = await typesById();
-    const itemTypeIds = q['filter[type]']?.map((key) => {
-      const match = [...types.values()].find((t) => t.id === key || t.apiKey === key);
-      if (!match) throw new ApiProblem('INVALID_PARAMS', { parameter: 'filter[type]', message: `No item type ${JSON.stringify(key)}` });
-      return match.id;
-    });
+    const itemTypeIds = q['filter[type]'] && itemTypeIdsFor(types.values(), q['filter[type]']);
     const parent = q['filter[parent]'];
     const version = q.version ?? 'current';
     const { items: page, total } = await items.list(caller, {
