@@ -4,7 +4,7 @@
  * produce. A case says what its endpoint needs (permission string, role flag or content action)
  * and how to send it; the suite builds the tokens, roles and records that must be refused.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { ALL_PERMISSIONS, type Permission } from '../../src/core/permissions.ts';
 import type { Harness } from './harness.ts';
@@ -209,11 +209,43 @@ export function securitySuite(title: string, start: () => Promise<Harness>, case
             });
             const target = await w.note();
             expectRecordDenied(c, await c.send(w, bearer(await roleToken({}, [deniedParent])), target), target, 'role');
-            const grantingParent = await createRole(w.h, { positive_item_type_permissions: [{ item_type: w.noteType, action }, readPages()] });
+            // A write that answers with the record also needs `read` on it (docs/content.md).
+            const grants = [{ item_type: w.noteType, action }, { item_type: w.noteType, action: 'read' }, readPages()];
+            const grantingParent = await createRole(w.h, { positive_item_type_permissions: grants });
             const allowed = await roleToken({}, [grantingParent]);
             const fresh = await w.note();
             expectAllowed(c, await c.send(w, bearer(allowed), fresh), fresh);
           });
+
+          if (action !== 'read' && !c.createsRecord) {
+            it(`refuses a role that may ${action} the model but not read it, leaking no value and changing nothing`, async () => {
+              const secret = await roleToken({
+                positive_item_type_permissions: [{ item_type: null, action: 'all' }],
+                negative_item_type_permissions: [{ item_type: w.noteType, action: 'read' }],
+              });
+              const target = await w.note();
+              const before = (await asAdmin(w.h, 'GET', `/items/${target}`)).json();
+              const res = await c.send(w, bearer(secret), target);
+              expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'role', action: 'read' });
+              expect(res.body).not.toContain('"title"');
+              expect((await asAdmin(w.h, 'GET', `/items/${target}`)).json()).toEqual(before);
+            });
+          }
+
+          if (c.createsRecord) {
+            it('lets a write-only role create, answering with only what it sent', async () => {
+              const secret = await roleToken({
+                positive_item_type_permissions: [{ item_type: null, action: 'all' }],
+                negative_item_type_permissions: [{ item_type: w.noteType, action: 'read' }],
+              });
+              const res = await c.send(w, bearer(secret), w.home);
+              expect(res.statusCode, res.body).toBe(201);
+              const sent = await asAdmin(w.h, 'GET', `/items/${res.json().data.id}`);
+              expect(res.json().data.attributes).toEqual(sent.json().data.attributes);
+              const read = await w.h.request('GET', `/items/${res.json().data.id}`, { token: secret });
+              expectRefused(read, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'role', action: 'read' });
+            });
+          }
 
           if (!c.createsRecord) {
             it('applies on_creator: self (others’ records refused, its own allowed)', async () => {
@@ -239,5 +271,108 @@ export function securitySuite(title: string, start: () => Promise<Harness>, case
         }
       });
     }
+  });
+}
+
+/**
+ * Root-node scope on writes and on the audit log: a token scoped to a section can neither carry a
+ * record (its root included) out of its subtrees, nor make it a website, nor pull one in from
+ * elsewhere; and the audit log shows it only events about records in its subtrees.
+ */
+export function scopeSuite(title: string, start: () => Promise<Harness>): void {
+  describe(title, () => {
+    let w: World;
+    let section: string;
+    let scoped: string;
+    let inElsewhere: string;
+    const parentOf = async (id: string) => (await asAdmin(w.h, 'GET', `/items/${id}`)).json().data.attributes.parent_id as string | null;
+    const move = (id: string, parentId: string | null, secret = scoped) =>
+      w.h.request('PUT', `/items/${id}`, { token: secret, body: { data: { type: 'item', id, attributes: { parent_id: parentId } } } });
+    const page = (parentId: string | null, secret = scoped) =>
+      w.h.request('POST', '/items', {
+        token: secret,
+        body: { data: { type: 'item', attributes: { title: 'p', parent_id: parentId }, relationships: { item_type: { data: { type: 'item_type', id: w.pageType } } } } },
+      });
+
+    beforeAll(async () => {
+      w = await createWorld(await start());
+      section = await createItem(w.h, w.pageType, { title: 'section' }, { parentId: w.home, publish: true });
+      inElsewhere = await createItem(w.h, w.pageType, { title: 'there' }, { parentId: w.elsewhere, publish: true });
+      scoped = (await createToken(w.h, { cma: true, rootNodes: [section] })).secret;
+    });
+    beforeEach(() => w.h.clock.advance(3_000));
+
+    const refusedScope = (res: LightMyRequestResponse, reason: string) => expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'scope', reason });
+
+    it('cannot move its root under an item outside its scope, nor to the top level', async () => {
+      refusedScope(await move(section, inElsewhere), 'parent_outside_root_nodes');
+      refusedScope(await move(section, w.elsewhere), 'parent_outside_root_nodes');
+      refusedScope(await move(section, null), 'top_level');
+      expect(await parentOf(section)).toBe(w.home);
+      const otherSite = (await createToken(w.h, { cma: true, rootNodes: [w.elsewhere] })).secret;
+      expect((await w.h.request('GET', `/items/${section}`, { token: otherSite })).statusCode).toBe(403);
+    });
+
+    it('cannot move a record inside its scope out of it, nor to the top level', async () => {
+      const child = await createItem(w.h, w.pageType, { title: 'child' }, { parentId: section });
+      refusedScope(await move(child, inElsewhere), 'parent_outside_root_nodes');
+      refusedScope(await move(child, w.home), 'parent_outside_root_nodes');
+      refusedScope(await move(child, null), 'top_level');
+      expect(await parentOf(child)).toBe(section);
+    });
+
+    it('cannot move a record from outside into its scope', async () => {
+      const outside = await createItem(w.h, w.pageType, { title: 'outside' }, { parentId: w.elsewhere });
+      expectRefused(await move(outside, section), 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'scope', reason: 'outside_root_nodes' });
+      expect(await parentOf(outside)).toBe(w.elsewhere);
+    });
+
+    it('moves a record within its scope', async () => {
+      const a = await createItem(w.h, w.pageType, { title: 'a' }, { parentId: section });
+      const b = await createItem(w.h, w.pageType, { title: 'b' }, { parentId: section });
+      const res = await move(b, a);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await parentOf(b)).toBe(a);
+      expect((await move(b, section)).statusCode).toBe(200);
+    });
+
+    it('may move one of its roots under another of its roots', async () => {
+      const second = await createItem(w.h, w.pageType, { title: 'second' }, { parentId: w.home });
+      const both = (await createToken(w.h, { cma: true, rootNodes: [section, second] })).secret;
+      expect((await move(second, section, both)).statusCode).toBe(200);
+      expect(await parentOf(second)).toBe(section);
+    });
+
+    it('creates only inside its scope: not under an item elsewhere, a missing one, or at the top level', async () => {
+      const count = async () => (await asAdmin(w.h, 'GET', '/items?page[limit]=500')).json().meta.total_count as number;
+      const before = await count();
+      refusedScope(await page(inElsewhere), 'parent_outside_root_nodes');
+      // A missing parent answers like one outside: a scoped token learns nothing about other ids.
+      refusedScope(await page('999999'), 'parent_outside_root_nodes');
+      refusedScope(await page(null), 'top_level');
+      expect(await count()).toBe(before);
+      expect((await page(section)).statusCode).toBe(201);
+    });
+
+    it('reads only audit events about records in its subtrees', async () => {
+      const inside = await createItem(w.h, w.noteType, { title: 'in' }, { parentId: section, publish: true });
+      const outside = await createItem(w.h, w.noteType, { title: 'out' }, { parentId: w.elsewhere, publish: true });
+      await createToken(w.h, { cma: true });
+      const list = async (secret: string, query = '') => {
+        const res = await w.h.request('GET', `/audit_log_events?page[limit]=100${query}`, { token: secret });
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as { data: { attributes: { subject_type: string; subject_id: string } }[]; meta: { total_count: number } };
+        return { subjects: body.data.map((e) => `${e.attributes.subject_type}:${e.attributes.subject_id}`), total: body.meta.total_count };
+      };
+      const all = await list(w.h.adminSecret);
+      expect(all.subjects).toEqual(expect.arrayContaining([`item:${inside}`, `item:${outside}`, expect.stringMatching(/^access_token:/)]));
+      const seen = await list(scoped);
+      expect(seen.subjects).toContain(`item:${inside}`);
+      // The section itself and the note in it were published; websites, the note elsewhere and the token are not visible.
+      expect(new Set(seen.subjects)).toEqual(new Set([`item:${section}`, `item:${inside}`]));
+      expect(seen.total).toBe(seen.subjects.length);
+      expect(await list(scoped, `&filter[subject_id]=${outside}`)).toEqual({ subjects: [], total: 0 });
+      expect(await list(scoped, '&filter[subject_type]=access_token')).toEqual({ subjects: [], total: 0 });
+    });
   });
 }
