@@ -376,3 +376,114 @@ export function scopeSuite(title: string, start: () => Promise<Harness>): void {
     });
   });
 }
+
+/**
+ * Power over existing tokens: a token manager may update, disable, rotate, delete or read the
+ * secret of only tokens that hold nothing it lacks — factory tokens included — on the CMA and on
+ * the account-token API alike, and nothing it refuses changes anything.
+ */
+export function managerSuite(title: string, start: () => Promise<Harness>): void {
+  describe(title, () => {
+    let h: Harness;
+    let manager: string;
+    let managerRole: string;
+    let factories: { id: string; secret: string }[];
+    const as = (secret: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => {
+      h.clock.advance(60);
+      return h.request(method, url, { token: secret, ...(body !== undefined ? { body } : {}) });
+    };
+    const put = (id: string, attributes: Record<string, unknown>) => as(manager, 'PUT', `/access_tokens/${id}`, { data: { type: 'access_token', id, attributes } });
+    const stored = async (id: string) => (await as(h.adminSecret, 'GET', `/access_tokens/${id}`)).json().data as { attributes: Record<string, unknown> };
+    const refusedEscalation = (res: LightMyRequestResponse) => expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'escalation', reason: 'exceeds_caller' });
+    const works = async (secret: string) => expect((await as(secret, 'GET', '/users/me')).statusCode).toBe(200);
+    const weakToken = async () => {
+      const res = await as(manager, 'POST', '/access_tokens', {
+        data: {
+          type: 'access_token',
+          attributes: { name: 'weak', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false, permissions: ['content:read'] },
+          relationships: { role: { data: { type: 'role', id: managerRole } } },
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { id: res.json().data.id as string, secret: res.json().data.attributes.token as string };
+    };
+
+    beforeAll(async () => {
+      h = await start();
+      managerRole = await createRole(h, { can_manage_access_tokens: true, positive_item_type_permissions: [{ item_type: null, action: 'read' }] });
+      manager = (await createToken(h, { cma: true, role: managerRole, permissions: ['api-keys:*', 'content:read'] })).secret;
+      const listed = (await as(h.adminSecret, 'GET', '/access_tokens')).json().data as { id: string; attributes: { hardcoded_type: string | null } }[];
+      const secrets: Record<string, string> = { full_access: h.adminSecret, read_only: h.readonlySecret };
+      factories = listed.filter((t) => t.attributes.hardcoded_type !== null).map((t) => ({ id: t.id, secret: secrets[t.attributes.hardcoded_type!]! }));
+      expect(factories).toHaveLength(2);
+    });
+
+    it('cannot rename, narrow, disable or rotate a stronger token; it keeps working and no secret comes back', async () => {
+      const strong = await createToken(h, { cma: true });
+      const before = await stored(strong.id);
+      for (const res of [
+        await put(strong.id, { name: 'renamed' }),
+        await put(strong.id, { permissions: ['content:read'] }),
+        // Narrowed into everything the manager holds: the result would be within it, the token is not.
+        await as(manager, 'PUT', `/access_tokens/${strong.id}`, {
+          data: { type: 'access_token', id: strong.id, attributes: { permissions: ['content:read'] }, relationships: { role: { data: { type: 'role', id: managerRole } } } },
+        }),
+        await put(strong.id, { enabled: false }),
+        await as(manager, 'POST', `/access_tokens/${strong.id}/regenerate_token`),
+      ]) {
+        refusedEscalation(res);
+        expect(res.body).not.toContain(strong.secret);
+      }
+      expect(await stored(strong.id)).toEqual(before);
+      await works(strong.secret);
+    });
+
+    it('cannot delete a stronger token on either API, factory tokens included', async () => {
+      const strong = await createToken(h, { cma: true });
+      for (const target of [strong, ...factories]) {
+        refusedEscalation(await as(manager, 'DELETE', `/access_tokens/${target.id}`));
+        const account = await as(manager, 'DELETE', `/api/v1/admin/access-tokens/${target.id}`);
+        expect(account.statusCode).toBe(403);
+        expect(account.json()).toMatchObject({ status: 'error', error: { code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'escalation' } } });
+        expect((await as(h.adminSecret, 'GET', `/access_tokens/${target.id}`)).statusCode).toBe(200);
+      }
+      await works(strong.secret);
+      await works(h.adminSecret);
+    });
+
+    it('cannot edit, disable or rotate a factory token', async () => {
+      for (const factory of factories) {
+        expect((await put(factory.id, { enabled: false })).statusCode).toBe(403);
+        refusedEscalation(await as(manager, 'POST', `/access_tokens/${factory.id}/regenerate_token`));
+        expect((await stored(factory.id)).attributes.enabled).toBe(true);
+      }
+      await works(h.adminSecret);
+    });
+
+    it('sees the stored secret only of tokens within it', async () => {
+      const strong = await createToken(h, { cma: true });
+      const weak = await weakToken();
+      for (const id of [strong.id, ...factories.map((f) => f.id)]) {
+        expect((await as(manager, 'GET', `/access_tokens/${id}`)).json().data.attributes.token).toBeNull();
+      }
+      expect((await as(manager, 'GET', `/access_tokens/${weak.id}`)).json().data.attributes.token).toBe(weak.secret);
+      const listed = (await as(manager, 'GET', '/access_tokens')).json().data as { id: string; attributes: { token: string | null } }[];
+      const shown = listed.filter((t) => t.attributes.token !== null).map((t) => t.id);
+      expect(shown).toContain(weak.id);
+      expect(shown).not.toContain(strong.id);
+      for (const f of factories) expect(shown).not.toContain(f.id);
+    });
+
+    it('still manages the tokens within it: update, disable, enable, rotate, delete on both APIs', async () => {
+      const weak = await weakToken();
+      expect((await put(weak.id, { name: 'renamed' })).statusCode).toBe(200);
+      expect((await put(weak.id, { enabled: false })).statusCode).toBe(200);
+      expect((await put(weak.id, { enabled: true })).statusCode).toBe(200);
+      const rotated = await as(manager, 'POST', `/access_tokens/${weak.id}/regenerate_token`);
+      expect(rotated.statusCode, rotated.body).toBe(200);
+      expect((await as(manager, 'DELETE', `/access_tokens/${weak.id}`)).statusCode).toBe(200);
+      const other = await weakToken();
+      expect((await as(manager, 'DELETE', `/api/v1/admin/access-tokens/${other.id}`)).statusCode).toBe(200);
+    });
+  });
+}
