@@ -124,13 +124,11 @@ export function grantExcess(
 export type EscalationSubject = 'grant' | 'target';
 
 export function escalationProblem(excess: readonly string[], subject: EscalationSubject = 'grant'): ApiProblem {
-  const what = subject === 'grant' ? 'would hold rights its creator lacks' : 'holds rights the caller lacks, so the caller may not act on it';
-  return new ApiProblem('INSUFFICIENT_PERMISSIONS', {
-    layer: 'escalation',
-    reason: 'exceeds_caller',
-    excess,
-    message: `The target ${what}: ${excess.join(', ')}`,
-  });
+  const message =
+    subject === 'grant'
+      ? `The result would hold rights the calling token lacks: ${excess.join(', ')}`
+      : `The target already holds rights the calling token lacks, so the token may not act on it: ${excess.join(', ')}`;
+  return new ApiProblem('INSUFFICIENT_PERMISSIONS', { layer: 'escalation', reason: 'exceeds_caller', excess, message });
 }
 
 /**
