@@ -374,6 +374,20 @@ export function scopeSuite(title: string, start: () => Promise<Harness>): void {
       expect(await list(scoped, `&filter[subject_id]=${outside}`)).toEqual({ subjects: [], total: 0 });
       expect(await list(scoped, '&filter[subject_type]=access_token')).toEqual({ subjects: [], total: 0 });
     });
+
+    it('judges an audit event by where its record is now: moved in, it shows; deleted, it is gone', async () => {
+      const note = await createItem(w.h, w.noteType, { title: 'wanderer' }, { parentId: w.elsewhere, publish: true });
+      const events = async () => {
+        const res = await w.h.request('GET', `/audit_log_events?filter[subject_id]=${note}`, { token: scoped });
+        expect(res.statusCode, res.body).toBe(200);
+        return (res.json() as { meta: { total_count: number } }).meta.total_count;
+      };
+      expect(await events()).toBe(0);
+      expect((await asAdmin(w.h, 'PUT', `/items/${note}`, { data: { type: 'item', id: note, attributes: { parent_id: section } } })).statusCode).toBe(200);
+      expect(await events()).toBe(1);
+      expect((await asAdmin(w.h, 'DELETE', `/items/${note}`)).statusCode).toBe(200);
+      expect(await events()).toBe(0);
+    });
   });
 }
 
