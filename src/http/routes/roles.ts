@@ -104,7 +104,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.delete('/roles/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'roles.destroy');
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller)));
+    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller), caller));
   });
 
   app.post('/roles/:id/duplicate', async (request, reply) => {

@@ -91,6 +91,6 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.delete('/users/:id', async (request, reply) => {
     const caller = await authenticate(deps, request, reply, 'users.destroy');
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller)));
+    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller), caller));
   });
 }
