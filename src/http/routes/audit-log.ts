@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { AUDIT_ACTIONS, type AuditEvent, type AuditQuery } from '../../core/audit.ts';
+import { AUDIT_ACTIONS, scopedAuditQuery, type AuditEvent, type AuditQuery } from '../../core/audit.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { parseQuery } from '../jsonapi.ts';
@@ -45,7 +45,7 @@ export function serializeAuditEvent(event: AuditEvent) {
 }
 
 export function registerAuditLogRoutes(app: FastifyInstance, deps: AppDeps): void {
-  serveEndpoint(app, 'audit_log_events.list', async (_caller, request, reply) => {
+  serveEndpoint(app, 'audit_log_events.list', async (caller, request) => {
     const q = parseQuery(listQuery, request.query);
     const query: AuditQuery = {
       offset: q['page[offset]'],
@@ -57,7 +57,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, deps: AppDeps): voi
       ...(q['filter[since]'] !== undefined ? { since: q['filter[since]'] } : {}),
       ...(q['filter[until]'] !== undefined ? { until: q['filter[until]'] } : {}),
     };
-    const page = await deps.store.listAuditEvents(query);
+    const page = await deps.store.listAuditEvents(scopedAuditQuery(caller, query));
     return { data: page.events.map(serializeAuditEvent), meta: { total_count: page.totalCount } };
   });
 }

@@ -100,7 +100,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'roles.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller)));
+    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller), caller));
   });
 
   serveEndpoint(app, 'roles.duplicate', async (caller, request, reply) => {

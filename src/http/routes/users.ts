@@ -86,6 +86,6 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'users.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller)));
+    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller), caller));
   });
 }
