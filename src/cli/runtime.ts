@@ -98,8 +98,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tokens,
     listener,
     sharedRateLimits,
+    // One transaction under the setup lock: instances starting together initialise once, and a
+    // crash half-way leaves no Admin role without its tokens (which would block every later start).
     init: () =>
-      store.transaction((tx) =>
+      store.setupTransaction((tx) =>
         initProject(
           { store: tx, tokens: createTokenService({ store: tx, clock, keyRing, secretMode: config.secretMode, random }), now: () => new Date(clock.now()).toISOString() },
           {

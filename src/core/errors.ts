@@ -45,6 +45,10 @@ export const ERROR_CATALOG = {
     status: 422,
     doc: 'The resource is still in use (a role bound to tokens, users or other roles; a user that tokens are based on; an item type with items; an item with children).',
   },
+  CONFLICT: {
+    status: 409,
+    doc: 'Concurrent requests kept changing the same resource while this one was being applied; nothing was changed, and the request can be retried as it is.',
+  },
   INVALID_DESTINATION_USER: {
     status: 422,
     doc: '`destination_user_type` / `destination_user_id` do not name an existing token or user.',

@@ -7,10 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { createSqlStore, type SqlStore } from './sql-store.ts';
+import { createSqlStore, setupLockKey, type SqlStore } from './sql-store.ts';
+import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -23,7 +24,7 @@ export function openKysely(target: DatabaseTarget): Kysely<Database> {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   }
   const pool = new pg.Pool({
     connectionString: target.url,
@@ -51,11 +52,32 @@ async function currentSchema(db: Kysely<Database>): Promise<string | undefined> 
   return rows[0]?.schema ?? undefined;
 }
 
+/**
+ * Migrates while holding the project's setup lock on PostgreSQL (a session lock on one pooled
+ * connection): instances started together on an empty database take turns, and each after the
+ * first finds nothing left to do. On SQLite the migrations' own `BEGIN IMMEDIATE` transaction
+ * already admits one process at a time.
+ */
+async function migrateLocked(db: Kysely<Database>, target: DatabaseTarget): Promise<void> {
+  if (target.kind === 'sqlite') {
+    await migrate(db);
+    return;
+  }
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${setupLockKey})`.execute(conn);
+    try {
+      await migrate(conn, target.schema ?? (await currentSchema(conn)));
+    } finally {
+      await sql`select pg_advisory_unlock(${setupLockKey})`.execute(conn);
+    }
+  });
+}
+
 /** Opens, migrates and wraps the database in the store. */
 export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
   const db = openKysely(target);
   try {
-    await migrate(db, target.kind === 'postgres' ? (target.schema ?? (await currentSchema(db))) : undefined);
+    await migrateLocked(db, target);
   } catch (error) {
     await db.destroy();
     throw error;
