@@ -16,20 +16,31 @@ const SERVING = /serving on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /** Starts `latchkey serve` on a free port and waits (bounded) for its "serving on" line. */
 export async function startInstance(name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Instance> {
+  return launchInstance(name, env, timeoutMs).serving;
+}
+
+/**
+ * Starts `latchkey serve` and hands back the child at once, so it can be stopped whatever happens,
+ * with a promise of the instance once it serves (which stops the child if it never does).
+ */
+export function launchInstance(name: string, env: Record<string, string>, timeoutMs = 60_000): { child: Child; serving: Promise<Instance> } {
   const child = startChild(process.execPath, [join(ROOT, 'bin/latchkey.js'), 'serve', '--port', '0'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
   });
-  try {
-    await waitFor(`instance ${name} serves`, () => {
-      if (child.exit()) throw new Error(`instance ${name} exited before serving: ${JSON.stringify(child.exit())}\n${child.output()}`);
-      return SERVING.test(child.output());
-    }, timeoutMs, 50);
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-  return { name, url: SERVING.exec(child.output())![1]!, child };
+  const serving = (async () => {
+    try {
+      await waitFor(`instance ${name} serves`, () => {
+        if (child.exit()) throw new Error(`instance ${name} exited before serving: ${JSON.stringify(child.exit())}\n${child.output()}`);
+        return SERVING.test(child.output());
+      }, timeoutMs, 50);
+    } catch (error) {
+      await child.stop();
+      throw error;
+    }
+    return { name, url: SERVING.exec(child.output())![1]!, child };
+  })();
+  return { child, serving };
 }
 
 export interface Answer {

@@ -17,8 +17,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROPAGATION_DEADLINE_MS } from '../scaleout/instances.ts';
-import { waitFor } from './children.ts';
-import { call, errorCode, ready, startInstance, type Instance } from './instances.ts';
+import { waitFor, type Child } from './children.ts';
+import { call, errorCode, launchInstance, ready, startInstance, type Instance } from './instances.ts';
 import { OwnPostgres, postgresBinDir } from './postgres-server.ts';
 import { tally, Traffic, type Outcome } from './traffic.ts';
 
@@ -37,6 +37,9 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
   let postgres: OwnPostgres;
   const instances: Instance[] = [];
   const dataDirs: string[] = [];
+  let env: (name: string) => Record<string, string>;
+  /** Started while the database is down; stopped in afterAll whether it ever served or not. */
+  let lateChild: Child | null = null;
   let itemId = '';
   let adminRole = '';
   /** The traffic's own CMA + CDA token, with limits far above what the traffic sends. */
@@ -47,7 +50,7 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
 
   beforeAll(async () => {
     postgres = await OwnPostgres.create(bin!);
-    const env = (name: string) => {
+    env = (name: string) => {
       const dataDir = mkdtempSync(join(tmpdir(), `latchkey-fault-${name}-`));
       dataDirs.push(dataDir);
       return {
@@ -99,7 +102,7 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((i) => i.child.stop()));
+    await Promise.all([...instances.map((i) => i.child), ...(lateChild ? [lateChild] : [])].map((child) => child.stop()));
     await postgres?.destroy();
     for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -108,7 +111,12 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
     new Traffic(instances, {
       cmaRead: (i) => call(i.url, 'GET', '/items', { token: trafficToken }),
       tokens: (i) => call(i.url, 'GET', '/access_tokens', { token: trafficToken }),
-      graphql: (i) => call(i.url, 'POST', '/graphql', { token: trafficToken, body: { query: '{ allWebsites { name } }' } }),
+      graphql: async (i) => {
+        const answer = await call(i.url, 'POST', '/graphql', { token: trafficToken, body: { query: '{ allWebsites { name } }' } });
+        // A GraphQL 200 carrying errors[] would hide an outage (or a driver message) from the status.
+        if (answer.status === 200 && (answer.body as { errors?: unknown }).errors) throw new Error(`GraphQL errors: ${JSON.stringify(answer.body)}`);
+        return answer;
+      },
       itemWrite: (i) =>
         call(i.url, 'PUT', `/items/${itemId}`, { token: trafficToken, body: { data: { type: 'item', id: itemId, attributes: { name: `Home ${Date.now()}` } } } }),
       roleWrite: async (i) => {
@@ -157,6 +165,10 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
         expect(JSON.stringify(readyz.body)).not.toMatch(/postgres:|127\.0\.0\.1|ECONNREFUSED/);
         expect((await call(instance.url, 'GET', '/healthz')).status).toBe(200);
       }
+      // An instance started while the database is down waits for it instead of exiting.
+      const late = launchInstance('d', env('d'), 120_000);
+      lateChild = late.child;
+      late.serving.catch(() => {});
       await sleep(Math.max(0, OUTAGE_MS - (performance.now() - downSince)));
 
       load.phase = 'starting';
@@ -167,6 +179,10 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
       process.stderr.write(`PostgreSQL fault suite: every instance ready ${Math.round(recoveredMs)} ms after the database was back\n`);
       load.phase = 'recovered';
       await sleep(STEADY_MS);
+      const d = await late.serving;
+      instances.push(d);
+      expect((await call(d.url, 'GET', '/items', { token: trafficToken })).status).toBe(200);
+      expect(d.child.output()).toMatch(/database unreachable at start; retrying/);
     } finally {
       await load.stop();
     }
