@@ -16,6 +16,7 @@ export interface Outcome {
   readonly status: number | 'failed';
   readonly code?: string | undefined;
   readonly retryAfter?: string | null;
+  readonly ms: number;
   readonly detail?: string;
 }
 
@@ -56,11 +57,14 @@ export class Traffic {
       // A request in flight when the phase changes belongs to neither: one sent in a steady phase
       // may meet the fault that starts while it runs.
       const phase = () => (this.phase === sent ? sent : `${sent}>${this.phase}`);
+      const started = performance.now();
       try {
         const answer = await this.operations[op]!(instance);
-        this.outcomes.push({ phase: phase(), instance: instance.name, op, status: answer.status, code: errorCode(answer.body), retryAfter: answer.headers.get('retry-after') });
+        const ms = performance.now() - started;
+        this.outcomes.push({ phase: phase(), instance: instance.name, op, status: answer.status, code: errorCode(answer.body), retryAfter: answer.headers.get('retry-after'), ms });
       } catch (error) {
-        this.outcomes.push({ phase: phase(), instance: instance.name, op, status: 'failed', detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        const ms = performance.now() - started;
+        this.outcomes.push({ phase: phase(), instance: instance.name, op, status: 'failed', ms, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
       }
       await sleep(this.pauseMs);
     }
