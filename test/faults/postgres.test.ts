@@ -155,8 +155,10 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
       load.phase = 'after-restart';
       await sleep(STEADY_MS);
 
-      load.phase = 'down';
+      // 'stopping' until pg_ctl says the server is gone: until then a write may still commit.
+      load.phase = 'stopping';
       await postgres.stop();
+      load.phase = 'down';
       const downSince = performance.now();
       // An instance started while the database is down waits for it instead of exiting.
       const late = launchInstance('d', env('d'), 120_000);
