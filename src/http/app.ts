@@ -10,6 +10,7 @@ import { ApiProblem } from '../core/errors.ts';
 import type { AppDeps } from './context.ts';
 import { handleError, notFoundHandler } from './errors.ts';
 import { safeLogger } from './log.ts';
+import { guardRoutes } from './routing.ts';
 import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -63,6 +64,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     requestIdHeader: false,
     return503OnClosing: true,
   });
+  // Before anything registers a route: every route, plugins' included, must declare what it needs.
+  guardRoutes(app, deps);
 
   await app.register(cors, {
     origin: '*',
@@ -99,5 +102,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // Public probes for load balancers, apart from the token-guarded resources.
   registerHealthRoutes(app, deps);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
+  // Loads the plugins registered so far, so that an undeclared route in one of them fails here.
+  await app.after();
   return app;
 }
