@@ -14,6 +14,14 @@ import { freePort } from './children.ts';
 
 const run = promisify(execFile);
 
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
+}
+
 /** The newest installed PostgreSQL's bin directory that has initdb, or null. */
 export function postgresBinDir(): string | null {
   const root = '/usr/lib/postgresql';
@@ -84,20 +92,55 @@ export class OwnPostgres {
     return this.#ctl(['restart', '-w', '-t', '60', '-m', 'fast', '-l', join(this.#dir, 'server.log')]);
   }
 
+  /**
+   * SIGSTOP to the server and every one of its backends: connections stay open and nothing
+   * answers, as with a hung host. Only processes of this server (its postmaster and that
+   * postmaster's children) are signalled.
+   */
+  pause(): void {
+    this.#paused = this.#processes();
+    for (const pid of this.#paused) signal(pid, 'SIGSTOP');
+  }
+
+  resume(): void {
+    for (const pid of this.#paused) signal(pid, 'SIGCONT');
+    this.#paused = [];
+  }
+
+  #paused: number[] = [];
+
+  /** The postmaster (from its pid file) and its children (from /proc), children first. */
+  #processes(): number[] {
+    const postmaster = this.#postmasterPid();
+    if (postmaster === null) return [];
+    const children = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          // Field 4 of /proc/<pid>/stat is the parent pid; the command name (field 2) may hold spaces, so count from its ')'.
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    return [...children, postmaster];
+  }
+
+  #postmasterPid(): number | null {
+    const pidFile = join(this.#data, 'postmaster.pid');
+    if (!existsSync(pidFile)) return null;
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : null;
+  }
+
   /** Stops the server whatever its state and removes its files. */
   async destroy(): Promise<void> {
+    this.resume();
     await this.#ctl(['stop', '-w', '-t', '20', '-m', 'immediate']).catch(() => {});
-    const pidFile = join(this.#data, 'postmaster.pid');
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-      if (pid > 0) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
-    }
+    const pid = this.#postmasterPid();
+    if (pid !== null) signal(pid, 'SIGKILL');
     rmSync(this.#dir, { recursive: true, force: true });
   }
 

@@ -271,6 +271,24 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
     await expectRevocationReaches(b!, [a!]);
   }, 60_000);
 
+  it('answers 503 within a few seconds while PostgreSQL hangs (SIGSTOP), and recovers when it resumes', async () => {
+    postgres.pause();
+    try {
+      const started = performance.now();
+      const answers = await Promise.all(instances.map((i) => call(i.url, 'GET', '/items', { token: trafficToken, timeoutMs: 30_000 })));
+      const readiness = await Promise.all(instances.map((i) => call(i.url, 'GET', '/readyz', { timeoutMs: 30_000 })));
+      const elapsed = performance.now() - started;
+      process.stderr.write(`PostgreSQL fault suite: hung database answered in ${Math.round(elapsed)} ms\n`);
+      expect(answers.map((a) => [a.status, errorCode(a.body)])).toEqual(instances.map(() => [503, 'DATABASE_UNAVAILABLE']));
+      expect(readiness.map((a) => a.status)).toEqual(instances.map(() => 503));
+      expect(elapsed).toBeLessThan(NO_HANG_MS);
+    } finally {
+      postgres.resume();
+    }
+    await waitFor('every instance ready after the hang', allReady, RECOVERY_MS, 100);
+    for (const instance of instances) expect((await call(instance.url, 'GET', '/items', { token: trafficToken })).status).toBe(200);
+  }, 60_000);
+
   it('no instance exited or logged an unhandled failure, and outages were logged once, not per request', () => {
     for (const instance of instances) {
       expect(instance.child.exit(), fail(`instance ${instance.name} exited`)).toBeNull();
