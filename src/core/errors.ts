@@ -57,6 +57,14 @@ export const ERROR_CATALOG = {
     status: 400,
     doc: 'The X-Include-Drafts header of a GraphQL request is present but is not `true`.',
   },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    doc: 'The database is unreachable, restarting, overloaded or locked, so this request could not be served; nothing was changed. Retry after `Retry-After` seconds.',
+  },
+  NOT_READY: {
+    status: 503,
+    doc: '`GET /readyz` only: this instance cannot serve every request right now; `details.checks` says which check (`database`, `migrations`, `listener`) failed.',
+  },
   INTERNAL_ERROR: {
     status: 500,
     doc: 'An unexpected server fault; nothing about it is revealed except `details.request_id`, which names it in the server log.',

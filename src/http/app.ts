@@ -20,6 +20,7 @@ import { registerAccessCheckRoutes } from './routes/access-check.ts';
 import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
 import { registerItemRoutes } from './routes/items.ts';
+import { registerHealthRoutes } from './routes/health.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
 
@@ -98,6 +99,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(notFoundHandler);
+  // Public probes for load balancers, apart from the token-guarded resources.
+  registerHealthRoutes(app, deps);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
   // Loads the plugins registered so far, so that an undeclared route in one of them fails here.
   await app.after();
