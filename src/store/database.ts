@@ -7,7 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
+import { OwnSchemaPostgresDialect } from './pg-dialect.ts';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, setupLockKey, type SqlStore } from './sql-store.ts';
@@ -62,7 +63,7 @@ export function openKysely(target: DatabaseTarget, options: OpenOptions = {}): K
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
   guardPool(pool, options.log ?? silentLog, options.faultLogIntervalMs ?? 30_000);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
 }
 
 /**

@@ -8,7 +8,29 @@
  * takes the lock up front, waiting up to the busy timeout, so every transaction runs in full
  * isolation from every other writer: the serial order is the order they begin.
  */
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import {
+  CompiledQuery,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
+
+/**
+ * SQLite does run DDL inside transactions; Kysely's adapter says it doesn't, so its migrator
+ * would apply migrations statement by statement with no lock at all (SQLite's migration lock is a
+ * no-op), and two processes starting together on a new file would both create the same tables.
+ * Declared transactional, every migration run is one `BEGIN IMMEDIATE` transaction: the second
+ * process waits, then finds nothing left to do.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
 
 class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -26,5 +48,9 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
   }
 }
