@@ -38,7 +38,14 @@ export function depthLimit(max: number) {
     return {
       OperationDefinition(node) {
         const depth = depthOf(node.selectionSet);
-        if (depth > max) context.reportError(new GraphQLError(`The query is nested ${depth} levels deep; the limit is ${max}`, { nodes: [node] }));
+        if (depth > max) {
+          context.reportError(
+            new GraphQLError(`The query is nested ${depth} levels deep; the limit is ${max}`, {
+              nodes: [node],
+              extensions: { code: 'QUERY_TOO_COMPLEX', details: { limit: 'depth', max } },
+            }),
+          );
+        }
       },
     };
   };

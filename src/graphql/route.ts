@@ -6,20 +6,23 @@
  * `errors[]`, as GraphQL clients expect.
  */
 import { z } from 'zod';
-import { execute, GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { execute, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
 import { createDeliveryReader } from '../core/content/delivery.ts';
 import { authenticate, type AppDeps } from '../http/context.ts';
 import { parseBody, parseQuery } from '../http/jsonapi.ts';
+import { jsonBodyParser } from '../http/body.ts';
+import { assertJsonDepth } from '../http/json-depth.ts';
 import { DeliverySchemas } from './cache.ts';
 import type { DeliveryContext } from './schema.ts';
 
-const MAX_QUERY = 100_000;
+/** The query's own size limit (docs/content.md) is checked with the others and answered in `errors[]`. */
+const MAX_VARIABLES = 100_000;
 const postBody = z
   .object({
-    query: z.string().min(1).max(MAX_QUERY),
+    query: z.string().min(1),
     variables: z.record(z.string(), z.unknown()).nullable().optional(),
     operationName: z.string().max(200).nullable().optional(),
     extensions: z.record(z.string(), z.unknown()).optional(),
@@ -27,8 +30,8 @@ const postBody = z
   .strict();
 const getQuery = z
   .object({
-    query: z.string().min(1).max(MAX_QUERY),
-    variables: z.string().max(MAX_QUERY).optional(),
+    query: z.string().min(1),
+    variables: z.string().max(MAX_VARIABLES).optional(),
     operationName: z.string().max(200).optional(),
   })
   .strict();
@@ -43,25 +46,34 @@ function includeDraftsOf(request: FastifyRequest): boolean {
 
 function parseVariables(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    value = JSON.parse(text);
   } catch {
-    // Reported below as one clear parameter error.
+    value = undefined; // reported below as one clear parameter error
   }
-  throw new ApiProblem('INVALID_PARAMS', { parameter: 'variables', message: 'variables must be a JSON object' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiProblem('INVALID_PARAMS', { parameter: 'variables', message: 'variables must be a JSON object' });
+  }
+  assertJsonDepth(value, { parameter: 'variables' });
+  return value as Record<string, unknown>;
 }
 
-function formatError(error: GraphQLError, request: FastifyRequest): GraphQLFormattedError {
-  const original = error.originalError;
-  if (original instanceof ApiProblem) {
+/**
+ * What a client may see of an error: graphql-js's own errors (syntax, validation, coercion) and
+ * our ApiProblems as they are; anything else — a resolver fault, or a raw exception that
+ * graphql-js put in `errors` unwrapped — is logged and becomes a generic message naming the
+ * request, never its message or stack.
+ */
+function formatError(error: unknown, request: FastifyRequest): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (error instanceof GraphQLError && original instanceof ApiProblem) {
     return { ...error.toJSON(), message: original.message, extensions: { code: original.code, details: original.details } };
   }
-  if (original && !(original instanceof GraphQLError)) {
-    request.log.error({ err: original }, 'graphql resolver failed');
-    return { message: 'Internal error', ...(error.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_ERROR' } };
-  }
-  return error.toJSON();
+  if (error instanceof GraphQLError && (original === undefined || original instanceof GraphQLError)) return error.toJSON();
+  request.log.error({ err: original }, 'graphql execution failed');
+  const path = error instanceof GraphQLError && error.path ? { path: error.path } : {};
+  return { message: 'Internal error', ...path, extensions: { code: 'INTERNAL_ERROR', details: { request_id: request.id } } };
 }
 
 export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -82,12 +94,12 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     const built = await schemas.current();
     const compiled = schemas.compile(built, params.query);
     reply.header('content-type', 'application/json; charset=utf-8');
-    if ('errors' in compiled) return { errors: compiled.errors.map((e) => e.toJSON()) };
+    if ('errors' in compiled) return { errors: compiled.errors };
     const contextValue: DeliveryContext = {
       reader: createDeliveryReader(deps.store, principal, includeDrafts),
       siteName: async () => (await deps.store.getSite())?.name ?? '',
     };
-    const result: ExecutionResult = await execute({
+    const result = await execute({
       schema: built.schema,
       document: compiled.document,
       contextValue,
@@ -98,18 +110,11 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
   };
 
   // Encapsulated: the official cda-client sends its JSON body without a Content-Type header (fetch
-  // then labels it text/plain), so this route reads any body as JSON; the CMA keeps its strict parser.
+  // then labels it text/plain), so this route reads any body as JSON; the CMA keeps its strict
+  // parser. Either way the body limit, the 413 for streaming clients and the depth limit apply.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-      const text = body as string;
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch {
-        done(new ApiProblem('INVALID_JSON_BODY', { message: 'The request body is not valid JSON' }), undefined);
-      }
-    });
+    scope.addContentTypeParser('*', jsonBodyParser(scope, deps.bodyLimitBytes));
 
     scope.post('/graphql', async (request, reply) => {
       const includeDrafts = includeDraftsOf(request);

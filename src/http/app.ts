@@ -8,7 +8,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cors from '@fastify/cors';
 import { ApiProblem } from '../core/errors.ts';
 import type { AppDeps } from './context.ts';
-import { handleError, notFoundHandler } from './errors.ts';
+import { notFoundHandler } from './errors.ts';
+import { jsonBodyParser } from './body.ts';
+import { handleAnyError, handleClientError, handleFrameworkError, refuseInvalidPreflight } from './framework-errors.ts';
 import { safeLogger } from './log.ts';
 import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
@@ -61,8 +63,16 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     // Never accept a client-chosen request id: it ends up in logs next to our own.
     requestIdHeader: false,
     return503OnClosing: true,
+    // Routing errors and unparseable requests answer in the error envelope too.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
 
+  // Set before any route exists: a route keeps the error handler it was registered under, and the
+  // CORS plugin registers its OPTIONS route right below.
+  app.setErrorHandler(handleAnyError);
+  // Before the CORS plugin's own hook, which would answer a non-preflight OPTIONS in plain text.
+  app.addHook('onRequest', refuseInvalidPreflight);
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
@@ -70,14 +80,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     exposedHeaders: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'x-request-id', 'x-api-version'],
   });
 
-  // Any JSON content type (application/json, application/vnd.api+json…); an empty body is no body,
-  // as the official client sends `content-type: application/json` with regenerate and duplicate.
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  // Any JSON content type (application/json, application/vnd.api+json…), read by our own parser:
+  // it delivers the 413 to clients still sending and refuses over-deep JSON (see body.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.+-]*\+)?json(;.*)?$/i, { parseAs: 'string' }, (request, body, done) => {
-    if ((body as string).trim() === '') return done(null, undefined);
-    return jsonParser(request, body as string, done);
-  });
+  app.addContentTypeParser(/^application\/([\w.+-]*\+)?json(;.*)?$/i, jsonBodyParser(app, deps.bodyLimitBytes));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -93,7 +99,6 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     }
   });
 
-  app.setErrorHandler(handleError);
   app.setNotFoundHandler(notFoundHandler);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
   return app;
