@@ -12,8 +12,7 @@ import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type 
 import type { Clock } from '../core/ports.ts';
 import type { ContentStore } from '../core/content/ports.ts';
 import { buildContentSchema } from './schema.ts';
-import { depthLimit } from './depth-limit.ts';
-import { checkSize, checkTokens, DOCUMENT_LIMITS, selectionLimit, type DocumentLimits } from './limits.ts';
+import { checkShape, checkSize, checkTokens, DOCUMENT_LIMITS, type DocumentLimits } from './limits.ts';
 import { Lru } from './lru.ts';
 
 export interface BuiltSchema {
@@ -111,8 +110,8 @@ export class DeliverySchemas {
       if (error instanceof GraphQLError) return refusal([error]);
       throw error;
     }
-    const tooCostly = validate(schema, document, [depthLimit(limits.maxDepth), selectionLimit(limits)]);
-    if (tooCostly.length > 0) return refusal(tooCostly);
+    const tooCostly = checkShape(document, limits);
+    if (tooCostly) return refusal([tooCostly]);
     const errors = validate(schema, document, specifiedRules);
     return errors.length > 0 ? refusal(errors) : { document };
   }

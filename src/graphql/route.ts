@@ -6,7 +6,7 @@
  * `errors[]`, as GraphQL clients expect.
  */
 import { z } from 'zod';
-import { execute, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { execute } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
@@ -15,6 +15,7 @@ import { authenticate, type AppDeps } from '../http/context.ts';
 import { parseBody, parseQuery } from '../http/jsonapi.ts';
 import { jsonBodyParser } from '../http/body.ts';
 import { assertJsonDepth } from '../http/json-depth.ts';
+import { formatError } from './format-error.ts';
 import { DeliverySchemas } from './cache.ts';
 import type { DeliveryContext } from './schema.ts';
 
@@ -59,23 +60,6 @@ function parseVariables(text: string | undefined): Record<string, unknown> | und
   return value as Record<string, unknown>;
 }
 
-/**
- * What a client may see of an error: graphql-js's own errors (syntax, validation, coercion) and
- * our ApiProblems as they are; anything else — a resolver fault, or a raw exception that
- * graphql-js put in `errors` unwrapped — is logged and becomes a generic message naming the
- * request, never its message or stack.
- */
-function formatError(error: unknown, request: FastifyRequest): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  if (error instanceof GraphQLError && original instanceof ApiProblem) {
-    return { ...error.toJSON(), message: original.message, extensions: { code: original.code, details: original.details } };
-  }
-  if (error instanceof GraphQLError && (original === undefined || original instanceof GraphQLError)) return error.toJSON();
-  request.log.error({ err: original }, 'graphql execution failed');
-  const path = error instanceof GraphQLError && error.path ? { path: error.path } : {};
-  return { message: 'Internal error', ...path, extensions: { code: 'INTERNAL_ERROR', details: { request_id: request.id } } };
-}
-
 export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void {
   const schemas = new DeliverySchemas(deps.store, deps.clock, { recheckMs: 30_000, maxDocuments: 1_000, maxDepth: 12 });
   const unsubscribe = deps.changes.subscribe((change) => {
@@ -106,7 +90,7 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
       variableValues: params.variables ?? undefined,
       operationName: params.operationName ?? undefined,
     });
-    return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request)) } : result;
+    return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request.id, (err) => request.log.error({ err }, 'graphql execution failed'))) } : result;
   };
 
   // Encapsulated: the official cda-client sends its JSON body without a Content-Type header (fetch
