@@ -5,6 +5,7 @@
  * never names a change that was rolled back. Entries describe what changed but never carry a
  * secret, a secret hash or a ciphertext: an audit reader must not learn a credential.
  */
+import type { Principal } from './model.ts';
 
 /** Who made a change: a token over the API, the offline CLI, or the server itself (first start). */
 export type ActorType = 'access_token' | 'cli' | 'system';
@@ -76,6 +77,11 @@ export interface AuditQuery {
   readonly since?: string;
   /** Exclusive upper bound, ISO-8601 UTC. */
   readonly until?: string;
+  /**
+   * Root-node scope: only events about records under (or at) one of these ids. Events about
+   * anything else (tokens, roles, users, the site, models, records elsewhere) are left out.
+   */
+  readonly withinIds?: readonly string[];
   readonly offset: number;
   readonly limit: number;
 }
@@ -83,6 +89,17 @@ export interface AuditQuery {
 export interface AuditPage {
   readonly events: AuditEvent[];
   readonly totalCount: number;
+}
+
+/**
+ * The audit query a caller may run. A token restricted to root nodes sees only the events about
+ * records in its subtrees: token, role, user, site and model events describe the whole project
+ * (who holds which rights, who was demoted), which a section-scoped token must not learn. The
+ * filter runs in SQL, so pages and `total_count` count only what the caller may see.
+ */
+export function scopedAuditQuery(caller: Pick<Principal, 'token'>, query: AuditQuery): AuditQuery {
+  const roots = caller.token.rootNodeIds;
+  return roots.length > 0 ? { ...query, withinIds: roots } : query;
 }
 
 /** Builds an event from the request context; the caller supplies the time. */

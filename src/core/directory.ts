@@ -7,7 +7,7 @@ import { isValidTimeZone } from './last-access.ts';
 import type { Principal, Site, User } from './model.ts';
 import type { Clock, NewRole, NewUser, Store } from './ports.ts';
 import { finalPermissions, type Role } from './roles.ts';
-import { escalationProblem, roleExcess } from './escalation.ts';
+import { escalationProblem, roleExcess, type EscalationSubject } from './escalation.ts';
 import { auditEvent, diff, type AuditAction, type RequestContext, type SubjectType } from './audit.ts';
 
 export function createDirectoryService(deps: { store: Store; clock: Clock }) {
@@ -57,17 +57,17 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
    * base user to a stronger one, and hold the result on its next request. `null`: the operator
    * (CLI, first start), who is not a token.
    */
-  async function assertRoleWithinCaller(s: Store, caller: Principal | null, role: NewRole, selfId?: string): Promise<void> {
+  async function assertRoleWithinCaller(s: Store, caller: Principal | null, role: NewRole, selfId?: string, subject: EscalationSubject = 'grant'): Promise<void> {
     if (!caller) return;
     const roles = new Map((await s.listRoles()).map((r) => [r.id, r]));
     const candidate: Role = { id: selfId ?? '\u0000new', ...role };
     roles.set(candidate.id, candidate);
     const excess = caller.final ? roleExcess(finalPermissions(candidate, (id) => roles.get(id)), caller.final) : ['role'];
-    if (excess.length > 0) throw escalationProblem(excess);
+    if (excess.length > 0) throw escalationProblem(excess, subject);
   }
-  async function assertUserRoleWithinCaller(s: Store, caller: Principal | null, roleId: string): Promise<void> {
+  async function assertUserRoleWithinCaller(s: Store, caller: Principal | null, roleId: string, subject: EscalationSubject = 'grant'): Promise<void> {
     const role = await s.findRole(roleId);
-    if (role) await assertRoleWithinCaller(s, caller, role, role.id);
+    if (role) await assertRoleWithinCaller(s, caller, role, role.id, subject);
   }
   async function checkUser(s: Store, user: NewUser, selfId?: string): Promise<void> {
     if (!(await s.findRole(user.roleId))) {
@@ -94,6 +94,9 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
     updateRole(id: string, change: (current: Role) => NewRole, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       return audited(context, 'role.update', 'role', async (tx) => {
         const current = await loadRole(id, tx);
+        // Narrowing a role is power over every token and user on it: only a caller that holds
+        // what the role grants now may change it (and, below, what it will grant).
+        await assertRoleWithinCaller(tx, caller, current, id, 'target');
         const next = change(current);
         await checkParents(tx, next, id);
         await assertRoleWithinCaller(tx, caller, next, id);
@@ -125,9 +128,10 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
         }
       }
     },
-    destroyRole(id: string, context: RequestContext): Promise<Role> {
+    destroyRole(id: string, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       return audited(context, 'role.destroy', 'role', async (tx) => {
         const role = await loadRole(id, tx);
+        await assertRoleWithinCaller(tx, caller, role, id, 'target');
         const usage = await tx.roleUsage(id);
         if (usage.tokens + usage.users + usage.inheritingRoles > 0) {
           throw new ApiProblem('DELETE_RESTRICTION', {
@@ -155,6 +159,9 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
     updateUser(id: string, change: (current: User) => NewUser, context: RequestContext, caller: Principal | null = null): Promise<User> {
       return audited(context, 'user.update', 'user', async (tx) => {
         const current = await loadUser(id, tx);
+        // A weaker manager must not demote, deactivate or retarget a user whose role is stronger
+        // than its own: the user's tokens follow that role live.
+        await assertUserRoleWithinCaller(tx, caller, current.roleId, 'target');
         const next = change(current);
         await checkUser(tx, next, id);
         // Re-activating a user or moving it to another role hands that role to its tokens.
@@ -164,9 +171,10 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
         return { result: updated, id, changes: diff(userSnapshot(current), userSnapshot(updated)) };
       });
     },
-    destroyUser(id: string, context: RequestContext): Promise<User> {
+    destroyUser(id: string, context: RequestContext, caller: Principal | null = null): Promise<User> {
       return audited(context, 'user.destroy', 'user', async (tx) => {
         const user = await loadUser(id, tx);
+        await assertUserRoleWithinCaller(tx, caller, user.roleId, 'target');
         const tokens = await tx.countTokensOfUser(id);
         if (tokens > 0) {
           throw new ApiProblem('DELETE_RESTRICTION', { message: 'Access tokens are based on this user', access_tokens: tokens });

@@ -1,12 +1,22 @@
 /**
  * @module
- * What every endpoint needs, in one table: its API surface, the one permission string it
- * requires, the role flag that gates it and, for content, the role action. `docs/permissions.md`
- * lists the same table and a test keeps the two in sync.
+ * What every endpoint needs, in one table: the routes (method and path) that serve it, its API
+ * surface, the one permission string it requires, the role flag that gates it and, for content,
+ * the role action. The HTTP layer registers each route from this table, so a route cannot exist
+ * without the rule that guards it; `docs/permissions.md` lists the same table and a test keeps the
+ * two (and the registered routes) in sync.
  */
 import type { Permission } from './permissions.ts';
 import type { ContentAction, EnforcedFlag } from './roles.ts';
 import type { Surface } from './model.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface EndpointRoute {
+  readonly method: HttpMethod;
+  /** Fastify's path syntax (`:id` for a parameter). */
+  readonly path: `/${string}`;
+}
 
 export interface EndpointRule {
   readonly surface: Surface;
@@ -14,59 +24,83 @@ export interface EndpointRule {
   readonly permission: Permission | null;
   readonly roleFlag?: EnforcedFlag;
   readonly content?: ContentAction;
+  /** For people reading a rule: the endpoint's routes, or what an ad-hoc rule is for. */
   readonly description: string;
 }
 
-const cma = (
-  permission: Permission | null,
-  description: string,
-  extra: Partial<Pick<EndpointRule, 'roleFlag' | 'content'>> = {},
-): EndpointRule => ({ surface: 'cma', permission, description, ...extra });
+export interface Endpoint extends EndpointRule {
+  readonly routes: readonly EndpointRoute[];
+}
+
+type Extra = Partial<Pick<EndpointRule, 'roleFlag' | 'content'>>;
+
+const describe = (routes: readonly EndpointRoute[]) => routes.map((r) => `${r.method} ${r.path}`).join(', ');
+
+function endpoint(surface: Surface, permission: Permission | null, routes: readonly EndpointRoute[], extra: Extra): Endpoint {
+  return { surface, permission, routes, description: describe(routes), ...extra };
+}
+
+const cma = (method: HttpMethod, path: EndpointRoute['path'], permission: Permission | null, extra: Extra = {}): Endpoint =>
+  endpoint('cma', permission, [{ method, path }], extra);
 
 export const ENDPOINTS = {
-  'access_tokens.list': cma('api-keys:read', 'GET /access_tokens'),
-  'access_tokens.find': cma('api-keys:read', 'GET /access_tokens/:id'),
-  'access_tokens.create': cma('api-keys:write', 'POST /access_tokens', { roleFlag: 'can_manage_access_tokens' }),
-  'access_tokens.update': cma('api-keys:write', 'PUT /access_tokens/:id', { roleFlag: 'can_manage_access_tokens' }),
-  'access_tokens.rotate': cma('api-keys:write', 'POST /access_tokens/:id/regenerate_token', {
-    roleFlag: 'can_manage_access_tokens',
-  }),
-  'access_tokens.destroy': cma('api-keys:write', 'DELETE /access_tokens/:id', { roleFlag: 'can_manage_access_tokens' }),
-  'roles.list': cma('roles:read', 'GET /roles'),
-  'roles.find': cma('roles:read', 'GET /roles/:id'),
-  'roles.create': cma('roles:write', 'POST /roles', { roleFlag: 'can_manage_users' }),
-  'roles.update': cma('roles:write', 'PUT /roles/:id', { roleFlag: 'can_manage_users' }),
-  'roles.destroy': cma('roles:write', 'DELETE /roles/:id', { roleFlag: 'can_manage_users' }),
-  'roles.duplicate': cma('roles:write', 'POST /roles/:id/duplicate', { roleFlag: 'can_manage_users' }),
-  'users.me': cma(null, 'GET /users/me'),
-  'users.list': cma('users:read', 'GET /users', { roleFlag: 'can_manage_users' }),
-  'users.find': cma('users:read', 'GET /users/:id', { roleFlag: 'can_manage_users' }),
-  'users.create': cma('users:write', 'POST /users', { roleFlag: 'can_manage_users' }),
-  'users.update': cma('users:write', 'PUT /users/:id', { roleFlag: 'can_manage_users' }),
-  'users.destroy': cma('users:write', 'DELETE /users/:id', { roleFlag: 'can_manage_users' }),
-  'site.find': cma('site:read', 'GET /site'),
-  'site.update': cma('site:write', 'PUT /site', { roleFlag: 'can_edit_site' }),
-  'access_tokens.check': cma('api-keys:read', 'GET /access_tokens/:id/check'),
-  'audit_log_events.list': cma('audit:read', 'GET /audit_log_events', { roleFlag: 'can_access_audit_log' }),
+  'access_tokens.list': cma('GET', '/access_tokens', 'api-keys:read'),
+  'access_tokens.find': cma('GET', '/access_tokens/:id', 'api-keys:read'),
+  'access_tokens.create': cma('POST', '/access_tokens', 'api-keys:write', { roleFlag: 'can_manage_access_tokens' }),
+  'access_tokens.update': cma('PUT', '/access_tokens/:id', 'api-keys:write', { roleFlag: 'can_manage_access_tokens' }),
+  'access_tokens.rotate': cma('POST', '/access_tokens/:id/regenerate_token', 'api-keys:write', { roleFlag: 'can_manage_access_tokens' }),
+  'access_tokens.destroy': cma('DELETE', '/access_tokens/:id', 'api-keys:write', { roleFlag: 'can_manage_access_tokens' }),
+  'roles.list': cma('GET', '/roles', 'roles:read'),
+  'roles.find': cma('GET', '/roles/:id', 'roles:read'),
+  'roles.create': cma('POST', '/roles', 'roles:write', { roleFlag: 'can_manage_users' }),
+  'roles.update': cma('PUT', '/roles/:id', 'roles:write', { roleFlag: 'can_manage_users' }),
+  'roles.destroy': cma('DELETE', '/roles/:id', 'roles:write', { roleFlag: 'can_manage_users' }),
+  'roles.duplicate': cma('POST', '/roles/:id/duplicate', 'roles:write', { roleFlag: 'can_manage_users' }),
+  'users.me': cma('GET', '/users/me', null),
+  'users.list': cma('GET', '/users', 'users:read', { roleFlag: 'can_manage_users' }),
+  'users.find': cma('GET', '/users/:id', 'users:read', { roleFlag: 'can_manage_users' }),
+  'users.create': cma('POST', '/users', 'users:write', { roleFlag: 'can_manage_users' }),
+  'users.update': cma('PUT', '/users/:id', 'users:write', { roleFlag: 'can_manage_users' }),
+  'users.destroy': cma('DELETE', '/users/:id', 'users:write', { roleFlag: 'can_manage_users' }),
+  'site.find': cma('GET', '/site', 'site:read'),
+  'site.update': cma('PUT', '/site', 'site:write', { roleFlag: 'can_edit_site' }),
+  'access_tokens.check': cma('GET', '/access_tokens/:id/check', 'api-keys:read'),
+  'audit_log_events.list': cma('GET', '/audit_log_events', 'audit:read', { roleFlag: 'can_access_audit_log' }),
   // The account-token API (seed 003) manages the same tokens, so it needs what the CMA routes need,
   // including the CMA surface flag: it is a management API, never open to delivery-only tokens.
-  'account_tokens.list': cma('api-keys:read', 'GET /api/v1/admin/access-tokens'),
-  'account_tokens.create': cma('api-keys:write', 'POST /api/v1/admin/access-tokens', { roleFlag: 'can_manage_access_tokens' }),
-  'account_tokens.destroy': cma('api-keys:write', 'DELETE /api/v1/admin/access-tokens/:id', { roleFlag: 'can_manage_access_tokens' }),
-  'item_types.list': cma('schema:read', 'GET /item-types'),
-  'item_types.find': cma('schema:read', 'GET /item-types/:id'),
-  'item_types.create': cma('schema:write', 'POST /item-types', { roleFlag: 'can_edit_schema' }),
-  'item_types.update': cma('schema:write', 'PUT /item-types/:id', { roleFlag: 'can_edit_schema' }),
-  'item_types.destroy': cma('schema:write', 'DELETE /item-types/:id', { roleFlag: 'can_edit_schema' }),
-  'items.list': cma('content:read', 'GET /items', { content: 'read' }),
-  'items.find': cma('content:read', 'GET /items/:id', { content: 'read' }),
-  'items.create': cma('content:create', 'POST /items', { content: 'create' }),
-  'items.update': cma('content:update', 'PUT /items/:id', { content: 'update' }),
-  'items.destroy': cma('content:delete', 'DELETE /items/:id', { content: 'delete' }),
-  'items.publish': cma('content:publish', 'PUT /items/:id/publish', { content: 'publish' }),
-  'items.unpublish': cma('content:publish', 'PUT /items/:id/unpublish', { content: 'publish' }),
+  'account_tokens.list': cma('GET', '/api/v1/admin/access-tokens', 'api-keys:read'),
+  'account_tokens.create': cma('POST', '/api/v1/admin/access-tokens', 'api-keys:write', { roleFlag: 'can_manage_access_tokens' }),
+  'account_tokens.destroy': cma('DELETE', '/api/v1/admin/access-tokens/:id', 'api-keys:write', { roleFlag: 'can_manage_access_tokens' }),
+  'item_types.list': cma('GET', '/item-types', 'schema:read'),
+  'item_types.find': cma('GET', '/item-types/:id', 'schema:read'),
+  'item_types.create': cma('POST', '/item-types', 'schema:write', { roleFlag: 'can_edit_schema' }),
+  'item_types.update': cma('PUT', '/item-types/:id', 'schema:write', { roleFlag: 'can_edit_schema' }),
+  'item_types.destroy': cma('DELETE', '/item-types/:id', 'schema:write', { roleFlag: 'can_edit_schema' }),
+  'items.list': cma('GET', '/items', 'content:read', { content: 'read' }),
+  'items.find': cma('GET', '/items/:id', 'content:read', { content: 'read' }),
+  'items.create': cma('POST', '/items', 'content:create', { content: 'create' }),
+  'items.update': cma('PUT', '/items/:id', 'content:update', { content: 'update' }),
+  'items.destroy': cma('DELETE', '/items/:id', 'content:delete', { content: 'delete' }),
+  'items.publish': cma('PUT', '/items/:id/publish', 'content:publish', { content: 'publish' }),
+  'items.unpublish': cma('PUT', '/items/:id/unpublish', 'content:publish', { content: 'publish' }),
   // With `X-Include-Drafts: true` the decision asks for `content:preview` instead.
-  'cda.query': { surface: 'cda', permission: 'content:read', content: 'read', description: 'POST /graphql, GET /graphql' },
-} as const satisfies Record<string, EndpointRule>;
+  'cda.query': endpoint('cda', 'content:read', [{ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' }], { content: 'read' }),
+} as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+
+export interface PublicRoute {
+  readonly method: HttpMethod | 'OPTIONS';
+  readonly path: string;
+  readonly why: string;
+}
+
+/**
+ * Routes that answer without a token, each with the reason. Nothing else may: the HTTP layer
+ * refuses to start when a route is neither here nor an endpoint of {@link ENDPOINTS}.
+ */
+export const PUBLIC_ROUTES: readonly PublicRoute[] = [
+  { method: 'GET', path: '/healthz', why: 'load balancers: the process serves' },
+  { method: 'GET', path: '/readyz', why: 'load balancers: the database and change listener are reachable' },
+  { method: 'OPTIONS', path: '*', why: 'CORS preflight: browsers send it without credentials' },
+];

@@ -120,23 +120,30 @@ export function grantExcess(
   return excess;
 }
 
-export function escalationProblem(excess: readonly string[]): ApiProblem {
-  return new ApiProblem('INSUFFICIENT_PERMISSIONS', {
-    layer: 'escalation',
-    reason: 'exceeds_caller',
-    excess,
-    message: `The token would hold rights its creator lacks: ${excess.join(', ')}`,
-  });
+/** `grant`: the resulting token (or role) would exceed the caller; `target`: the existing one already does. */
+export type EscalationSubject = 'grant' | 'target';
+
+export function escalationProblem(excess: readonly string[], subject: EscalationSubject = 'grant'): ApiProblem {
+  const message =
+    subject === 'grant'
+      ? `The result would hold rights the calling token lacks: ${excess.join(', ')}`
+      : `The target already holds rights the calling token lacks, so the token may not act on it: ${excess.join(', ')}`;
+  return new ApiProblem('INSUFFICIENT_PERMISSIONS', { layer: 'escalation', reason: 'exceeds_caller', excess, message });
 }
 
-/** Throws INSUFFICIENT_PERMISSIONS naming every excess when `grants` exceed what `caller` holds. */
+/**
+ * Throws INSUFFICIENT_PERMISSIONS naming every excess when `grants` exceed what `caller` holds:
+ * the grants a write would produce (`grant`), or those of an existing token the caller wants to
+ * update, rotate, disable, delete or read the secret of (`target`).
+ */
 export async function assertWithinCaller(
   store: RoleStore & UserStore & Pick<ContentStore, 'findItem'>,
   caller: Principal,
   grants: TokenGrants,
+  subject: EscalationSubject = 'grant',
 ): Promise<void> {
   const paths = new Map<string, readonly string[] | null>();
   for (const id of grants.rootNodeIds) paths.set(id, (await store.findItem(id))?.pathIds ?? null);
   const excess = grantExcess(caller, grants, effectiveRole(await loadDirectory(store), grants), (id) => paths.get(id) ?? null);
-  if (excess.length > 0) throw escalationProblem(excess);
+  if (excess.length > 0) throw escalationProblem(excess, subject);
 }

@@ -1,7 +1,9 @@
 /**
  * @module
  * Token use cases: create, update, rotate, delete, each enforcing the seeds' rules (factory tokens
- * are not editable, a token cannot delete itself, no token grants more than its creator holds).
+ * are not editable, a token cannot delete itself, no token grants more than its creator holds). A
+ * caller acts on an existing token (update, enable, disable, rotate, delete) only when that token
+ * holds nothing the caller lacks.
  */
 import { ApiProblem, notFound } from './errors.ts';
 import type { AccessToken, HardcodedType, Principal, SecretMode, TokenGrants } from './model.ts';
@@ -126,6 +128,9 @@ export function createTokenService(deps: TokenServiceDeps) {
     update(id: string, update: TokenUpdate, caller: Principal | null, context: RequestContext): Promise<AccessToken> {
       return store.transaction(async (tx) => {
         const current = await load(tx, id);
+        // Narrowing, disabling or renaming a token is power over it too: only a caller that holds
+        // everything the token holds now may touch it (and, below, everything it will hold).
+        if (caller) await assertWithinCaller(tx, caller, grantsOf(current), 'target');
         if (current.hardcodedType !== null) {
           throw new ApiProblem('NON_EDITABLE_ACCESS_TOKEN', { message: 'Factory tokens cannot be edited; rotate or delete them instead' });
         }
@@ -161,7 +166,7 @@ export function createTokenService(deps: TokenServiceDeps) {
     rotate(id: string, context: RequestContext, graceSeconds = 0, caller: Principal | null = null): Promise<IssuedToken> {
       return store.transaction(async (tx) => {
         const current = await load(tx, id);
-        if (caller) await assertWithinCaller(tx, caller, grantsOf(current));
+        if (caller) await assertWithinCaller(tx, caller, grantsOf(current), 'target');
         const secret = generateSecret(random);
         const now = clock.now();
         const previousValidUntil = graceSeconds > 0 ? new Date(now + graceSeconds * 1000).toISOString() : null;
@@ -192,6 +197,9 @@ export function createTokenService(deps: TokenServiceDeps) {
         if (caller && caller.token.id === id) {
           throw new ApiProblem('CANNOT_DESTROY_CURRENT_USER', { message: 'A token cannot delete itself' });
         }
+        // Deleting a token can take a stronger credential (a factory token included) away from
+        // everyone who relies on it: only a caller that holds everything it holds may do it.
+        if (caller) await assertWithinCaller(tx, caller, grantsOf(token), 'target');
         if (destination) await checkDestination(tx, destination, id);
         if (destination) await tx.reassignItems({ type: 'access_token', id }, creatorFor(destination));
         await tx.deleteToken(id);

@@ -11,7 +11,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
 import { createDeliveryReader } from '../core/content/delivery.ts';
-import { authenticate, type AppDeps } from '../http/context.ts';
+import type { AppDeps } from '../http/context.ts';
+import { includesDrafts, serveEndpoint } from '../http/routing.ts';
 import { parseBody, parseQuery } from '../http/jsonapi.ts';
 import { jsonBodyParser } from '../http/body.ts';
 import { assertJsonDepth } from '../http/json-depth.ts';
@@ -36,14 +37,6 @@ const getQuery = z
     operationName: z.string().max(200).optional(),
   })
   .strict();
-
-/** DatoCMS: the header may be absent, and when present it must say `true`. */
-function includeDraftsOf(request: FastifyRequest): boolean {
-  const header = request.headers['x-include-drafts'];
-  if (header === undefined) return false;
-  if (header === 'true') return true;
-  throw new ApiProblem('INVALID_X_INCLUDE_DRAFTS_HEADER', { message: 'X-Include-Drafts header can only be set to `true`' });
-}
 
 function parseVariables(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
@@ -100,15 +93,10 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', jsonBodyParser(scope, deps.bodyLimitBytes));
 
-    scope.post('/graphql', async (request, reply) => {
-      const includeDrafts = includeDraftsOf(request);
-      const principal = await authenticate(deps, request, reply, 'cda.query', { includeDrafts });
-      return run(request, reply, principal, includeDrafts, parseBody(postBody, request.body));
-    });
-
-    scope.get('/graphql', async (request, reply) => {
-      const includeDrafts = includeDraftsOf(request);
-      const principal = await authenticate(deps, request, reply, 'cda.query', { includeDrafts });
+    // One endpoint, two routes: the guard admits both (drafts need the preview flag), the method picks the parser.
+    serveEndpoint(scope, 'cda.query', async (principal, request, reply) => {
+      const includeDrafts = includesDrafts(request);
+      if (request.method === 'POST') return run(request, reply, principal, includeDrafts, parseBody(postBody, request.body));
       const query = parseQuery(getQuery, request.query);
       return run(request, reply, principal, includeDrafts, { query: query.query, variables: parseVariables(query.variables), operationName: query.operationName ?? null });
     });

@@ -12,6 +12,7 @@ import { notFoundHandler } from './errors.ts';
 import { jsonBodyParser } from './body.ts';
 import { handleAnyError, handleClientError, handleFrameworkError, refuseInvalidPreflight } from './framework-errors.ts';
 import { safeLogger } from './log.ts';
+import { guardRoutes } from './routing.ts';
 import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
 import { registerRoleRoutes } from './routes/roles.ts';
 import { registerUserRoutes } from './routes/users.ts';
@@ -67,6 +68,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
   });
+  // Before anything registers a route: every route, plugins' included, must declare what it needs.
+  guardRoutes(app, deps);
 
   // Set before any route exists: a route keeps the error handler it was registered under, and the
   // CORS plugin registers its OPTIONS route right below.
@@ -101,5 +104,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
 
   app.setNotFoundHandler(notFoundHandler);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
+  // Loads the plugins registered so far, so that an undeclared route in one of them fails here.
+  await app.after();
   return app;
 }

@@ -1,7 +1,8 @@
 /**
  * @module
  * What the routes are given: the services and the hot-path pieces, built once by the composition
- * root. Routes parse, call a service, serialise; they never decide access themselves.
+ * root. Routes parse, call a service, serialise; they never decide access themselves (the one
+ * admission step in `routing.ts` runs {@link authenticate} before any of them).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decide, checkGrant, type Credential, type Decision, type ItemTarget, type RateLimiter } from '../core/access.ts';
@@ -98,6 +99,7 @@ function admit(decision: Decision, reply: FastifyReply): Principal {
 /**
  * Layers 1–7 of the access decision for one endpoint, applied to a request. Resolves to the
  * principal, or throws the denial. Sets the rate-limit headers on every authenticated response.
+ * Routes never call it: the admission step of `routing.ts` does, for every declared route.
  */
 export function authenticate(
   deps: AppDeps,

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { AuditLog } from '../core/ports.ts';
 import type { ActorType, AuditAction, AuditEvent, SubjectType } from '../core/audit.ts';
 import type { SqlContext } from './sql-context.ts';
+import { rowId } from './rows.ts';
 
 export function auditQueries(ctx: SqlContext): AuditLog {
   const { db } = ctx;
@@ -36,6 +37,17 @@ export function auditQueries(ctx: SqlContext): AuditLog {
       // ISO-8601 UTC strings of one fixed format compare like the instants they name.
       if (query.since !== undefined) filtered = filtered.where('occurred_at', '>=', query.since);
       if (query.until !== undefined) filtered = filtered.where('occurred_at', '<', query.until);
+      if (query.withinIds !== undefined) {
+        // Only record events whose record lies in one of the subtrees (the same materialised-path
+        // match as item lists). Ids that cannot name a row match nothing; a record deleted since
+        // has no path any more, so its events are left out rather than guessed at.
+        const roots = query.withinIds.map(rowId).filter((k): k is number => k !== null);
+        const inside = db
+          .selectFrom('items')
+          .select(sql<string>`cast(id as text)`.as('id'))
+          .where((eb) => (roots.length === 0 ? sql<boolean>`1 = 0` : eb.or(roots.map((k) => eb('path', 'like', `%/${k}/%`)))));
+        filtered = filtered.where('subject_type', '=', 'item').where('subject_id', 'in', inside);
+      }
       const total = await filtered.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       const rows = await filtered.selectAll().orderBy('id', 'desc').limit(query.limit).offset(query.offset).execute();
       const events: AuditEvent[] = rows.map((row) => ({

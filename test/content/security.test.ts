@@ -2,7 +2,7 @@ import { afterAll } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { securitySuite, type Auth, type SecurityCase, type World } from '../support/security-suite.ts';
+import { scopeSuite, securitySuite, type Auth, type SecurityCase, type World } from '../support/security-suite.ts';
 
 function send(w: World, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, auth: Auth, body?: unknown): Promise<LightMyRequestResponse> {
   w.h.clock.advance(60);
@@ -125,7 +125,10 @@ for (const dialect of DIALECTS) {
     async () => (h = await startHarness({ dialect })),
     CASES,
   );
+  let scoped: Harness | null = null;
+  scopeSuite(`${dialect}: a root-node-scoped token stays inside its subtrees`, async () => (scoped = await startHarness({ dialect })));
   afterAll(async () => {
     await h?.close();
+    await scoped?.close();
   });
 }

@@ -1,9 +1,10 @@
 /**
- * No escalation, as a property (fast-check): random sequences of token creates and updates, by
- * random existing tokens (principals resolved from the live token cache), asking for random grants.
- * After every call that succeeds, the token it produced holds no right its creator lacked at that
- * moment: permission strings, surfaces, role flags and content rights, expiry, root nodes, base user,
- * IP allowlist.
+ * No escalation, as a property (fast-check): random sequences of token creates, updates, rotations
+ * and deletions, by random existing tokens (principals resolved from the live token cache), asking
+ * for random grants. After every call that succeeds, the token it produced holds no right its
+ * creator lacked at that moment: permission strings, surfaces, role flags and content rights,
+ * expiry, root nodes, base user, IP allowlist. And a token that was updated, rotated or deleted held
+ * no such right before the call either: power over a token needs everything it holds.
  */
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +55,7 @@ const grantsArb = fc.record({
 type GrantsSpec = typeof grantsArb extends fc.Arbitrary<infer T> ? T : never;
 const command = fc.record({
   caller: fc.nat(),
-  kind: fc.constantFrom('create' as const, 'update' as const),
+  kind: fc.constantFrom('create' as const, 'create' as const, 'update' as const, 'rotate' as const, 'destroy' as const),
   target: fc.nat(),
   grants: grantsArb,
   /** Create from the caller's own grants with only `fields` changed (likelier to pass), or from scratch. */
@@ -193,11 +194,11 @@ async function buildWorld(roles: readonly (typeof roleSpec extends fc.Arbitrary<
   return world;
 }
 
-const EXPECTED_REFUSALS = new Set(['INSUFFICIENT_PERMISSIONS', 'NON_EDITABLE_ACCESS_TOKEN']);
+const EXPECTED_REFUSALS = new Set(['INSUFFICIENT_PERMISSIONS', 'NON_EDITABLE_ACCESS_TOKEN', 'CANNOT_DESTROY_CURRENT_USER']);
 
 describe('no escalation (property)', () => {
-  it('never lets a create or update produce a token stronger than its caller', async () => {
-    const outcomes = { created: 0, updated: 0, refused: 0 };
+  it('never lets a create or update produce a token stronger than its caller, nor a weaker caller act on a stronger token', async () => {
+    const outcomes = { created: 0, updated: 0, rotated: 0, destroyed: 0, refused: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(roleSpec, { minLength: 1, maxLength: 3 }),
@@ -213,24 +214,42 @@ describe('no escalation (property)', () => {
               const callerPrincipal = await principalOf(h, caller.secret);
               const requested = toGrants(world, cmd.grants, h.clock.now());
               const grants = cmd.derive ? { ...grantsOf(callerPrincipal.token), ...pick(requested, cmd.fields) } : requested;
-              let produced: { id: string; secret: string };
+              const target = world.tokens[cmd.target % world.tokens.length]!;
+              const targetBefore = cmd.kind === 'create' ? null : await principalOf(h, target.secret);
+              let produced: { id: string; secret: string } | null = null;
               try {
-                if (cmd.kind === 'create') {
-                  const issued = await h.runtime.tokens.create(grants, callerPrincipal, SYSTEM_CONTEXT);
-                  produced = { id: issued.token.id, secret: issued.secret };
-                  world.tokens.push(produced);
-                  outcomes.created++;
-                } else {
-                  produced = world.tokens[cmd.target % world.tokens.length]!;
-                  await h.runtime.tokens.update(produced.id, pick(requested, cmd.fields), callerPrincipal, SYSTEM_CONTEXT);
-                  outcomes.updated++;
+                switch (cmd.kind) {
+                  case 'create': {
+                    const issued = await h.runtime.tokens.create(grants, callerPrincipal, SYSTEM_CONTEXT);
+                    produced = { id: issued.token.id, secret: issued.secret };
+                    world.tokens.push(produced);
+                    outcomes.created++;
+                    break;
+                  }
+                  case 'update':
+                    await h.runtime.tokens.update(target.id, pick(requested, cmd.fields), callerPrincipal, SYSTEM_CONTEXT);
+                    produced = target;
+                    outcomes.updated++;
+                    break;
+                  case 'rotate': {
+                    const issued = await h.runtime.tokens.rotate(target.id, SYSTEM_CONTEXT, 0, callerPrincipal);
+                    world.tokens[world.tokens.indexOf(target)] = { id: target.id, secret: issued.secret };
+                    outcomes.rotated++;
+                    break;
+                  }
+                  case 'destroy':
+                    await h.runtime.tokens.destroy(target.id, callerPrincipal, SYSTEM_CONTEXT);
+                    world.tokens.splice(world.tokens.indexOf(target), 1);
+                    outcomes.destroyed++;
+                    break;
                 }
               } catch (error) {
                 if (!(error instanceof ApiProblem) || !EXPECTED_REFUSALS.has(error.code)) throw error;
                 outcomes.refused++;
                 continue;
               }
-              assertWithin(world, await principalOf(h, produced.secret), callerPrincipal);
+              if (targetBefore) assertWithin(world, targetBefore, callerPrincipal);
+              if (produced) assertWithin(world, await principalOf(h, produced.secret), callerPrincipal);
               h.clock.advance(10 * 60_000);
             }
           } finally {
@@ -243,6 +262,7 @@ describe('no escalation (property)', () => {
     // The property is not vacuous: plenty of calls went through, plenty were refused.
     expect(outcomes.created).toBeGreaterThan(10);
     expect(outcomes.updated).toBeGreaterThan(5);
+    expect(outcomes.rotated + outcomes.destroyed).toBeGreaterThan(5);
     expect(outcomes.refused).toBeGreaterThan(10);
   }, 120_000);
 });

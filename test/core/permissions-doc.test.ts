@@ -1,52 +1,55 @@
 /**
- * `docs/permissions.md` and the code say the same thing: the permission catalog, and one row per
- * entry of `ENDPOINTS` (whoever adds an endpoint must document it).
+ * `docs/permissions.md` and the code say the same thing: the permission catalog, one row per entry
+ * of `ENDPOINTS` (whoever adds an endpoint must document it) and the public routes. That the
+ * registered routes are these is checked in `test/http/routes.test.ts`.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ENDPOINTS } from '../../src/core/endpoints.ts';
+import { ENDPOINTS, PUBLIC_ROUTES, type Endpoint } from '../../src/core/endpoints.ts';
 import { PERMISSION_CATALOG } from '../../src/core/permissions.ts';
+import { code, readDoc, tableRows } from '../support/docs-table.ts';
 
-const doc = readFileSync(new URL('../../docs/permissions.md', import.meta.url), 'utf8');
+const doc = readDoc('permissions.md');
 
-/** Cells of the markdown table rows under a heading, up to the next (sub)heading. */
-function tableRows(heading: string): string[][] {
-  const start = doc.indexOf(`\n${heading}\n`);
-  expect(start, `docs/permissions.md has a "${heading}" section`).toBeGreaterThanOrEqual(0);
-  const rest = doc.slice(start + heading.length + 2);
-  const end = rest.search(/\n#{2,3} /);
-  const section = end === -1 ? rest : rest.slice(0, end);
-  return section
-    .split('\n')
-    .filter((line) => line.startsWith('| `'))
-    .map((line) => line.slice(1, -1).split('|').map((cell) => cell.trim()));
+function rows(heading: string): string[][] {
+  const found = tableRows(doc, heading);
+  expect(found, `docs/permissions.md has a "${heading}" section`).not.toBeNull();
+  return found ?? [];
 }
-
-const code = (cell: string): string | null => (cell === '—' ? null : cell.replace(/^`|`$/g, ''));
 
 describe('docs/permissions.md', () => {
   it('lists the permission catalog exactly', () => {
     const documented = Object.fromEntries(
-      tableRows('## Permission strings').map(([resource, actions]) => [code(resource!), actions!.split(',').map((a) => code(a.trim()))]),
+      rows('## Permission strings').map(([resource, actions]) => [code(resource!), actions!.split(',').map((a) => code(a.trim()))]),
     );
     expect(documented).toEqual(Object.fromEntries(Object.entries(PERMISSION_CATALOG).map(([r, actions]) => [r, [...actions]])));
   });
 
-  it('has exactly one row per endpoint, with its method and path, surface, permission, role flag and content action', () => {
-    const rows = tableRows('## Endpoints');
+  it('has exactly one row per endpoint, with its routes, surface, permission, role flag and content action', () => {
+    const endpointRows = rows('## Endpoints');
     const documented = Object.fromEntries(
-      rows.map(([name, route, surface, permission, flag, content]) => [
+      endpointRows.map(([name, route, surface, permission, flag, content]) => [
         code(name!),
-        { description: code(route!), surface: surface!.toLowerCase(), permission: code(permission!), roleFlag: code(flag!), content: code(content!) },
+        { routes: code(route!), surface: surface!.toLowerCase(), permission: code(permission!), roleFlag: code(flag!), content: code(content!) },
       ]),
     );
-    expect(rows).toHaveLength(Object.keys(documented).length);
+    expect(endpointRows).toHaveLength(Object.keys(documented).length);
     const expected = Object.fromEntries(
-      Object.entries(ENDPOINTS).map(([name, rule]) => {
-        const r = rule as { description: string; surface: string; permission: string | null; roleFlag?: string; content?: string };
-        return [name, { description: r.description, surface: r.surface, permission: r.permission, roleFlag: r.roleFlag ?? null, content: r.content ?? null }];
-      }),
+      Object.entries(ENDPOINTS).map(([name, endpoint]: [string, Endpoint]) => [
+        name,
+        {
+          routes: endpoint.routes.map((r) => `${r.method} ${r.path}`).join(', '),
+          surface: endpoint.surface,
+          permission: endpoint.permission,
+          roleFlag: endpoint.roleFlag ?? null,
+          content: endpoint.content ?? null,
+        },
+      ]),
     );
     expect(documented).toEqual(expected);
+  });
+
+  it('lists the public routes exactly', () => {
+    const documented = rows('## Public routes').map(([route]) => code(route!));
+    expect(documented).toEqual(PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`));
   });
 });

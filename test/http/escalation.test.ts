@@ -1,8 +1,12 @@
-/** No escalation over HTTP: the 403 names the excess; rotating or reading a stronger token's secret is refused. */
+/**
+ * No escalation over HTTP: the 403 names the excess; rotating, editing, deleting or reading the
+ * secret of a stronger token is refused (the shared manager suite, on both APIs).
+ */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createRole, createToken, errorOf, tokenDocument } from '../support/tokens.ts';
+import { managerSuite } from '../support/security-suite.ts';
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: no escalation`, () => {
@@ -86,5 +90,13 @@ for (const dialect of DIALECTS) {
       const after = await h.request('GET', `/access_tokens/${weak.id}`, { token: h.adminSecret });
       expect(after.json().data.attributes.expires_at).toBe('2029-01-01T00:00:00.000Z');
     });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  let h: Harness | null = null;
+  managerSuite(`${dialect}: a token manager acts only on tokens within it`, async () => (h = await startHarness({ dialect })));
+  afterAll(async () => {
+    await h?.close();
   });
 }

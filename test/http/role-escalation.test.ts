@@ -1,6 +1,7 @@
 /**
  * No escalation through roles and users: a token that may manage users cannot widen its own role,
- * write a role stronger than itself, or move a user (its own base user included) to one.
+ * write a role stronger than itself, or move a user (its own base user included) to one; nor act on
+ * a user or role that is already stronger than itself (edit, deactivate, retarget, delete).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.ts';
@@ -87,6 +88,51 @@ for (const dialect of DIALECTS) {
         body: { data: { type: 'user', attributes: { email: 'boss@example.com', full_name: 'Boss' }, relationships: roleRef(await adminRoleId(h)) } },
       });
       escalation(created);
+    });
+
+    it('cannot edit, deactivate, retarget or delete a user whose role is stronger than its own', async () => {
+      const admin = await adminRoleId(h);
+      const boss = (await h.request('POST', '/users', {
+        token: h.adminSecret,
+        body: { data: { type: 'user', attributes: { email: 'ceo@example.com', full_name: 'CEO' }, relationships: roleRef(admin) } },
+      })).json().data.id as string;
+      const before = (await h.request('GET', `/users/${boss}`, { token: h.adminSecret })).json();
+      for (const body of [
+        { data: { type: 'user', attributes: { full_name: 'Renamed' } } },
+        { data: { type: 'user', attributes: { is_active: false } } },
+        { data: { type: 'user', attributes: {}, relationships: roleRef(managerRole) } },
+      ]) {
+        expect(escalation(await h.request('PUT', `/users/${boss}`, { token: manager.secret, body }))).toContain('role:can_manage_access_tokens');
+      }
+      expect(escalation(await h.request('DELETE', `/users/${boss}`, { token: manager.secret }))).toContain('role:can_manage_access_tokens');
+      expect((await h.request('GET', `/users/${boss}`, { token: h.adminSecret })).json()).toEqual(before);
+    });
+
+    it('cannot edit or delete a role stronger than its own, even one nobody uses', async () => {
+      const strong = (await h.request('POST', '/roles', {
+        token: h.adminSecret,
+        body: { data: { type: 'role', attributes: { name: 'Schema editors', can_edit_schema: true } } },
+      })).json().data.id as string;
+      const rename = { data: { type: 'role', attributes: { name: 'Renamed', can_edit_schema: false } } };
+      expect(escalation(await h.request('PUT', `/roles/${strong}`, { token: manager.secret, body: rename }))).toEqual(['role:can_edit_schema']);
+      expect(escalation(await h.request('DELETE', `/roles/${strong}`, { token: manager.secret }))).toEqual(['role:can_edit_schema']);
+      const after = (await h.request('GET', `/roles/${strong}`, { token: h.adminSecret })).json().data;
+      expect(after.attributes).toMatchObject({ name: 'Schema editors', can_edit_schema: true });
+    });
+
+    it('still edits and deletes users and roles within its own rights', async () => {
+      const peer = (await h.request('POST', '/users', {
+        token: manager.secret,
+        body: { data: { type: 'user', attributes: { email: 'peer@example.com', full_name: 'Peer' }, relationships: roleRef(managerRole) } },
+      })).json().data.id as string;
+      expect((await h.request('PUT', `/users/${peer}`, { token: manager.secret, body: { data: { type: 'user', attributes: { is_active: false } } } })).statusCode).toBe(200);
+      expect((await h.request('DELETE', `/users/${peer}`, { token: manager.secret })).statusCode).toBe(200);
+      const weak = (await h.request('POST', '/roles', {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { name: 'Nobody', positive_item_type_permissions: [], negative_item_type_permissions: [] } } },
+      })).json().data.id as string;
+      expect((await h.request('PUT', `/roles/${weak}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Nobody at all' } } } })).statusCode).toBe(200);
+      expect((await h.request('DELETE', `/roles/${weak}`, { token: manager.secret })).statusCode).toBe(200);
     });
   });
 }

@@ -4,7 +4,7 @@
  * produce. A case says what its endpoint needs (permission string, role flag or content action)
  * and how to send it; the suite builds the tokens, roles and records that must be refused.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { ALL_PERMISSIONS, type Permission } from '../../src/core/permissions.ts';
 import type { Harness } from './harness.ts';
@@ -209,11 +209,43 @@ export function securitySuite(title: string, start: () => Promise<Harness>, case
             });
             const target = await w.note();
             expectRecordDenied(c, await c.send(w, bearer(await roleToken({}, [deniedParent])), target), target, 'role');
-            const grantingParent = await createRole(w.h, { positive_item_type_permissions: [{ item_type: w.noteType, action }, readPages()] });
+            // A write that answers with the record also needs `read` on it (docs/content.md).
+            const grants = [{ item_type: w.noteType, action }, { item_type: w.noteType, action: 'read' }, readPages()];
+            const grantingParent = await createRole(w.h, { positive_item_type_permissions: grants });
             const allowed = await roleToken({}, [grantingParent]);
             const fresh = await w.note();
             expectAllowed(c, await c.send(w, bearer(allowed), fresh), fresh);
           });
+
+          if (action !== 'read' && !c.createsRecord) {
+            it(`refuses a role that may ${action} the model but not read it, leaking no value and changing nothing`, async () => {
+              const secret = await roleToken({
+                positive_item_type_permissions: [{ item_type: null, action: 'all' }],
+                negative_item_type_permissions: [{ item_type: w.noteType, action: 'read' }],
+              });
+              const target = await w.note();
+              const before = (await asAdmin(w.h, 'GET', `/items/${target}`)).json();
+              const res = await c.send(w, bearer(secret), target);
+              expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'role', action: 'read' });
+              expect(res.body).not.toContain('"title"');
+              expect((await asAdmin(w.h, 'GET', `/items/${target}`)).json()).toEqual(before);
+            });
+          }
+
+          if (c.createsRecord) {
+            it('lets a write-only role create, answering with only what it sent', async () => {
+              const secret = await roleToken({
+                positive_item_type_permissions: [{ item_type: null, action: 'all' }],
+                negative_item_type_permissions: [{ item_type: w.noteType, action: 'read' }],
+              });
+              const res = await c.send(w, bearer(secret), w.home);
+              expect(res.statusCode, res.body).toBe(201);
+              const sent = await asAdmin(w.h, 'GET', `/items/${res.json().data.id}`);
+              expect(res.json().data.attributes).toEqual(sent.json().data.attributes);
+              const read = await w.h.request('GET', `/items/${res.json().data.id}`, { token: secret });
+              expectRefused(read, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'role', action: 'read' });
+            });
+          }
 
           if (!c.createsRecord) {
             it('applies on_creator: self (others’ records refused, its own allowed)', async () => {
@@ -239,5 +271,233 @@ export function securitySuite(title: string, start: () => Promise<Harness>, case
         }
       });
     }
+  });
+}
+
+/**
+ * Root-node scope on writes and on the audit log: a token scoped to a section can neither carry a
+ * record (its root included) out of its subtrees, nor make it a website, nor pull one in from
+ * elsewhere; and the audit log shows it only events about records in its subtrees.
+ */
+export function scopeSuite(title: string, start: () => Promise<Harness>): void {
+  describe(title, () => {
+    let w: World;
+    let section: string;
+    let scoped: string;
+    let inElsewhere: string;
+    const parentOf = async (id: string) => (await asAdmin(w.h, 'GET', `/items/${id}`)).json().data.attributes.parent_id as string | null;
+    const move = (id: string, parentId: string | null, secret = scoped) =>
+      w.h.request('PUT', `/items/${id}`, { token: secret, body: { data: { type: 'item', id, attributes: { parent_id: parentId } } } });
+    const page = (parentId: string | null, secret = scoped) =>
+      w.h.request('POST', '/items', {
+        token: secret,
+        body: { data: { type: 'item', attributes: { title: 'p', parent_id: parentId }, relationships: { item_type: { data: { type: 'item_type', id: w.pageType } } } } },
+      });
+
+    beforeAll(async () => {
+      w = await createWorld(await start());
+      section = await createItem(w.h, w.pageType, { title: 'section' }, { parentId: w.home, publish: true });
+      inElsewhere = await createItem(w.h, w.pageType, { title: 'there' }, { parentId: w.elsewhere, publish: true });
+      scoped = (await createToken(w.h, { cma: true, rootNodes: [section] })).secret;
+    });
+    beforeEach(() => w.h.clock.advance(3_000));
+
+    const refusedScope = (res: LightMyRequestResponse, reason: string) => expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'scope', reason });
+
+    it('cannot move its root under an item outside its scope, nor to the top level', async () => {
+      refusedScope(await move(section, inElsewhere), 'parent_outside_root_nodes');
+      refusedScope(await move(section, w.elsewhere), 'parent_outside_root_nodes');
+      refusedScope(await move(section, null), 'top_level');
+      expect(await parentOf(section)).toBe(w.home);
+      const otherSite = (await createToken(w.h, { cma: true, rootNodes: [w.elsewhere] })).secret;
+      expect((await w.h.request('GET', `/items/${section}`, { token: otherSite })).statusCode).toBe(403);
+    });
+
+    it('cannot move a record inside its scope out of it, nor to the top level', async () => {
+      const child = await createItem(w.h, w.pageType, { title: 'child' }, { parentId: section });
+      refusedScope(await move(child, inElsewhere), 'parent_outside_root_nodes');
+      refusedScope(await move(child, w.home), 'parent_outside_root_nodes');
+      refusedScope(await move(child, null), 'top_level');
+      expect(await parentOf(child)).toBe(section);
+    });
+
+    it('cannot move a record from outside into its scope', async () => {
+      const outside = await createItem(w.h, w.pageType, { title: 'outside' }, { parentId: w.elsewhere });
+      expectRefused(await move(outside, section), 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'scope', reason: 'outside_root_nodes' });
+      expect(await parentOf(outside)).toBe(w.elsewhere);
+    });
+
+    it('moves a record within its scope', async () => {
+      const a = await createItem(w.h, w.pageType, { title: 'a' }, { parentId: section });
+      const b = await createItem(w.h, w.pageType, { title: 'b' }, { parentId: section });
+      const res = await move(b, a);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await parentOf(b)).toBe(a);
+      expect((await move(b, section)).statusCode).toBe(200);
+    });
+
+    it('may move one of its roots under another of its roots', async () => {
+      const second = await createItem(w.h, w.pageType, { title: 'second' }, { parentId: w.home });
+      const both = (await createToken(w.h, { cma: true, rootNodes: [section, second] })).secret;
+      expect((await move(second, section, both)).statusCode).toBe(200);
+      expect(await parentOf(second)).toBe(section);
+    });
+
+    it('creates only inside its scope: not under an item elsewhere, a missing one, or at the top level', async () => {
+      const count = async () => (await asAdmin(w.h, 'GET', '/items?page[limit]=500')).json().meta.total_count as number;
+      const before = await count();
+      refusedScope(await page(inElsewhere), 'parent_outside_root_nodes');
+      // A missing parent answers like one outside: a scoped token learns nothing about other ids.
+      refusedScope(await page('999999'), 'parent_outside_root_nodes');
+      refusedScope(await page(null), 'top_level');
+      expect(await count()).toBe(before);
+      expect((await page(section)).statusCode).toBe(201);
+    });
+
+    it('reads only audit events about records in its subtrees', async () => {
+      const inside = await createItem(w.h, w.noteType, { title: 'in' }, { parentId: section, publish: true });
+      const outside = await createItem(w.h, w.noteType, { title: 'out' }, { parentId: w.elsewhere, publish: true });
+      await createToken(w.h, { cma: true });
+      const list = async (secret: string, query = '') => {
+        const res = await w.h.request('GET', `/audit_log_events?page[limit]=100${query}`, { token: secret });
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as { data: { attributes: { subject_type: string; subject_id: string } }[]; meta: { total_count: number } };
+        return { subjects: body.data.map((e) => `${e.attributes.subject_type}:${e.attributes.subject_id}`), total: body.meta.total_count };
+      };
+      const all = await list(w.h.adminSecret);
+      expect(all.subjects).toEqual(expect.arrayContaining([`item:${inside}`, `item:${outside}`, expect.stringMatching(/^access_token:/)]));
+      const seen = await list(scoped);
+      expect(seen.subjects).toContain(`item:${inside}`);
+      // The section itself and the note in it were published; websites, the note elsewhere and the token are not visible.
+      expect(new Set(seen.subjects)).toEqual(new Set([`item:${section}`, `item:${inside}`]));
+      expect(seen.total).toBe(seen.subjects.length);
+      expect(await list(scoped, `&filter[subject_id]=${outside}`)).toEqual({ subjects: [], total: 0 });
+      expect(await list(scoped, '&filter[subject_type]=access_token')).toEqual({ subjects: [], total: 0 });
+    });
+
+    it('judges an audit event by where its record is now: moved in, it shows; deleted, it is gone', async () => {
+      const note = await createItem(w.h, w.noteType, { title: 'wanderer' }, { parentId: w.elsewhere, publish: true });
+      const events = async () => {
+        const res = await w.h.request('GET', `/audit_log_events?filter[subject_id]=${note}`, { token: scoped });
+        expect(res.statusCode, res.body).toBe(200);
+        return (res.json() as { meta: { total_count: number } }).meta.total_count;
+      };
+      expect(await events()).toBe(0);
+      expect((await asAdmin(w.h, 'PUT', `/items/${note}`, { data: { type: 'item', id: note, attributes: { parent_id: section } } })).statusCode).toBe(200);
+      expect(await events()).toBe(1);
+      expect((await asAdmin(w.h, 'DELETE', `/items/${note}`)).statusCode).toBe(200);
+      expect(await events()).toBe(0);
+    });
+  });
+}
+
+/**
+ * Power over existing tokens: a token manager may update, disable, rotate, delete or read the
+ * secret of only tokens that hold nothing it lacks — factory tokens included — on the CMA and on
+ * the account-token API alike, and nothing it refuses changes anything.
+ */
+export function managerSuite(title: string, start: () => Promise<Harness>): void {
+  describe(title, () => {
+    let h: Harness;
+    let manager: string;
+    let managerRole: string;
+    let factories: { id: string; secret: string }[];
+    const as = (secret: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => {
+      h.clock.advance(60);
+      return h.request(method, url, { token: secret, ...(body !== undefined ? { body } : {}) });
+    };
+    const put = (id: string, attributes: Record<string, unknown>) => as(manager, 'PUT', `/access_tokens/${id}`, { data: { type: 'access_token', id, attributes } });
+    const stored = async (id: string) => (await as(h.adminSecret, 'GET', `/access_tokens/${id}`)).json().data as { attributes: Record<string, unknown> };
+    const refusedEscalation = (res: LightMyRequestResponse) => expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'escalation', reason: 'exceeds_caller' });
+    const works = async (secret: string) => expect((await as(secret, 'GET', '/users/me')).statusCode).toBe(200);
+    const weakToken = async () => {
+      const res = await as(manager, 'POST', '/access_tokens', {
+        data: {
+          type: 'access_token',
+          attributes: { name: 'weak', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false, permissions: ['content:read'] },
+          relationships: { role: { data: { type: 'role', id: managerRole } } },
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return { id: res.json().data.id as string, secret: res.json().data.attributes.token as string };
+    };
+
+    beforeAll(async () => {
+      h = await start();
+      managerRole = await createRole(h, { can_manage_access_tokens: true, positive_item_type_permissions: [{ item_type: null, action: 'read' }] });
+      manager = (await createToken(h, { cma: true, role: managerRole, permissions: ['api-keys:*', 'content:read'] })).secret;
+      const listed = (await as(h.adminSecret, 'GET', '/access_tokens')).json().data as { id: string; attributes: { hardcoded_type: string | null } }[];
+      const secrets: Record<string, string> = { full_access: h.adminSecret, read_only: h.readonlySecret };
+      factories = listed.filter((t) => t.attributes.hardcoded_type !== null).map((t) => ({ id: t.id, secret: secrets[t.attributes.hardcoded_type!]! }));
+      expect(factories).toHaveLength(2);
+    });
+
+    it('cannot rename, narrow, disable or rotate a stronger token; it keeps working and no secret comes back', async () => {
+      const strong = await createToken(h, { cma: true });
+      const before = await stored(strong.id);
+      for (const res of [
+        await put(strong.id, { name: 'renamed' }),
+        await put(strong.id, { permissions: ['content:read'] }),
+        // Narrowed into everything the manager holds: the result would be within it, the token is not.
+        await as(manager, 'PUT', `/access_tokens/${strong.id}`, {
+          data: { type: 'access_token', id: strong.id, attributes: { permissions: ['content:read'] }, relationships: { role: { data: { type: 'role', id: managerRole } } } },
+        }),
+        await put(strong.id, { enabled: false }),
+        await as(manager, 'POST', `/access_tokens/${strong.id}/regenerate_token`),
+      ]) {
+        refusedEscalation(res);
+        expect(res.body).not.toContain(strong.secret);
+      }
+      expect(await stored(strong.id)).toEqual(before);
+      await works(strong.secret);
+    });
+
+    it('cannot delete a stronger token on either API, factory tokens included', async () => {
+      const strong = await createToken(h, { cma: true });
+      for (const target of [strong, ...factories]) {
+        refusedEscalation(await as(manager, 'DELETE', `/access_tokens/${target.id}`));
+        const account = await as(manager, 'DELETE', `/api/v1/admin/access-tokens/${target.id}`);
+        expect(account.statusCode).toBe(403);
+        expect(account.json()).toMatchObject({ status: 'error', error: { code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'escalation' } } });
+        expect((await as(h.adminSecret, 'GET', `/access_tokens/${target.id}`)).statusCode).toBe(200);
+      }
+      await works(strong.secret);
+      await works(h.adminSecret);
+    });
+
+    it('cannot edit, disable or rotate a factory token', async () => {
+      for (const factory of factories) {
+        expect((await put(factory.id, { enabled: false })).statusCode).toBe(403);
+        refusedEscalation(await as(manager, 'POST', `/access_tokens/${factory.id}/regenerate_token`));
+        expect((await stored(factory.id)).attributes.enabled).toBe(true);
+      }
+      await works(h.adminSecret);
+    });
+
+    it('sees the stored secret only of tokens within it', async () => {
+      const strong = await createToken(h, { cma: true });
+      const weak = await weakToken();
+      for (const id of [strong.id, ...factories.map((f) => f.id)]) {
+        expect((await as(manager, 'GET', `/access_tokens/${id}`)).json().data.attributes.token).toBeNull();
+      }
+      expect((await as(manager, 'GET', `/access_tokens/${weak.id}`)).json().data.attributes.token).toBe(weak.secret);
+      const listed = (await as(manager, 'GET', '/access_tokens')).json().data as { id: string; attributes: { token: string | null } }[];
+      const shown = listed.filter((t) => t.attributes.token !== null).map((t) => t.id);
+      expect(shown).toContain(weak.id);
+      expect(shown).not.toContain(strong.id);
+      for (const f of factories) expect(shown).not.toContain(f.id);
+    });
+
+    it('still manages the tokens within it: update, disable, enable, rotate, delete on both APIs', async () => {
+      const weak = await weakToken();
+      expect((await put(weak.id, { name: 'renamed' })).statusCode).toBe(200);
+      expect((await put(weak.id, { enabled: false })).statusCode).toBe(200);
+      expect((await put(weak.id, { enabled: true })).statusCode).toBe(200);
+      const rotated = await as(manager, 'POST', `/access_tokens/${weak.id}/regenerate_token`);
+      expect(rotated.statusCode, rotated.body).toBe(200);
+      expect((await as(manager, 'DELETE', `/access_tokens/${weak.id}`)).statusCode).toBe(200);
+      const other = await weakToken();
+      expect((await as(manager, 'DELETE', `/api/v1/admin/access-tokens/${other.id}`)).statusCode).toBe(200);
+    });
   });
 }

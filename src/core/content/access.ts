@@ -3,7 +3,7 @@
  * Content facts for the one access decision: turns an item into the {@link ItemTarget} that
  * `checkGrant` judges. Nothing here decides; it only describes the record.
  */
-import { checkGrant, type Denial, type ItemTarget } from '../access.ts';
+import { checkGrant, inScope, type Denial, type ItemTarget } from '../access.ts';
 import { ENDPOINTS, type EndpointName } from '../endpoints.ts';
 import { ApiProblem } from '../errors.ts';
 import type { Principal } from '../model.ts';
@@ -72,4 +72,23 @@ export function denialProblem(denial: Denial, itemId: string | undefined): ApiPr
 export function assertAllowed(...args: Parameters<typeof denialFor>): void {
   const denial = denialFor(...args);
   if (denial) throw denialProblem(denial, 'id' in args[2] ? (args[2] as { id: string }).id : undefined);
+}
+
+/**
+ * Where a root-node-scoped caller may put a record (create, move): only under an item inside its
+ * subtrees. A new top-level item would be a website outside every root, and a record (its root
+ * included) hung under an item elsewhere would carry its subtree into another token's scope. A
+ * parent that does not exist is refused the same way as one outside, so the answer reveals
+ * nothing about items beyond the caller's reach. Unscoped callers may put a record anywhere.
+ */
+export function assertPlacement(principal: Principal, parentId: string | null, parent: Pick<Item, 'pathIds'> | null): void {
+  if (principal.token.rootNodeIds.length === 0 || (parent !== null && inScope(principal, parent.pathIds))) return;
+  throw new ApiProblem('INSUFFICIENT_PERMISSIONS', {
+    layer: 'scope',
+    reason: parentId === null ? 'top_level' : 'parent_outside_root_nodes',
+    message:
+      parentId === null
+        ? 'The token may not put a record at the top level (it would be a website outside the token’s root nodes)'
+        : `The token may not put a record under item ${parentId} (it lies outside the token’s root nodes)`,
+  });
 }

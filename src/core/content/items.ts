@@ -4,11 +4,16 @@
  * decision about the record it touches (role content permission, then root-node scope). Lists
  * leave out what the caller may not read and count what is left, so neither a page nor a total
  * reveals records outside the caller's reach.
+ *
+ * Every write whose response carries the record (update, publish, unpublish, destroy) also needs
+ * `read` on it, checked before anything changes: otherwise a write, even an empty one, would hand
+ * out values a read refuses. A create answers with what the caller sent (a write-only ingest token
+ * is a real use), never with anything else.
  */
 import { ApiProblem, notFound } from '../errors.ts';
 import type { Principal } from '../model.ts';
 import type { Clock, Store } from '../ports.ts';
-import { assertAllowed, creatorOf, denialFor, needsCreatorRoles, type CreatorRoles } from './access.ts';
+import { assertAllowed, assertPlacement, creatorOf, denialFor, needsCreatorRoles, type CreatorRoles } from './access.ts';
 import { linkedIds, validateValues } from './fields.ts';
 import { afterEdit, published, unpublished } from './lifecycle.ts';
 import type { ContentVersion, Creator, FieldValues, Item, ItemType } from './model.ts';
@@ -75,10 +80,15 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
       }
     }
   }
-  /** The parent a record may hang under: an existing item of a tree model, not inside `self`. */
-  async function loadParent(parentId: string | null, selfId?: string): Promise<Item | null> {
+  /**
+   * The parent a record may hang under: an existing item of a tree model, not inside `self`, and
+   * for a root-node-scoped caller inside its subtrees. Scope is judged before anything else about
+   * the parent, so a scoped caller learns nothing (existence, model) about items outside its reach.
+   */
+  async function loadParent(principal: Principal | null, parentId: string | null, selfId?: string): Promise<Item | null> {
+    const parent = parentId === null ? null : await store.findItem(parentId);
+    if (principal) assertPlacement(principal, parentId, parent);
     if (parentId === null) return null;
-    const parent = await store.findItem(parentId);
     const problem = !parent
       ? `No item with id ${JSON.stringify(parentId)}`
       : selfId !== undefined && parent.pathIds.includes(selfId)
@@ -115,19 +125,22 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
 
     async create(principal: Principal | null, input: NewItemInput): Promise<Item> {
       const itemType = await loadType(input.itemTypeId);
-      const parent = await loadParent(input.parentId);
+      const parent = await loadParent(principal, input.parentId);
       const creator = creatorOf(principal);
       if (principal) assertAllowed(principal, 'items.create', { itemTypeId: itemType.id, creator, pathIds: parent?.pathIds ?? [] });
       const values = validateValues(itemType.fields, input.values, null);
       await checkLinks(itemType, values);
       const position = input.position ?? (await store.countItems({ parentId: input.parentId }));
-      return store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: iso() });
+      const created = await store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: iso() });
+      if (!principal || denialFor(principal, 'items.find', created) === null) return created;
+      // A caller that may create but not read the record gets back only the values it sent.
+      return { ...created, current: sentOnly(created.current, input.values), published: null };
     },
 
     async update(principal: Principal | null, id: string, change: ItemChange): Promise<Item> {
       const item = await loadItem(id);
       const roles = principal ? await creatorRoles(store, principal) : undefined;
-      if (principal) assertAllowed(principal, 'items.update', item, { roles });
+      if (principal) assertMayWrite(principal, 'items.update', item, roles);
       if (change.itemTypeId !== undefined && change.itemTypeId !== item.itemTypeId) {
         throw new ApiProblem('INVALID_FIELD', { field: 'item_type', code: 'ITEM_TYPE_CANNOT_BE_CHANGED', message: "A record's model cannot be changed" });
       }
@@ -135,11 +148,9 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
       const values = change.values ? validateValues(itemType.fields, change.values, item.current) : item.current;
       if (change.values) await checkLinks(itemType, values);
       const moving = change.parentId !== undefined && change.parentId !== item.parentId;
-      if (moving) {
-        const parent = await loadParent(change.parentId ?? null, id);
-        // The new place must be in scope too: a token cannot move a record out of its subtree.
-        if (principal) assertAllowed(principal, 'items.update', { ...item, pathIds: [...(parent?.pathIds ?? []), id] }, { roles });
-      }
+      // The new parent must lie in scope too: a scoped token can neither move a record (its root
+      // included) out of its subtrees nor make it a website.
+      if (moving) await loadParent(principal, change.parentId ?? null, id);
       return store.transaction(async (tx) => {
         const updated = await tx.updateItem(id, {
           ...(moving ? { parentId: change.parentId ?? null } : {}),
@@ -154,7 +165,7 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
 
     async destroy(principal: Principal | null, id: string): Promise<Item> {
       const item = await loadItem(id);
-      if (principal) assertAllowed(principal, 'items.destroy', item, { roles: await creatorRoles(store, principal) });
+      if (principal) assertMayWrite(principal, 'items.destroy', item, await creatorRoles(store, principal));
       const children = await store.countItems({ parentId: id });
       if (children > 0) throw new ApiProblem('DELETE_RESTRICTION', { message: 'The item still has children', children });
       await store.deleteItem(id);
@@ -163,7 +174,7 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
 
     async publish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
-      if (principal) assertAllowed(principal, 'items.publish', item, { roles: await creatorRoles(store, principal) });
+      if (principal) assertMayWrite(principal, 'items.publish', item, await creatorRoles(store, principal));
       const now = iso();
       return store.transaction(async (tx) => {
         const updated = (await tx.updateItem(id, { ...published(item, now), updatedAt: now })) ?? item;
@@ -174,7 +185,7 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
 
     async unpublish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
-      if (principal) assertAllowed(principal, 'items.unpublish', item, { roles: await creatorRoles(store, principal) });
+      if (principal) assertMayWrite(principal, 'items.unpublish', item, await creatorRoles(store, principal));
       const now = iso();
       return store.transaction(async (tx) => {
         const updated = (await tx.updateItem(id, { ...unpublished(item), updatedAt: now })) ?? item;
@@ -186,6 +197,20 @@ export function createItemService(deps: { store: Store; clock: Clock }) {
 }
 
 export type ItemService = ReturnType<typeof createItemService>;
+
+/**
+ * The write itself, then `read`: the response carries every value of the record, so a caller that
+ * may not read it must not get them through a write. Both before anything changes.
+ */
+function assertMayWrite(principal: Principal, endpoint: 'items.update' | 'items.destroy' | 'items.publish' | 'items.unpublish', item: Item, roles: CreatorRoles | undefined): void {
+  assertAllowed(principal, endpoint, item, { roles });
+  assertAllowed(principal, 'items.find', item, { roles });
+}
+
+/** The values of the fields the caller sent (as stored, i.e. normalised); nothing else. */
+function sentOnly(values: FieldValues, sent: FieldValues): FieldValues {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => Object.hasOwn(sent, key)));
+}
 
 /** What a publish or unpublish changed; the values themselves stay in the item's versions. */
 const publication = (before: Item, after: Item): Record<string, unknown> => ({

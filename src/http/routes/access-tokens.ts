@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { newTokenGrants, type AccessToken, type Principal } from '../../core/model.ts';
 import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
 import { serializeToken } from '../serializers.ts';
 import { tokenView } from '../token-view.ts';
@@ -90,15 +91,13 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
   });
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
 
-  app.get('/access_tokens', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.list');
+  serveEndpoint(app, 'access_tokens.list', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const v = await view(caller);
     return { data: (await deps.store.listTokens()).map((t) => serializeToken(t, v)) };
   });
 
-  app.get('/access_tokens/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.find');
+  serveEndpoint(app, 'access_tokens.find', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const token = await deps.store.findToken(id);
@@ -106,8 +105,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     return one(caller, token);
   });
 
-  app.post('/access_tokens', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.create');
+  serveEndpoint(app, 'access_tokens.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const issued = await deps.tokens.create(toGrants(data.attributes, data.relationships), caller, requestContext(request, caller));
@@ -115,8 +113,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     return one(caller, issued.token, issued.secret);
   });
 
-  app.put('/access_tokens/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.update');
+  serveEndpoint(app, 'access_tokens.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -124,15 +121,13 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     return one(caller, token);
   });
 
-  app.post('/access_tokens/:id/regenerate_token', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.rotate');
+  serveEndpoint(app, 'access_tokens.rotate', async (caller, request, reply) => {
     const { grace_period } = parseQuery(rotateQuery, request.query);
     const issued = await deps.tokens.rotate(idOf(request), requestContext(request, caller), grace_period ?? 0, caller);
     return one(caller, issued.token, issued.secret);
   });
 
-  app.delete('/access_tokens/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'access_tokens.destroy');
+  serveEndpoint(app, 'access_tokens.destroy', async (caller, request, reply) => {
     const query = parseQuery(destroyQuery, request.query);
     const destination =
       query.destination_user_type && query.destination_user_id

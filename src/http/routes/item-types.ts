@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FIELD_TYPES, type FieldDefinition, type ItemType } from '../../core/content/model.ts';
 import type { NewItemType } from '../../core/content/ports.ts';
 import { requestContext } from '../request-context.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeItemType } from './items-serializers.ts';
 
@@ -54,20 +55,17 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
   const one = (itemType: ItemType) => ({ data: serializeItemType(itemType) });
 
-  app.get('/item-types', async (request, reply) => {
-    await authenticate(deps, request, reply, 'item_types.list');
+  serveEndpoint(app, 'item_types.list', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return { data: (await service.list()).map(serializeItemType) };
   });
 
-  app.get('/item-types/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'item_types.find');
+  serveEndpoint(app, 'item_types.find', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await service.find(idOf(request)));
   });
 
-  app.post('/item-types', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'item_types.create');
+  serveEndpoint(app, 'item_types.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const itemType = await service.create(merge({ name: '', apiKey: '', fields: [], tree: false }, data.attributes), requestContext(request, caller));
@@ -75,16 +73,14 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
     return one(itemType);
   });
 
-  app.put('/item-types/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'item_types.update');
+  serveEndpoint(app, 'item_types.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
     return one(await service.update(id, (current) => merge(current, data.attributes), requestContext(request, caller)));
   });
 
-  app.delete('/item-types/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'item_types.destroy');
+  serveEndpoint(app, 'item_types.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await service.destroy(idOf(request), requestContext(request, caller)));
   });

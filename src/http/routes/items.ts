@@ -1,14 +1,15 @@
 /**
  * @module
- * `/items`: records, DatoCMS-compatible. Every handler authenticates for its endpoint (layers 1–7),
+ * `/items`: records, DatoCMS-compatible. Every route is admitted for its endpoint (layers 1–7),
  * then the item use case asks the same decision about the record itself (role entry, root nodes).
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiProblem } from '../../core/errors.ts';
+import { itemTypeIdsFor } from '../../core/content/type-filter.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
 import { requestContext } from '../request-context.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { serializeItem } from './items-serializers.ts';
 
@@ -49,15 +50,10 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     data: serializeItem(item, (await typesById()).get(item.itemTypeId), version),
   });
 
-  app.get('/items', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.list');
+  serveEndpoint(app, 'items.list', async (caller, request, reply) => {
     const q = parseQuery(listQuery, request.query);
     const types = await typesById();
-    const itemTypeIds = q['filter[type]']?.map((key) => {
-      const match = [...types.values()].find((t) => t.id === key || t.apiKey === key);
-      if (!match) throw new ApiProblem('INVALID_PARAMS', { parameter: 'filter[type]', message: `No item type ${JSON.stringify(key)}` });
-      return match.id;
-    });
+    const itemTypeIds = q['filter[type]'] && itemTypeIdsFor(types.values(), q['filter[type]']);
     const parent = q['filter[parent]'];
     const version = q.version ?? 'current';
     const { items: page, total } = await items.list(caller, {
@@ -71,14 +67,12 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), version)), meta: { total_count: total } };
   });
 
-  app.get('/items/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.find');
+  serveEndpoint(app, 'items.find', async (caller, request, reply) => {
     const { version } = parseQuery(findQuery, request.query);
     return one(await items.find(caller, idOf(request), version ?? 'current'), version ?? 'current');
   });
 
-  app.post('/items', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.create');
+  serveEndpoint(app, 'items.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const { parentId, position, values } = split(data.attributes);
@@ -92,8 +86,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  app.put('/items/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.update');
+  serveEndpoint(app, 'items.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -107,20 +100,17 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  app.delete('/items/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.destroy');
+  serveEndpoint(app, 'items.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.destroy(caller, idOf(request)));
   });
 
-  app.put('/items/:id/publish', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.publish');
+  serveEndpoint(app, 'items.publish', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
   });
 
-  app.put('/items/:id/unpublish', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'items.unpublish');
+  serveEndpoint(app, 'items.unpublish', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
   });

@@ -16,7 +16,8 @@ import {
   type RoleAttributes,
 } from '../../core/roles.ts';
 import type { NewRole } from '../../core/ports.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
 import { serializeRole } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
@@ -67,21 +68,18 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
   const one = async (role: Role) => ({ data: serializeRole(role, await deps.store.listRoles()) });
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
 
-  app.get('/roles', async (request, reply) => {
-    await authenticate(deps, request, reply, 'roles.list');
+  serveEndpoint(app, 'roles.list', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const roles = await deps.directory.listRoles();
     return { data: roles.map((r) => serializeRole(r, roles)) };
   });
 
-  app.get('/roles/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'roles.find');
+  serveEndpoint(app, 'roles.find', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findRole(idOf(request)));
   });
 
-  app.post('/roles', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'roles.create');
+  serveEndpoint(app, 'roles.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const role = await deps.directory.createRole(
@@ -93,22 +91,19 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(role);
   });
 
-  app.put('/roles/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'roles.update');
+  serveEndpoint(app, 'roles.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
     return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller), caller));
   });
 
-  app.delete('/roles/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'roles.destroy');
+  serveEndpoint(app, 'roles.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller)));
+    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller), caller));
   });
 
-  app.post('/roles/:id/duplicate', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'roles.duplicate');
+  serveEndpoint(app, 'roles.duplicate', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const role = await deps.directory.duplicateRole(idOf(request), requestContext(request, caller), caller);
     reply.code(201);

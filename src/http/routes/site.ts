@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeSite } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
@@ -21,14 +22,12 @@ const attributes = z
 const updateDocument = resourceDocument('site', attributes.optional(), z.object({}).strict());
 
 export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/site', async (request, reply) => {
-    await authenticate(deps, request, reply, 'site.find');
+  serveEndpoint(app, 'site.find', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return { data: serializeSite(await deps.directory.getSite(), deps.secretMode) };
   });
 
-  app.put('/site', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'site.update');
+  serveEndpoint(app, 'site.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(updateDocument, request.body);
     if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {

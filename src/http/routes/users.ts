@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../../core/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { tokenView } from '../token-view.ts';
-import { authenticate, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
+import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
@@ -36,8 +37,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
   const one = (user: User) => ({ data: serializeUser(user) });
 
-  app.get('/users/me', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'users.me');
+  serveEndpoint(app, 'users.me', async (caller, request, reply) => {
     const { include } = parseQuery(meQuery, request.query);
     const view = await tokenView(deps, caller);
     const effective = { ...effectiveAccess(caller), endpoints: endpointAccess(caller, view.now, request.ip) };
@@ -48,20 +48,17 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     return { data };
   });
 
-  app.get('/users', async (request, reply) => {
-    await authenticate(deps, request, reply, 'users.list');
+  serveEndpoint(app, 'users.list', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return { data: (await deps.directory.listUsers()).map(serializeUser) };
   });
 
-  app.get('/users/:id', async (request, reply) => {
-    await authenticate(deps, request, reply, 'users.find');
+  serveEndpoint(app, 'users.find', async (_caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findUser(idOf(request)));
   });
 
-  app.post('/users', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'users.create');
+  serveEndpoint(app, 'users.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const user = await deps.directory.createUser({
@@ -74,8 +71,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(user);
   });
 
-  app.put('/users/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'users.update');
+  serveEndpoint(app, 'users.update', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -88,9 +84,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(user);
   });
 
-  app.delete('/users/:id', async (request, reply) => {
-    const caller = await authenticate(deps, request, reply, 'users.destroy');
+  serveEndpoint(app, 'users.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller)));
+    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller), caller));
   });
 }
