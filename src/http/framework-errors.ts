@@ -63,7 +63,10 @@ function clientErrorCode(error: NodeJS.ErrnoException): ErrorCode {
  */
 export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
+  // As Node's own handler: never write into the middle of a response already under way on this
+  // connection (a pipelined request), which would corrupt it for the client.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
     const code = clientErrorCode(error);
     const status = ERROR_CATALOG[code].status;
     const body = JSON.stringify(errorDocument(code, { message: ERROR_CATALOG[code].doc }));

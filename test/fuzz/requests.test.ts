@@ -61,6 +61,14 @@ for (const dialect of DIALECTS) {
       if (write && answer.status >= 400) expect(await fingerprint(h), `${request.method} ${request.url.slice(0, 200)} → ${answer.status}`).toEqual(before);
     }
 
+    it('has a fingerprint that sees an accepted write', async () => {
+      h.clock.advance(3_000);
+      const before = await fingerprint(h);
+      const res = await h.request('PUT', '/site', { token: world.adminSecret, body: { data: { type: 'site', attributes: { name: 'Fingerprinted' } } } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await fingerprint(h)).not.toEqual(before);
+    });
+
     it('covers every route the server declares', () => {
       const declared = Object.values(ENDPOINTS).flatMap((e) => e.routes.map((r) => `${r.method} ${r.path}`));
       const publicRoutes = PUBLIC_ROUTES.filter((r) => r.path !== '*').map((r) => `${r.method} ${r.path}`);
