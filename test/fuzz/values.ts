@@ -39,11 +39,15 @@ export const deepJsonText: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 5_000, max: 10_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
 );
 
-/** Whole bodies that are not the document at all. */
+/** Whole bodies that are not the document at all, a few of them past the 1 MiB body limit. */
 export const hostileBodyText: fc.Arbitrary<string> = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
-  fc.constantFrom('', ' ', 'null', '[]', '{}', '"x"', '0', '{', '{"data":', '{"data":{}},', 'nul', '\uFEFF{}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}', '{"data":1e999}', '{"data":-1e999}'),
-  fc.integer({ min: 60, max: 20_000 }).map((n) => nested(n)),
-  fc.integer({ min: 60, max: 5_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`),
-  fc.string({ unit: 'binary', maxLength: 200 }),
+  { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'), weight: 4 },
+  {
+    arbitrary: fc.constantFrom('', ' ', 'null', '[]', '{}', '"x"', '0', '{', '{"data":', '{"data":{}},', 'nul', '\uFEFF{}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{"x":1}}}', '{"data":1e999}', '{"data":-1e999}'),
+    weight: 4,
+  },
+  { arbitrary: fc.integer({ min: 60, max: 20_000 }).map((n) => nested(n)), weight: 2 },
+  { arbitrary: fc.integer({ min: 60, max: 5_000 }).map((n) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`), weight: 1 },
+  { arbitrary: fc.string({ unit: 'binary', maxLength: 200 }), weight: 2 },
+  { arbitrary: fc.integer({ min: 1, max: 3 }).map((mib) => `{"data":"${'x'.repeat(mib * 1024 * 1024)}"}`), weight: 1 },
 );
