@@ -19,7 +19,8 @@ import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from '../store/rate-limi
 import type { AppDeps } from '../http/context.ts';
 import { PgChangeListener } from '../store/pg-listener.ts';
 import { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
-import { jsonLog, type Log } from '../store/log.ts';
+import { errorMessage, jsonLog, type Log } from '../store/log.ts';
+import { createReadinessProbe } from '../store/readiness.ts';
 
 export const DATABASE_FILE = 'latchkey.db';
 
@@ -59,7 +60,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const log = options.log ?? jsonLog(config.logLevel);
   const keyRing = loadKeyRing(config.dataDir, config.encryptionKeys);
   const target = options.target ?? databaseTarget(config);
-  const store = await openStore(target);
+  const store = await openStore(target, { log });
   const listener = options.crossInstance && target.kind === 'postgres' ? new PgChangeListener({ url: target.url, bus: store.changes, log }) : null;
   const sharedRateLimits =
     options.crossInstance && config.redisUrl
@@ -87,6 +88,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     recorder,
     changes: store.changes,
     bodyLimitBytes: config.bodyLimitBytes,
+    readiness: createReadinessProbe({
+      db: store.db,
+      listenerConnected: listener ? () => listener.connected : null,
+      onError: (error) => log('error', 'readiness check failed', { err: errorMessage(error) }),
+    }),
     trustProxy: config.trustProxy,
   };
   // Both start after the cache subscribed to the bus, so the listener's first flush reaches it.
@@ -98,8 +104,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     tokens,
     listener,
     sharedRateLimits,
+    // One transaction under the setup lock: instances starting together initialise once, and a
+    // crash half-way leaves no Admin role without its tokens (which would block every later start).
     init: () =>
-      store.transaction((tx) =>
+      store.setupTransaction((tx) =>
         initProject(
           { store: tx, tokens: createTokenService({ store: tx, clock, keyRing, secretMode: config.secretMode, random }), now: () => new Date(clock.now()).toISOString() },
           {
@@ -111,8 +119,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     async close() {
       await listener?.close();
       await sharedRateLimits?.close();
-      await recorder.stop();
-      await store.close();
+      try {
+        await recorder.stop();
+      } catch (error) {
+        // The database is away at shutdown: say what is lost rather than fail the shutdown.
+        log('error', 'last-access times could not be written at shutdown', { err: errorMessage(error), tokens: recorder.pendingCount });
+      } finally {
+        await store.close();
+      }
     },
   };
 }

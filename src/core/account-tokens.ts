@@ -43,6 +43,9 @@ export async function createAccountToken(
   request: AccountTokenRequest,
   context: RequestContext,
 ): Promise<IssuedToken> {
-  await assertWebsites(deps.store, request.websiteIds ?? [], caller.token.rootNodeIds);
-  return deps.tokens.create(accountTokenGrants(caller, request), caller, context);
+  // Checked inside the token's transaction: a website moved under another item meanwhile cannot
+  // become the root node of a token that was only allowed websites.
+  return deps.tokens.create(accountTokenGrants(caller, request), caller, context, {
+    precheck: (tx) => assertWebsites(tx, request.websiteIds ?? [], caller.token.rootNodeIds),
+  });
 }

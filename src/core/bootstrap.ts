@@ -1,7 +1,9 @@
 /**
  * @module
  * First start: the Admin role and the two factory tokens. Idempotent: a project that already has
- * its site row is left untouched, so a restart never mints or prints a secret.
+ * its site row is left untouched, so a restart never mints or prints a secret. The caller runs it
+ * in one transaction that concurrent first starts take in turn (the runtime's setup lock): the
+ * first creates everything, the others find the site row and do nothing.
  */
 import { newTokenGrants } from './model.ts';
 import type { Store } from './ports.ts';

@@ -61,6 +61,10 @@ export const ERROR_CATALOG = {
     status: 422,
     doc: 'The resource is still in use (a role bound to tokens, users or other roles; a user that tokens are based on; an item type with items; an item with children).',
   },
+  CONFLICT: {
+    status: 409,
+    doc: 'Concurrent requests kept changing the same resource while this one was being applied; nothing was changed, and the request can be retried as it is.',
+  },
   INVALID_DESTINATION_USER: {
     status: 422,
     doc: '`destination_user_type` / `destination_user_id` do not name an existing token or user.',
@@ -68,6 +72,14 @@ export const ERROR_CATALOG = {
   INVALID_X_INCLUDE_DRAFTS_HEADER: {
     status: 400,
     doc: 'The X-Include-Drafts header of a GraphQL request is present but is not `true`.',
+  },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    doc: 'The database is unreachable, restarting, overloaded or locked, so this request could not be served; nothing was changed. Retry after `Retry-After` seconds.',
+  },
+  NOT_READY: {
+    status: 503,
+    doc: '`GET /readyz` only: this instance cannot serve every request right now; `details.checks` says which check (`database`, `migrations`, `listener`) failed.',
   },
   INTERNAL_ERROR: {
     status: 500,

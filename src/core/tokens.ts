@@ -102,9 +102,11 @@ export function createTokenService(deps: TokenServiceDeps) {
       grants: TokenGrants,
       caller: Principal | null,
       context: RequestContext,
-      options: { hardcodedType?: HardcodedType; secret?: string } = {},
+      options: { hardcodedType?: HardcodedType; secret?: string; precheck?: (tx: Store) => Promise<void> } = {},
     ): Promise<IssuedToken> {
       return store.transaction(async (tx) => {
+        // A caller's own check (the account-token API's websites) runs in the same transaction.
+        await options.precheck?.(tx);
         validateGrants(grants);
         await validateRelations(tx, grants);
         if (caller) await assertWithinCaller(tx, caller, grants);

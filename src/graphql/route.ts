@@ -3,7 +3,7 @@
  * `POST /graphql` and `GET /graphql?query=`: the Content Delivery API. Authentication runs the same
  * decision as the CMA (layers 1–7 and the CDA rate limit); an auth failure answers with its status
  * and the CMA error envelope, while anything wrong with the query itself answers 200 with
- * `errors[]`, as GraphQL clients expect.
+ * `errors[]`, as GraphQL clients expect. A database outage is neither: it answers 503.
  */
 import { z } from 'zod';
 import { execute } from 'graphql';
@@ -16,6 +16,8 @@ import { includesDrafts, serveEndpoint } from '../http/routing.ts';
 import { parseBody, parseQuery } from '../http/jsonapi.ts';
 import { jsonBodyParser } from '../http/body.ts';
 import { assertJsonDepth } from '../http/json-depth.ts';
+import { databaseUnavailable } from '../http/errors.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
 import { formatError } from './format-error.ts';
 import { DeliverySchemas } from './cache.ts';
 import type { DeliveryContext } from './schema.ts';
@@ -83,6 +85,9 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
       variableValues: params.variables ?? undefined,
       operationName: params.operationName ?? undefined,
     });
+    // A resolver that lost the database did not fail the query: the whole request answers 503
+    // (retryable, in the envelope) rather than a partial result with the driver's message in it.
+    if (result.errors?.some((e) => isDatabaseUnavailable(e.originalError))) throw databaseUnavailable();
     return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request.id, (err) => request.log.error({ err }, 'graphql execution failed'))) } : result;
   };
 

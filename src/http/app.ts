@@ -22,6 +22,7 @@ import { registerAccessCheckRoutes } from './routes/access-check.ts';
 import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
 import { registerItemRoutes } from './routes/items.ts';
+import { registerHealthRoutes } from './routes/health.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
 
@@ -103,6 +104,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   });
 
   app.setNotFoundHandler(notFoundHandler);
+  // Public probes for load balancers, apart from the token-guarded resources.
+  registerHealthRoutes(app, deps);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
   // Loads the plugins registered so far, so that an undeclared route in one of them fails here.
   await app.after();

@@ -17,6 +17,7 @@ import type { ContentServices } from '../core/content/services.ts';
 import type { TokenCache } from '../store/token-cache.ts';
 import type { AccessRecorder } from '../store/access-recorder.ts';
 import type { ChangeBus } from '../store/changes.ts';
+import type { ReadinessProbe } from '../store/readiness.ts';
 import { bearerChallenge } from './errors.ts';
 
 export interface AppDeps {
@@ -33,6 +34,8 @@ export interface AppDeps {
   /** Change events (local and, on PostgreSQL, from other instances): caches beyond tokens listen here. */
   readonly changes: ChangeBus;
   readonly bodyLimitBytes: number;
+  /** What `GET /readyz` reports: database reachable, migrations current, change listener connected. */
+  readonly readiness: ReadinessProbe;
   readonly trustProxy?: string | undefined;
   /**
    * Replaces the verifying {@link authenticate} step. Production never sets it: there is no config

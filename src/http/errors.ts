@@ -2,12 +2,20 @@
  * @module
  * The one error translator of the HTTP layer: everything a handler throws becomes the DatoCMS
  * error envelope `{"data":[{"id","type":"api_error","attributes":{"code","details","doc_url"}}]}`.
- * Framework errors (bad JSON, wrong content type, oversized body) map onto catalog codes; anything
- * unexpected is logged and answered with a 500 that reveals nothing.
+ * Framework errors (bad JSON, wrong content type, oversized body) map onto catalog codes; a database
+ * that is away (as the store classifies it) is a 503 with `Retry-After`; anything unexpected is
+ * logged and answered with a 500 that reveals nothing.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem, ERROR_CATALOG, type ErrorCode, type ErrorDetails } from '../core/errors.ts';
+import { isDatabaseUnavailable } from '../store/unavailable.ts';
+
+/**
+ * Seconds a client should wait before retrying a 503. Short: the pool reconnects on the next
+ * request, so service returns as soon as the database does.
+ */
+export const RETRY_AFTER_SECONDS = 2;
 
 export function errorDocument(code: ErrorCode | 'INTERNAL_ERROR', details: ErrorDetails) {
   return {
@@ -32,6 +40,9 @@ const FRAMEWORK_CODES: Record<string, ErrorCode> = {
 /** Maps anything thrown to a catalog problem, or null when it is a genuine server fault. */
 export function toProblem(error: unknown): ApiProblem | null {
   if (error instanceof ApiProblem) return error;
+  // Not logged per request: during an outage that would be one line per request; the pool logs
+  // the outage itself.
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   const fastifyError = error as Partial<FastifyError>;
   const code = fastifyError.code ? FRAMEWORK_CODES[fastifyError.code] : undefined;
   if (code) return new ApiProblem(code, { message: fastifyError.message });
@@ -43,12 +54,22 @@ export function toProblem(error: unknown): ApiProblem | null {
   return null;
 }
 
+export function databaseUnavailable(): ApiProblem {
+  return new ApiProblem('DATABASE_UNAVAILABLE', { message: 'The database is unavailable; retry shortly' });
+}
+
+/** The headers a problem's status calls for: the Bearer challenge on a 401, `Retry-After` on a 503. */
+export function problemHeaders(problem: ApiProblem, reply: FastifyReply): void {
+  if (problem.status === 401 && !reply.hasHeader('www-authenticate')) {
+    reply.header('www-authenticate', bearerChallenge(problem.details.reason));
+  }
+  if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', RETRY_AFTER_SECONDS);
+}
+
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error);
   if (problem) {
-    if (problem.status === 401 && !reply.hasHeader('www-authenticate')) {
-      reply.header('www-authenticate', bearerChallenge(problem.details.reason));
-    }
+    problemHeaders(problem, reply);
     return reply.code(problem.status).send(errorDocument(problem.code, problem.details));
   }
   request.log.error({ err: error }, 'unhandled error');

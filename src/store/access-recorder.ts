@@ -18,7 +18,7 @@ export class AccessRecorder {
   /** Being written right now: still the freshest truth for reads until the write lands. */
   #inFlight = new Map<string, Times>();
   #timer: NodeJS.Timeout | null = null;
-  #flushing: Promise<void> = Promise.resolve();
+  #flushing: Promise<unknown> = Promise.resolve();
 
   constructor(store: TokenStore) {
     this.#store = store;
@@ -45,16 +45,19 @@ export class AccessRecorder {
 
   /**
    * Writes everything pending in one batch; concurrent calls queue behind each other. A failed
-   * write puts its batch back, so the next flush retries it instead of losing it.
+   * write (the database away or locked) puts its batch back, merged with whatever arrived
+   * meanwhile, so the next flush retries it instead of losing it. Resolves to how many tokens'
+   * times were written.
    */
-  flush(): Promise<void> {
-    const run = async () => {
-      if (this.#pending.size === 0) return;
+  flush(): Promise<number> {
+    const run = async (): Promise<number> => {
+      if (this.#pending.size === 0) return 0;
       const batch = this.#pending;
       this.#pending = new Map();
       this.#inFlight = batch;
       try {
         await this.#store.recordAccess([...batch].map(([tokenId, at]) => toRecord(tokenId, at)));
+        return batch.size;
       } catch (error) {
         for (const [tokenId, at] of batch) {
           if (at.cma !== null) this.record(tokenId, 'cma', at.cma);
@@ -71,11 +74,32 @@ export class AccessRecorder {
     return next;
   }
 
-  start(intervalMs: number, onError: (error: unknown) => void): void {
-    this.#timer ??= setInterval(() => this.flush().catch(onError), intervalMs);
+  /**
+   * Flushes every `intervalMs`. `onError` hears the first failure of a run of failures (an outage
+   * fails every flush until it ends: one report, not one per interval), `onRecovered` the first
+   * flush that writes again.
+   */
+  start(intervalMs: number, onError: (error: unknown) => void, onRecovered?: () => void): void {
+    let failing = false;
+    this.#timer ??= setInterval(() => {
+      this.flush().then(
+        (written) => {
+          if (failing && written > 0) {
+            failing = false;
+            onRecovered?.();
+          }
+        },
+        (error: unknown) => {
+          if (failing) return;
+          failing = true;
+          onError(error);
+        },
+      );
+    }, intervalMs);
     this.#timer.unref();
   }
 
+  /** Stops the timer and writes what is pending; rejects (keeping the data) if that write fails. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;

@@ -7,30 +7,91 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { createSqlStore, type SqlStore } from './sql-store.ts';
+import { createSqlStore, setupLockKey, type SqlStore } from './sql-store.ts';
+import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { errorMessage, silentLog, type Log } from './log.ts';
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string; readonly poolSize?: number };
 
-export function openKysely(target: DatabaseTarget): Kysely<Database> {
+/**
+ * How long SQLite waits for another process's write lock (the offline CLI, a backup) before the
+ * write fails as busy and answers 503. better-sqlite3 waits synchronously, blocking this process's
+ * event loop meanwhile, so the wait is kept short; the CLI's own transactions take milliseconds.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 2_000;
+
+/**
+ * PostgreSQL time bounds, so that no request waits on the database for more than a few seconds:
+ * a new connection (or a free pool slot) within `connectMs`; a statement is cancelled by the
+ * server after `statementMs`, and abandoned by the client after `queryMs` if the server does not
+ * answer at all (a hung host); a transaction left idle by a stalled instance releases its locks
+ * after `idleInTransactionMs`.
+ */
+export const PG_TIMEOUTS = { connectMs: 2_000, statementMs: 5_000, queryMs: 6_000, idleInTransactionMs: 10_000 } as const;
+
+export interface OpenOptions {
+  /** Where pool faults are reported (at most once per `faultLogIntervalMs`). */
+  readonly log?: Log;
+  readonly faultLogIntervalMs?: number;
+}
+
+export function openKysely(target: DatabaseTarget, options: OpenOptions = {}): Kysely<Database> {
   if (target.kind === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
     const sqlite = new SqliteDatabase(target.path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   }
   const pool = new pg.Pool({
     connectionString: target.url,
     max: target.poolSize ?? 10,
+    // Names the connections in pg_stat_activity; an `application_name` in the URL wins.
+    application_name: 'latchkey',
+    keepAlive: true,
+    connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
+    statement_timeout: PG_TIMEOUTS.statementMs,
+    query_timeout: PG_TIMEOUTS.queryMs,
+    idle_in_transaction_session_timeout: PG_TIMEOUTS.idleInTransactionMs,
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
+  guardPool(pool, options.log ?? silentLog, options.faultLogIntervalMs ?? 30_000);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * A lost connection must never end the process. pg-pool emits `error` for a connection that dies
+ * while idle, and a pg Client emits `error` when its connection dies between queries, for
+ * example while it is checked out inside a transaction, where pg-pool listens no more: an
+ * `error` event nobody listens to is thrown, and ends the process. So the pool gets a handler, and
+ * so does every client for its whole life. The broken client is discarded by the pool (it is no
+ * longer queryable); the next request opens a new connection, or answers 503 while the database
+ * is away. One log line per interval, not one per connection or request.
+ */
+function guardPool(pool: pg.Pool, log: Log, intervalMs: number): void {
+  let lastLogged = -Infinity;
+  let suppressed = 0;
+  const fault = (error: unknown) => {
+    const now = Date.now();
+    if (now - lastLogged < intervalMs) {
+      suppressed++;
+      return;
+    }
+    log('warn', 'database connection lost; requests that need the database answer 503 until it is back', {
+      err: errorMessage(error),
+      ...(suppressed > 0 ? { suppressed } : {}),
+    });
+    lastLogged = now;
+    suppressed = 0;
+  };
+  pool.on('error', fault);
+  pool.on('connect', (client) => client.on('error', fault));
 }
 
 /**
@@ -51,11 +112,32 @@ async function currentSchema(db: Kysely<Database>): Promise<string | undefined> 
   return rows[0]?.schema ?? undefined;
 }
 
+/**
+ * Migrates while holding the project's setup lock on PostgreSQL (a session lock on one pooled
+ * connection): instances started together on an empty database take turns, and each after the
+ * first finds nothing left to do. On SQLite the migrations' own `BEGIN IMMEDIATE` transaction
+ * already admits one process at a time.
+ */
+async function migrateLocked(db: Kysely<Database>, target: DatabaseTarget): Promise<void> {
+  if (target.kind === 'sqlite') {
+    await migrate(db);
+    return;
+  }
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${setupLockKey})`.execute(conn);
+    try {
+      await migrate(conn, target.schema ?? (await currentSchema(conn)));
+    } finally {
+      await sql`select pg_advisory_unlock(${setupLockKey})`.execute(conn);
+    }
+  });
+}
+
 /** Opens, migrates and wraps the database in the store. */
-export async function openStore(target: DatabaseTarget): Promise<SqlStore> {
-  const db = openKysely(target);
+export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<SqlStore> {
+  const db = openKysely(target, options);
   try {
-    await migrate(db, target.kind === 'postgres' ? (target.schema ?? (await currentSchema(db))) : undefined);
+    await migrateLocked(db, target);
   } catch (error) {
     await db.destroy();
     throw error;

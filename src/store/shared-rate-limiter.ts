@@ -18,7 +18,9 @@
  *
  * Redis down: every instance keeps enforcing its own limit (fail open to local limits), logs
  * once per outage, and resumes sharing when Redis is back. No request ever waits for or fails
- * because of Redis.
+ * because of Redis. A Redis that stops answering without closing the connection (a hung or
+ * paused process, a silent partition) is noticed by the command timeout; while nothing is to be
+ * sent, a PING every `probeMs` keeps `healthy` true to the facts.
  */
 import { Redis } from 'ioredis';
 import type { RateLimiter } from '../core/access.ts';
@@ -64,7 +66,14 @@ export interface SharedRateLimiterOptions {
   /** Prefix of every Redis key, so deployments (and test files) sharing one Redis stay apart. */
   readonly keyPrefix?: string;
   readonly syncMs?: number;
+  /** How long a command may go unanswered before the round counts as failed. */
+  readonly commandTimeoutMs?: number;
+  /** With nothing to send, how often Redis is pinged to notice an outage (and its end). */
+  readonly probeMs?: number;
 }
+
+/** ioredis's rejection for a command that got no answer within `commandTimeout`. */
+const TIMED_OUT = 'Command timed out';
 
 export class SharedRateLimiter {
   readonly #options: Required<SharedRateLimiterOptions>;
@@ -74,9 +83,11 @@ export class SharedRateLimiter {
   #timer: NodeJS.Timeout | null = null;
   #soon: NodeJS.Immediate | null = null;
   #syncing: Promise<void> = Promise.resolve();
+  /** When Redis last answered or was last probed (wall time, not the decision clock). */
+  #lastContact = 0;
 
   constructor(options: SharedRateLimiterOptions) {
-    this.#options = { keyPrefix: 'latchkey:', syncMs: 50, ...options };
+    this.#options = { keyPrefix: 'latchkey:', syncMs: 50, commandTimeoutMs: 1_000, probeMs: 1_000, ...options };
     this.#redis = new Redis(options.url, {
       keyPrefix: this.#options.keyPrefix,
       lazyConnect: true,
@@ -84,6 +95,7 @@ export class SharedRateLimiter {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
+      commandTimeout: this.#options.commandTimeoutMs,
     }) as SyncingRedis;
     this.#redis.defineCommand('latchkeyRateSync', { numberOfKeys: 1, lua: SYNC_SCRIPT });
     this.#redis.on('error', (error: unknown) => this.#unhealthy(error));
@@ -168,7 +180,11 @@ export class SharedRateLimiter {
       batch.push({ key, state, sent: Math.min(state.pending, burst(state)) });
       state.pending = 0;
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      await this.#probe();
+      return;
+    }
+    this.#lastContact = Date.now();
     const pipeline = this.#redis.pipeline() as ReturnType<Redis['pipeline']> & {
       latchkeyRateSync(key: string, first: number, n: number, interval: number, period: number, now: number): unknown;
     };
@@ -185,13 +201,29 @@ export class SharedRateLimiter {
       const [error, value] = results?.[i] ?? [new Error('no reply'), null];
       if (error || typeof value !== 'string') {
         failed ??= error ?? new Error('unexpected reply');
-        state.pending = Math.min(state.pending + sent, burst(state));
+        // A timed-out command may still reach Redis (a paused server reads it when it resumes):
+        // sending it again could count those requests twice, so it is not retried. Any other
+        // failure means it was not applied, and it goes out with the next round.
+        if (error?.message !== TIMED_OUT) state.pending = Math.min(state.pending + sent, burst(state));
         return;
       }
       state.tat = Math.max(state.tat, Number(value));
     });
     if (failed) this.#unhealthy(failed);
     else this.#recovered();
+  }
+
+  /** Idle: a PING now and then, so an outage (and its end) is noticed with no traffic at all. */
+  async #probe(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastContact < this.#options.probeMs) return;
+    this.#lastContact = now;
+    try {
+      await this.#redis.ping();
+      this.#recovered();
+    } catch (error) {
+      this.#unhealthy(error);
+    }
   }
 
   #unhealthy(error: unknown): void {

@@ -1,8 +1,14 @@
 /**
  * @module
  * The one SQL implementation of the core's storage ports, for SQLite and PostgreSQL alike.
+ *
+ * Every write runs in a transaction that is serializable on both databases: SERIALIZABLE on
+ * PostgreSQL, `BEGIN IMMEDIATE` (one writer at a time) on SQLite. A unit of work that lost a race
+ * to another instance is re-run from the start (`retry.ts`), so its checks see the winner and it
+ * answers the 4xx a serial order would give. The unit of work must therefore have no effect
+ * outside the database before it commits: changes reach local listeners only after the commit.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
 import type { Database } from './schema.ts';
 import { ChangeBus, type Change } from './changes.ts';
@@ -11,24 +17,49 @@ import { tokenQueries } from './sql-tokens.ts';
 import { directoryQueries } from './sql-directory.ts';
 import { auditQueries } from './sql-audit.ts';
 import { contentQueries } from './sql-content.ts';
+import { withRetries } from './retry.ts';
 
 export interface SqlStore extends Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
   readonly changes: ChangeBus;
+  /**
+   * A transaction that first takes the project's setup lock (see `SETUP_LOCK`), for the first
+   * start: however many instances start at once, one initialises and the others, waiting for the
+   * lock, then find the project initialised.
+   */
+  setupTransaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
+
+/**
+ * PostgreSQL advisory lock (class, object) that serialises migrating and initialising one
+ * project: the class is Latchkey's, the object the schema, so projects in other schemas of the
+ * same database do not wait for each other.
+ */
+export const SETUP_LOCK_CLASS = 0x4c6b;
+export const setupLockKey = sql`${SETUP_LOCK_CLASS}::int4, hashtext(current_schema())`;
+
+/**
+ * PostgreSQL advisory lock that re-runs take before they begin (see `attempt`). A unit of work
+ * runs optimistically first; only one that already lost a race queues on this lock, so under
+ * heavy contention on one hot spot (many writers adding records under one parent) the losers run
+ * one at a time instead of aborting each other again until their attempts run out. Taken before
+ * the transaction begins, so the transaction's snapshot includes what the previous holder committed.
+ */
+const RETRY_LOCK_CLASS = 0x4c6c;
+const retryLockKey = sql`${RETRY_LOCK_CLASS}::int4, hashtext(current_schema())`;
 
 export function createSqlStore(db: Kysely<Database>, dialect: Dialect, changes = new ChangeBus()): SqlStore {
   return build(db, dialect, changes, null, async () => db.destroy());
 }
 
 /**
- * The writes that announce a change. Called outside a transaction, each runs in one of its own:
- * the change and its NOTIFY then commit together (PostgreSQL sends notifications at commit), so
- * no instance can miss a committed change because the process died between two statements, and
- * the write costs one commit instead of two.
+ * The writes that take more than one statement, or announce a change. Called outside a
+ * transaction, each runs in one of its own: its statements and its NOTIFY commit together
+ * (PostgreSQL sends notifications at commit), so a crash between two statements leaves no half
+ * of it behind and no instance can miss a committed change.
  */
-const ANNOUNCING = [
+const ATOMIC = [
   'createToken',
   'updateToken',
   'replaceSecret',
@@ -39,7 +70,14 @@ const ANNOUNCING = [
   'createUser',
   'updateUser',
   'deleteUser',
+  'initSite',
   'updateSite',
+  'createItemType',
+  'updateItemType',
+  'deleteItemType',
+  'createItem',
+  'updateItem',
+  'deleteItem',
 ] as const satisfies readonly (keyof Store)[];
 
 type AnyWrite = (...args: unknown[]) => Promise<unknown>;
@@ -47,8 +85,8 @@ type AnyWrite = (...args: unknown[]) => Promise<unknown>;
 function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>): SqlStore {
   const store = buildStore(db, dialect, changes, queue, close);
   if (queue !== null) return store;
-  const writes = store as unknown as Record<(typeof ANNOUNCING)[number], AnyWrite>;
-  for (const name of ANNOUNCING) {
+  const writes = store as unknown as Record<(typeof ATOMIC)[number], AnyWrite>;
+  for (const name of ATOMIC) {
     writes[name] = (...args) => store.transaction((tx) => (tx[name] as AnyWrite)(...args));
   }
   return store;
@@ -56,6 +94,34 @@ function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue
 
 function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>): SqlStore {
   const ctx = createContext(db, dialect, changes, queue);
+
+  /** One attempt of `work` in a fresh transaction; its changes are published once it committed. */
+  async function attempt<T>(work: (store: Store) => Promise<T>, setup: boolean, retry: boolean): Promise<T> {
+    const pending: Change[] = [];
+    const run = (executor: Kysely<Database>) => {
+      // The setup transaction stays READ COMMITTED: each statement after the lock then sees what
+      // the instance that held the lock before committed (a SERIALIZABLE snapshot would predate it).
+      const begin = dialect === 'postgres' && !setup ? executor.transaction().setIsolationLevel('serializable') : executor.transaction();
+      return begin.execute(async (trx) => {
+        if (setup && dialect === 'postgres') await sql`select pg_advisory_xact_lock(${setupLockKey})`.execute(trx);
+        return work(build(trx, dialect, changes, pending, close));
+      });
+    };
+    const result =
+      retry && dialect === 'postgres'
+        ? await db.connection().execute(async (conn) => {
+            await sql`select pg_advisory_lock(${retryLockKey})`.execute(conn);
+            try {
+              return await run(conn);
+            } finally {
+              await sql`select pg_advisory_unlock(${retryLockKey})`.execute(conn);
+            }
+          })
+        : await run(db);
+    for (const change of pending) changes.publish(change);
+    return result;
+  }
+
   return {
     db,
     dialect,
@@ -65,11 +131,12 @@ function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, 
     ...auditQueries(ctx),
     ...contentQueries(ctx),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
-      if (queue) return work(this); // already inside one: join it
-      const pending: Change[] = [];
-      const result = await db.transaction().execute((trx) => work(build(trx, dialect, changes, pending, close)));
-      for (const change of pending) changes.publish(change);
-      return result;
+      if (queue) return work(this); // already inside one: join it (the outer one retries)
+      return withRetries((n) => attempt(work, false, n > 1));
+    },
+    async setupTransaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+      if (queue) return work(this);
+      return withRetries(() => attempt(work, true, false));
     },
     close,
   };

@@ -12,7 +12,26 @@ import { claimedNames } from './naming.ts';
 import type { NewItemType } from './ports.ts';
 import { auditEvent, diff, type AuditAction, type RequestContext } from '../audit.ts';
 
+/**
+ * Each write runs whole in one store transaction: the api_key clash check, the write and its audit
+ * entry, so two concurrent writes cannot both pass the check.
+ */
 export function createItemTypeService(deps: { store: Store; clock: Clock }) {
+  const { store } = deps;
+  const reads = itemTypeUseCases(deps);
+  const within = (tx: Store) => itemTypeUseCases({ ...deps, store: tx });
+  return {
+    list: reads.list,
+    find: reads.find,
+    resolve: reads.resolve,
+    create: (input: NewItemType, context: RequestContext) => store.transaction((tx) => within(tx).create(input, context)),
+    update: (id: string, change: (current: ItemType) => NewItemType, context: RequestContext) =>
+      store.transaction((tx) => within(tx).update(id, change, context)),
+    destroy: (id: string, context: RequestContext) => store.transaction((tx) => within(tx).destroy(id, context)),
+  };
+}
+
+function itemTypeUseCases(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   const iso = () => new Date(clock.now()).toISOString();
 

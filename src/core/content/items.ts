@@ -59,7 +59,28 @@ export function scopeQuery(principal: Principal): Pick<ItemQuery, 'withinIds'> {
   return principal.token.rootNodeIds.length > 0 ? { withinIds: principal.token.rootNodeIds } : {};
 }
 
+/**
+ * The record use cases. Each write runs whole in one store transaction (its reads and checks, the
+ * write, the audit entry), so a concurrent writer can never slip between a check and the write it
+ * guards; reads run on the store directly.
+ */
 export function createItemService(deps: { store: Store; clock: Clock }) {
+  const { store } = deps;
+  const reads = itemUseCases(deps);
+  const within = (tx: Store) => itemUseCases({ ...deps, store: tx });
+  return {
+    list: reads.list,
+    find: reads.find,
+    create: (principal: Principal | null, input: NewItemInput) => store.transaction((tx) => within(tx).create(principal, input)),
+    update: (principal: Principal | null, id: string, change: ItemChange) => store.transaction((tx) => within(tx).update(principal, id, change)),
+    destroy: (principal: Principal | null, id: string) => store.transaction((tx) => within(tx).destroy(principal, id)),
+    publish: (principal: Principal | null, id: string, context: RequestContext) => store.transaction((tx) => within(tx).publish(principal, id, context)),
+    unpublish: (principal: Principal | null, id: string, context: RequestContext) =>
+      store.transaction((tx) => within(tx).unpublish(principal, id, context)),
+  };
+}
+
+function itemUseCases(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   const iso = () => new Date(clock.now()).toISOString();
 
