@@ -56,6 +56,18 @@ function trustProxySetting(value: string | undefined): boolean | string | ((addr
   return value;
 }
 
+/**
+ * No query parameter may contain NUL (`%00`): PostgreSQL refuses it in any text parameter, so a
+ * filter carrying one would fail in the database instead of being answered as the bad input it is.
+ */
+function refuseNulInQuery(query: unknown): void {
+  for (const [parameter, value] of Object.entries(query as Record<string, unknown>)) {
+    if ([value].flat().some((v) => typeof v === 'string' && v.includes('\u0000')) || parameter.includes('\u0000')) {
+      throw new ApiProblem('INVALID_PARAMS', { parameter: parameter.replaceAll('\u0000', ''), message: 'Query parameters must not contain the NUL character' });
+    }
+  }
+}
+
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: safeLogger(options.logger),
@@ -101,6 +113,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     if (accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
       throw new ApiProblem('INVALID_ACCEPT_HEADER', { message: 'Responses are application/json' });
     }
+    refuseNulInQuery(request.query);
   });
 
   app.setNotFoundHandler(notFoundHandler);

@@ -146,7 +146,7 @@ function oddHeaders(w: World, withBody: boolean): fc.Arbitrary<Record<string, st
 }
 
 const paramValue = fc.oneof(
-  fc.constantFrom('1', '0', '-5', '300', 'true', 'false', 'null', 'article', 'user', 'access_token', '2026-01-01T00:00:00Z', 'content:read', 'cma', 'cda', '127.0.0.1', '::1', 'role', '', '%', '%E0', '[]', '9'.repeat(30)),
+  fc.constantFrom('1', '0', '-5', '300', 'true', 'false', 'null', 'article', 'user', 'access_token', '2026-01-01T00:00:00Z', 'content:read', 'cma', 'cda', '127.0.0.1', '::1', 'role', '', '%', '%E0', '%00', 'a%00b', '[]', '9'.repeat(30)),
   fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent),
 );
 

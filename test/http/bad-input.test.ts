@@ -233,6 +233,10 @@ function cases(ids: { role: string; token: string }): Case[] {
     { name: 'OPTIONS that is no preflight', method: 'OPTIONS', url: '/access_tokens', status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
     { name: 'a preflight without Access-Control-Request-Method', method: 'OPTIONS', url: `/roles/${roleId}`, headers: { origin: 'https://example.com' }, status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
     { name: 'a preflight without Origin', method: 'OPTIONS', url: '/graphql', headers: { 'access-control-request-method': 'POST' }, status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
+    { name: 'NUL in an audit-log filter', method: 'GET', url: '/audit_log_events?filter[actor_id]=%00', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'filter[actor_id]' } },
+    { name: 'NUL inside a query parameter', method: 'GET', url: '/audit_log_events?filter[subject_id]=a%00b', status: 400, code: 'INVALID_PARAMS' },
+    { name: 'NUL in a parameter name', method: 'GET', url: '/roles?a%00=1', status: 400, code: 'INVALID_PARAMS' },
+    { name: 'NUL in a model name', method: 'POST', url: '/item-types', body: { data: { type: 'item_type', attributes: { name: 'a\u0000', api_key: 'nul_model' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
     { name: 'an unknown route', method: 'GET', url: '/nope', status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown sub-route', method: 'POST', url: `/access_tokens/${tokenId}/revoke`, body: {}, status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown method', method: 'PATCH', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
@@ -725,24 +729,28 @@ describe('sqlite: hostile input over HTTP', () => {
 });
 
 /** The account-token API answers the same framework errors in its own envelope. */
-describe('sqlite: hostile input to the account-token API', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness({ dialect: 'sqlite' });
-  });
-  afterAll(() => h.close());
-  beforeEach(() => h.clock.advance(3_000));
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: hostile input to the account-token API`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+    });
+    afterAll(() => h.close());
+    beforeEach(() => h.clock.advance(3_000));
 
-  it.each([
-    ['a bad escape', 'DELETE', '/api/v1/admin/access-tokens/%E0%A4%A', undefined, 400, 'INVALID_URL'],
-    ['a 200-character id', 'DELETE', `/api/v1/admin/access-tokens/${'1'.repeat(200)}`, undefined, 404, 'NOT_FOUND'],
-    ['a deep body', 'POST', '/api/v1/admin/access-tokens', `{"name":${nested(100)}}`, 400, 'JSON_NESTING_TOO_DEEP'],
-    ['a non-preflight OPTIONS', 'OPTIONS', '/api/v1/admin/access-tokens', undefined, 400, 'INVALID_PREFLIGHT_REQUEST'],
-  ] as const)('answers %s in the account envelope, changing nothing', async (_name, method, url, body, status, code) => {
-    const before = await snapshot(h);
-    const res = await h.request(method, url, { token: h.adminSecret, ...(body !== undefined ? { body } : {}) });
-    expect(res.statusCode, res.body).toBe(status);
-    expect(res.json()).toMatchObject({ status: 'error', error: { code } });
-    expect(await snapshot(h)).toEqual(before);
+    it.each([
+      ['a bad escape', 'DELETE', '/api/v1/admin/access-tokens/%E0%A4%A', undefined, 400, 'INVALID_URL'],
+      ['a 200-character id', 'DELETE', `/api/v1/admin/access-tokens/${'1'.repeat(200)}`, undefined, 404, 'NOT_FOUND'],
+      ['a deep body', 'POST', '/api/v1/admin/access-tokens', `{"name":${nested(100)}}`, 400, 'JSON_NESTING_TOO_DEEP'],
+      ['a non-preflight OPTIONS', 'OPTIONS', '/api/v1/admin/access-tokens', undefined, 400, 'INVALID_PREFLIGHT_REQUEST'],
+      ['NUL in a token name', 'POST', '/api/v1/admin/access-tokens', { name: 'a\u0000b' }, 400, 'INVALID_FORMAT'],
+      ['NUL in a query parameter', 'GET', '/api/v1/admin/access-tokens?x=%00', undefined, 400, 'INVALID_PARAMS'],
+    ] as const)('answers %s in the account envelope, changing nothing', async (_name, method, url, body, status, code) => {
+      const before = await snapshot(h);
+      const res = await h.request(method, url, { token: h.adminSecret, ...(body !== undefined ? { body } : {}) });
+      expect(res.statusCode, res.body).toBe(status);
+      expect(res.json()).toMatchObject({ status: 'error', error: { code } });
+      expect(await snapshot(h)).toEqual(before);
+    });
   });
-});
+}
