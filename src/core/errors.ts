@@ -32,6 +32,22 @@ export const ERROR_CATALOG = {
   INVALID_ACCEPT_HEADER: { status: 406, doc: 'The Accept header does not allow a JSON response.' },
   INVALID_CONTENT_TYPE_HEADER: { status: 415, doc: 'A request with a body must send a JSON content type.' },
   REQUEST_TOO_LARGE: { status: 413, doc: 'The request body is larger than the server accepts.' },
+  JSON_NESTING_TOO_DEEP: {
+    status: 400,
+    doc: 'A JSON body or GraphQL `variables` value nests arrays and objects more than 64 levels deep; `details.max_depth` states the limit.',
+  },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    doc: 'A GraphQL document exceeds one of the documented limits (size, tokens, nesting, depth, selections, aliases, argument nesting); `details.limit` names it. Like any invalid query it is answered `200` with `errors[]`.',
+  },
+  INVALID_URL: { status: 400, doc: 'The request path is not valid percent-encoding (for example `%E0%A4%A`).' },
+  INVALID_PREFLIGHT_REQUEST: {
+    status: 400,
+    doc: 'An `OPTIONS` request is served only as a CORS preflight and needs `Origin` and `Access-Control-Request-Method` headers.',
+  },
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, doc: 'The request headers are larger than the server accepts (16 KiB in all); the connection is closed.' },
+  MALFORMED_REQUEST: { status: 400, doc: 'The request is not valid HTTP/1.1 (request line, headers or chunked encoding); the connection is closed.' },
+  REQUEST_TIMEOUT: { status: 408, doc: 'The request did not arrive completely within the server\'s time limit; the connection is closed.' },
   INVALID_RELATIONSHIP: {
     status: 422,
     doc: 'A relationship points to a resource that does not exist or is not allowed here (e.g. both `role` and `user` on a token).',

@@ -4,13 +4,15 @@
  * the item types: every item-type write announces a `schema` change (also to other instances on
  * PostgreSQL), which bumps the version; a periodic fingerprint check catches changes made behind
  * the server's back. Parsed and validated documents are kept per schema version and query text in
- * a bounded LRU, so a repeated query pays neither parsing nor validation again.
+ * a bounded LRU, so a repeated query pays neither parsing nor validation again; so are refusals
+ * (syntax, validation, limits), kept as plain JSON so that no refused document's tree stays alive.
  */
-import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { createHash } from 'node:crypto';
+import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Clock } from '../core/ports.ts';
 import type { ContentStore } from '../core/content/ports.ts';
 import { buildContentSchema } from './schema.ts';
-import { depthLimit } from './depth-limit.ts';
+import { checkShape, checkSize, checkTokens, DOCUMENT_LIMITS, type DocumentLimits } from './limits.ts';
 import { Lru } from './lru.ts';
 
 export interface BuiltSchema {
@@ -18,7 +20,7 @@ export interface BuiltSchema {
   readonly schema: GraphQLSchema;
 }
 
-export type Compiled = { readonly document: DocumentNode } | { readonly errors: readonly GraphQLError[] };
+export type Compiled = { readonly document: DocumentNode } | { readonly errors: readonly GraphQLFormattedError[] };
 
 export interface SchemaCacheOptions {
   readonly recheckMs: number;
@@ -26,14 +28,17 @@ export interface SchemaCacheOptions {
   readonly maxDepth: number;
 }
 
-/** Longer query texts are answered but not kept in the document cache. */
+/** Longer query texts are keyed by their hash, and only their refusals are kept (a document is large). */
 const MAX_CACHED_QUERY_LENGTH = 16_384;
+
+const refusal = (errors: readonly GraphQLError[]): Compiled => ({ errors: errors.map((e) => e.toJSON()) });
 
 export class DeliverySchemas {
   readonly #store: ContentStore;
   readonly #clock: Clock;
   readonly #options: SchemaCacheOptions;
   readonly #documents: Lru<string, Compiled>;
+  readonly #limits: DocumentLimits;
   #version = 0;
   #built: Promise<BuiltSchema & { fingerprint: string }> | null = null;
   #checkedAt = 0;
@@ -43,6 +48,7 @@ export class DeliverySchemas {
     this.#clock = clock;
     this.#options = options;
     this.#documents = new Lru(options.maxDocuments);
+    this.#limits = { ...DOCUMENT_LIMITS, maxDepth: options.maxDepth };
   }
 
   /** Item types changed: the next request builds the schema anew. */
@@ -72,23 +78,41 @@ export class DeliverySchemas {
     return JSON.stringify(await this.#store.listItemTypes());
   }
 
-  /** Parsed and validated once per schema version and query text; syntax and validation errors are cached too. */
+  /**
+   * Parsed and validated once per schema version and query text; refusals are cached too. The
+   * checks run cheapest first, so a hostile document costs about one pass of the lexer.
+   */
   compile(built: BuiltSchema, query: string): Compiled {
-    const key = `${built.version}\u0000${query}`;
+    const limits = this.#limits;
+    const oversized = checkSize(query, limits);
+    if (oversized) return refusal([oversized]);
+    const short = query.length <= MAX_CACHED_QUERY_LENGTH;
+    // Long texts are keyed by their SHA-256 so that the cache never holds them; the separators
+    // keep the two kinds of key apart.
+    const key = short ? `${built.version}\u0000${query}` : `${built.version}\u0001${createHash('sha256').update(query).digest('base64')}`;
     const cached = this.#documents.get(key);
     if (cached) return cached;
-    let compiled: Compiled;
-    try {
-      const document = parse(query, { maxTokens: 10_000 });
-      const errors = validate(built.schema, document, [...specifiedRules, depthLimit(this.#options.maxDepth)]);
-      compiled = errors.length > 0 ? { errors } : { document };
-    } catch (error) {
-      compiled = { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
-    }
-    // Only ordinary-sized queries are kept: the cache is bounded in entries, and a few huge query
-    // texts must not be able to make it hold megabytes each.
-    if (built.version === this.#version && query.length <= MAX_CACHED_QUERY_LENGTH) this.#documents.set(key, compiled);
+    const compiled = this.#compileUncached(built.schema, query, limits);
+    // A long query's document is not kept: the cache is bounded in entries, and a few huge
+    // documents must not be able to make it hold megabytes each.
+    if (built.version === this.#version && (short || 'errors' in compiled)) this.#documents.set(key, compiled);
     return compiled;
   }
 
+  #compileUncached(schema: GraphQLSchema, query: string, limits: DocumentLimits): Compiled {
+    const lexical = checkTokens(query, limits);
+    if (lexical) return refusal([lexical]);
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: limits.maxTokens });
+    } catch (error) {
+      // Anything but a syntax error is a fault of ours, answered as one by the route.
+      if (error instanceof GraphQLError) return refusal([error]);
+      throw error;
+    }
+    const tooCostly = checkShape(document, limits);
+    if (tooCostly) return refusal([tooCostly]);
+    const errors = validate(schema, document, specifiedRules);
+    return errors.length > 0 ? refusal(errors) : { document };
+  }
 }

@@ -6,7 +6,7 @@
  * `errors[]`, as GraphQL clients expect. A database outage is neither: it answers 503.
  */
 import { z } from 'zod';
-import { execute, GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { execute } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
@@ -14,15 +14,19 @@ import { createDeliveryReader } from '../core/content/delivery.ts';
 import type { AppDeps } from '../http/context.ts';
 import { includesDrafts, serveEndpoint } from '../http/routing.ts';
 import { parseBody, parseQuery } from '../http/jsonapi.ts';
+import { jsonBodyParser } from '../http/body.ts';
+import { assertJsonDepth } from '../http/json-depth.ts';
 import { databaseUnavailable } from '../http/errors.ts';
 import { isDatabaseUnavailable } from '../store/unavailable.ts';
+import { formatError } from './format-error.ts';
 import { DeliverySchemas } from './cache.ts';
 import type { DeliveryContext } from './schema.ts';
 
-const MAX_QUERY = 100_000;
+/** The query's own size limit (docs/content.md) is checked with the others and answered in `errors[]`. */
+const MAX_VARIABLES = 100_000;
 const postBody = z
   .object({
-    query: z.string().min(1).max(MAX_QUERY),
+    query: z.string().min(1),
     variables: z.record(z.string(), z.unknown()).nullable().optional(),
     operationName: z.string().max(200).nullable().optional(),
     extensions: z.record(z.string(), z.unknown()).optional(),
@@ -30,33 +34,25 @@ const postBody = z
   .strict();
 const getQuery = z
   .object({
-    query: z.string().min(1).max(MAX_QUERY),
-    variables: z.string().max(MAX_QUERY).optional(),
+    query: z.string().min(1),
+    variables: z.string().max(MAX_VARIABLES).optional(),
     operationName: z.string().max(200).optional(),
   })
   .strict();
 
 function parseVariables(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    value = JSON.parse(text);
   } catch {
-    // Reported below as one clear parameter error.
+    value = undefined; // reported below as one clear parameter error
   }
-  throw new ApiProblem('INVALID_PARAMS', { parameter: 'variables', message: 'variables must be a JSON object' });
-}
-
-function formatError(error: GraphQLError, request: FastifyRequest): GraphQLFormattedError {
-  const original = error.originalError;
-  if (original instanceof ApiProblem) {
-    return { ...error.toJSON(), message: original.message, extensions: { code: original.code, details: original.details } };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiProblem('INVALID_PARAMS', { parameter: 'variables', message: 'variables must be a JSON object' });
   }
-  if (original && !(original instanceof GraphQLError)) {
-    request.log.error({ err: original }, 'graphql resolver failed');
-    return { message: 'Internal error', ...(error.path ? { path: error.path } : {}), extensions: { code: 'INTERNAL_ERROR' } };
-  }
-  return error.toJSON();
+  assertJsonDepth(value, { parameter: 'variables' });
+  return value as Record<string, unknown>;
 }
 
 export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -77,12 +73,12 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     const built = await schemas.current();
     const compiled = schemas.compile(built, params.query);
     reply.header('content-type', 'application/json; charset=utf-8');
-    if ('errors' in compiled) return { errors: compiled.errors.map((e) => e.toJSON()) };
+    if ('errors' in compiled) return { errors: compiled.errors };
     const contextValue: DeliveryContext = {
       reader: createDeliveryReader(deps.store, principal, includeDrafts),
       siteName: async () => (await deps.store.getSite())?.name ?? '',
     };
-    const result: ExecutionResult = await execute({
+    const result = await execute({
       schema: built.schema,
       document: compiled.document,
       contextValue,
@@ -92,22 +88,15 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     // A resolver that lost the database did not fail the query: the whole request answers 503
     // (retryable, in the envelope) rather than a partial result with the driver's message in it.
     if (result.errors?.some((e) => isDatabaseUnavailable(e.originalError))) throw databaseUnavailable();
-    return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request)) } : result;
+    return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request.id, (err) => request.log.error({ err }, 'graphql execution failed'))) } : result;
   };
 
   // Encapsulated: the official cda-client sends its JSON body without a Content-Type header (fetch
-  // then labels it text/plain), so this route reads any body as JSON; the CMA keeps its strict parser.
+  // then labels it text/plain), so this route reads any body as JSON; the CMA keeps its strict
+  // parser. Either way the body limit, the 413 for streaming clients and the depth limit apply.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
-      const text = body as string;
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch {
-        done(new ApiProblem('INVALID_JSON_BODY', { message: 'The request body is not valid JSON' }), undefined);
-      }
-    });
+    scope.addContentTypeParser('*', jsonBodyParser(scope, deps.bodyLimitBytes));
 
     // One endpoint, two routes: the guard admits both (drafts need the preview flag), the method picks the parser.
     serveEndpoint(scope, 'cda.query', async (principal, request, reply) => {

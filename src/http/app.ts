@@ -8,7 +8,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import cors from '@fastify/cors';
 import { ApiProblem } from '../core/errors.ts';
 import type { AppDeps } from './context.ts';
-import { handleError, notFoundHandler } from './errors.ts';
+import { notFoundHandler } from './errors.ts';
+import { jsonBodyParser } from './body.ts';
+import { handleAnyError, handleClientError, handleFrameworkError, refuseInvalidPreflight } from './framework-errors.ts';
 import { safeLogger } from './log.ts';
 import { guardRoutes } from './routing.ts';
 import { registerAccessTokenRoutes } from './routes/access-tokens.ts';
@@ -54,6 +56,18 @@ function trustProxySetting(value: string | undefined): boolean | string | ((addr
   return value;
 }
 
+/**
+ * No query parameter may contain NUL (`%00`): PostgreSQL refuses it in any text parameter, so a
+ * filter carrying one would fail in the database instead of being answered as the bad input it is.
+ */
+function refuseNulInQuery(query: unknown): void {
+  for (const [parameter, value] of Object.entries(query as Record<string, unknown>)) {
+    if ([value].flat().some((v) => typeof v === 'string' && v.includes('\u0000')) || parameter.includes('\u0000')) {
+      throw new ApiProblem('INVALID_PARAMS', { parameter: parameter.replaceAll('\u0000', ''), message: 'Query parameters must not contain the NUL character' });
+    }
+  }
+}
+
 export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: safeLogger(options.logger),
@@ -63,10 +77,18 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     // Never accept a client-chosen request id: it ends up in logs next to our own.
     requestIdHeader: false,
     return503OnClosing: true,
+    // Routing errors and unparseable requests answer in the error envelope too.
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
   // Before anything registers a route: every route, plugins' included, must declare what it needs.
   guardRoutes(app, deps);
 
+  // Set before any route exists: a route keeps the error handler it was registered under, and the
+  // CORS plugin registers its OPTIONS route right below.
+  app.setErrorHandler(handleAnyError);
+  // Before the CORS plugin's own hook, which would answer a non-preflight OPTIONS in plain text.
+  app.addHook('onRequest', refuseInvalidPreflight);
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
@@ -74,14 +96,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     exposedHeaders: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'x-request-id', 'x-api-version'],
   });
 
-  // Any JSON content type (application/json, application/vnd.api+json…); an empty body is no body,
-  // as the official client sends `content-type: application/json` with regenerate and duplicate.
-  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  // Any JSON content type (application/json, application/vnd.api+json…), read by our own parser:
+  // it delivers the 413 to clients still sending and refuses over-deep JSON (see body.ts).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(/^application\/([\w.+-]*\+)?json(;.*)?$/i, { parseAs: 'string' }, (request, body, done) => {
-    if ((body as string).trim() === '') return done(null, undefined);
-    return jsonParser(request, body as string, done);
-  });
+  app.addContentTypeParser(/^application\/([\w.+-]*\+)?json(;.*)?$/i, jsonBodyParser(app, deps.bodyLimitBytes));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -95,9 +113,9 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     if (accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
       throw new ApiProblem('INVALID_ACCEPT_HEADER', { message: 'Responses are application/json' });
     }
+    refuseNulInQuery(request.query);
   });
 
-  app.setErrorHandler(handleError);
   app.setNotFoundHandler(notFoundHandler);
   // Public probes for load balancers, apart from the token-guarded resources.
   registerHealthRoutes(app, deps);

@@ -4,14 +4,19 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { generateSecret } from '../../src/core/secret.ts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { adminRoleId, createRole, createToken, expectProblem, snapshot } from './fixtures.ts';
+import { createItemType } from '../content/fixtures.ts';
 
 type Method = NonNullable<InjectOptions['method']>;
+
+/** `[[[…]]]`, `depth` arrays deep. */
+const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 /** Stand-ins for the ids in test names; the real ones exist once the project does. */
 const ROLE = ':role';
@@ -214,6 +219,24 @@ function cases(ids: { role: string; token: string }): Case[] {
     { name: 'bad destination type', method: 'DELETE', url: `/access_tokens/${tokenId}?destination_user_type=robot&destination_user_id=1`, status: 400, code: 'INVALID_PARAMS' },
     { name: 'unknown destination user', method: 'DELETE', url: `/access_tokens/${tokenId}?destination_user_type=user&destination_user_id=424242`, status: 422, code: 'INVALID_DESTINATION_USER' },
 
+    { name: 'JSON nested 20,000 deep in a role permission entry', method: 'POST', url: '/roles', body: `{"data":{"type":"role","attributes":{"name":"Deep","positive_item_type_permissions":[{"item_type":${nested(20_000)},"action":"read"}]}}}`, status: 400, code: 'JSON_NESTING_TOO_DEEP', details: { max_depth: 64 } },
+    { name: 'JSON nested 20,000 deep in a token attribute', method: 'PUT', url: `/access_tokens/${tokenId}`, body: `{"data":{"type":"access_token","attributes":{"permissions":${nested(20_000)}}}}`, status: 400, code: 'JSON_NESTING_TOO_DEEP' },
+    { name: 'a body nested 65 levels deep', method: 'PUT', url: `/roles/${roleId}`, body: nested(65), status: 400, code: 'JSON_NESTING_TOO_DEEP' },
+    { name: 'a body of 64 levels is only checked for its shape', method: 'PUT', url: `/roles/${roleId}`, body: nested(64), status: 422, code: 'INVALID_FORMAT' },
+    { name: 'an empty body with a JSON content type', method: 'POST', url: '/roles', body: '', status: 422, code: 'INVALID_FORMAT' },
+    { name: 'a blank body with a JSON content type', method: 'PUT', url: `/access_tokens/${tokenId}`, body: ' \n ', status: 422, code: 'INVALID_FORMAT' },
+    { name: 'a prototype-poisoning body', method: 'POST', url: '/roles', body: '{"data":{"type":"role","attributes":{"name":"P"}},"__proto__":{"admin":true}}', status: 400, code: 'INVALID_JSON_BODY' },
+    { name: 'malformed percent-encoding in a path id', method: 'GET', url: '/items/%E0%A4%A', status: 400, code: 'INVALID_URL' },
+    { name: 'an invalid escape in a token id', method: 'PUT', url: '/access_tokens/%ZZ', body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 400, code: 'INVALID_URL' },
+    { name: 'a path id over 100 characters', method: 'GET', url: `/access_tokens/${'9'.repeat(101)}`, status: 404, code: 'NOT_FOUND' },
+    { name: 'a path id of 2,000 characters on an update', method: 'PUT', url: `/roles/${'a'.repeat(2_000)}`, body: { data: { type: 'role', attributes: { name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
+    { name: 'OPTIONS that is no preflight', method: 'OPTIONS', url: '/access_tokens', status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
+    { name: 'a preflight without Access-Control-Request-Method', method: 'OPTIONS', url: `/roles/${roleId}`, headers: { origin: 'https://example.com' }, status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
+    { name: 'a preflight without Origin', method: 'OPTIONS', url: '/graphql', headers: { 'access-control-request-method': 'POST' }, status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
+    { name: 'NUL in an audit-log filter', method: 'GET', url: '/audit_log_events?filter[actor_id]=%00', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'filter[actor_id]' } },
+    { name: 'NUL inside a query parameter', method: 'GET', url: '/audit_log_events?filter[subject_id]=a%00b', status: 400, code: 'INVALID_PARAMS' },
+    { name: 'NUL in a parameter name', method: 'GET', url: '/roles?a%00=1', status: 400, code: 'INVALID_PARAMS' },
+    { name: 'NUL in a model name', method: 'POST', url: '/item-types', body: { data: { type: 'item_type', attributes: { name: 'a\u0000', api_key: 'nul_model' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
     { name: 'an unknown route', method: 'GET', url: '/nope', status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown sub-route', method: 'POST', url: `/access_tokens/${tokenId}/revoke`, body: {}, status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown method', method: 'PATCH', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
@@ -525,6 +548,209 @@ for (const dialect of DIALECTS) {
       const names = responses.map((r) => (r.json() as { data: { attributes: { name: string } } }).data.attributes.name);
       expect(new Set(names).size).toBe(6);
       for (const name of names) expect(name).toMatch(/ \(duplicate #[1-6]\)$/);
+    });
+  });
+}
+
+/** A record's `json` field is the one place where clients may send arbitrary nesting. */
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: deep JSON in records`, () => {
+    let h: Harness;
+    let typeId: string;
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+      typeId = await createItemType(h, 'note', [{ api_key: 'data', field_type: 'json' }]);
+    });
+    afterAll(() => h.close());
+    beforeEach(() => h.clock.advance(3_000));
+
+    const create = (value: string) =>
+      h.request('POST', '/items', {
+        token: h.adminSecret,
+        body: `{"data":{"type":"item","attributes":{"data":${value}},"relationships":{"item_type":{"data":{"type":"item_type","id":"${typeId}"}}}}}`,
+      });
+    const itemCount = async () => ((await h.request('GET', '/items', { token: h.adminSecret })).json() as { data: unknown[] }).data.length;
+
+    it('refuses a value nested 20,000 deep, or one level past the limit, and stores nothing', async () => {
+      const before = { state: await snapshot(h), items: await itemCount() };
+      // The document itself nests three levels (document, data, attributes) around the value.
+      for (const depth of [20_000, 62]) expect(expectProblem(await create(nested(depth)), 400, 'JSON_NESTING_TOO_DEEP').max_depth).toBe(64);
+      expect(expectProblem(await create(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`), 400, 'JSON_NESTING_TOO_DEEP').max_depth).toBe(64);
+      expect({ state: await snapshot(h), items: await itemCount() }).toEqual(before);
+    });
+
+    it('stores and returns a value exactly at the limit', async () => {
+      const res = await create(nested(61));
+      expect(res.statusCode, res.body).toBe(201);
+      const id = (res.json() as { data: { id: string } }).data.id;
+      const read = await h.request('GET', `/items/${id}`, { token: h.adminSecret });
+      expect((read.json() as { data: { attributes: { data: unknown } } }).data.attributes.data).toEqual(JSON.parse(nested(61)));
+    });
+  });
+}
+
+/** GraphQL documents and variables past the documented limits: refused cheaply, never a stack trace. */
+describe('sqlite: hostile GraphQL', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ dialect: 'sqlite' });
+    await createItemType(h, 'article', [{ api_key: 'title', field_type: 'string' }]);
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.clock.advance(3_000));
+
+  const post = (body: unknown) => h.request('POST', '/graphql', { token: h.adminSecret, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  /** The one `errors[]` entry of a refused document, asserting the GraphQL shape and no internals. */
+  const refusal = (res: LightMyRequestResponse) => {
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.body).not.toMatch(/RangeError|call stack|at .*\.(ts|js):\d+/);
+    const body = res.json() as { data?: unknown; errors: { message: string; extensions: { code: string; details: { limit: string; max: number } } }[] };
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]?.extensions.code).toBe('QUERY_TOO_COMPLEX');
+    return body.errors[0]!.extensions.details;
+  };
+
+  it.each([
+    ['an inline filter nested 1,500 deep', `{ allArticles(filter: ${'{AND: ['.repeat(1_500)}{}${']}'.repeat(1_500)}) { id } }`, 'nesting'],
+    ['a list argument nested 5,000 deep', `{ allArticles(orderBy: ${nested(5_000)}) { id } }`, 'nesting'],
+    ['a 30 KB query of 1,600 identical fields', `{ allArticles { ${'title '.repeat(1_600)}} }`.padEnd(30_000, ' '), 'selections'],
+    ['1,600 selections spread through fragments', `{ allArticles { ...A ...A ...A ...A } } fragment A on ArticleRecord { ${'title '.repeat(400)}}`, 'selections'],
+    ['101 aliases', `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: _site { __typename }`).join(' ')} }`, 'aliases'],
+    ['selections 13 levels deep', `{ ${'allArticles { parent { '.repeat(7).slice(0, -2)} id ${'} '.repeat(13)}}`, 'depth'],
+    ['more than 10,000 tokens', `{ allArticles { ${'id '.repeat(10_001)}} }`, 'tokens'],
+    ['a query over 64 KiB', `{ allArticles { id } } #${'x'.repeat(65_536)}`, 'bytes'],
+  ])('refuses %s with QUERY_TOO_COMPLEX, the same way twice', async (_name, query, limit) => {
+    for (let i = 0; i < 2; i++) expect(refusal(await post({ query }))).toMatchObject({ limit });
+    const get = await h.request('GET', `/graphql?query=${encodeURIComponent(query)}`, { token: h.adminSecret });
+    if (get.statusCode !== 431) expect(refusal(get)).toMatchObject({ limit });
+  });
+
+  it('answers queries at the limits', async () => {
+    const fields = `{ allArticles { ${'title '.repeat(499)}} }`;
+    const aliases = `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: _allArticlesMeta { count }`).join(' ')} }`;
+    for (const query of [fields, aliases]) {
+      const res = await post({ query });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).not.toHaveProperty('errors');
+    }
+  });
+
+  it('refuses variables nested 1,000 deep, in the body and in the query string', async () => {
+    const query = 'query($f: ArticleModelFilter) { allArticles(filter: $f) { id } }';
+    const deep = JSON.parse(`${'{"AND":['.repeat(1_000)}{}${']}'.repeat(1_000)}`) as unknown;
+    expectProblem(await post({ query, variables: { f: deep } }), 400, 'JSON_NESTING_TOO_DEEP');
+    const get = await h.request('GET', `/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ f: deep }))}`, { token: h.adminSecret });
+    expect(expectProblem(get, 400, 'JSON_NESTING_TOO_DEEP').parameter).toBe('variables');
+    const shallow = JSON.parse(`${'{"AND":['.repeat(20)}{}${']}'.repeat(20)}`) as unknown;
+    const ok = await post({ query, variables: { f: shallow } });
+    expect(ok.json()).toEqual({ data: { allArticles: [] } });
+  });
+
+  it('answers variables of the wrong type in errors[], with graphql-js\'s message and nothing internal', async () => {
+    const res = await post({ query: 'query($n: Int) { allArticles(first: $n) { id } }', variables: { n: nested(50) } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toMatch(/RangeError|call stack/);
+    expect((res.json() as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+  });
+});
+
+/** What only a real socket shows: clients still sending when the answer comes, and bytes that are not HTTP. */
+describe('sqlite: hostile input over HTTP', () => {
+  let h: Harness;
+  let base: string;
+  beforeAll(async () => {
+    h = await startHarness({ dialect: 'sqlite' });
+    base = await h.listen();
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.clock.advance(3_000));
+
+  const envelopeCode = async (res: Response) => {
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return ((await res.json()) as { data: { type: string; attributes: { code: string } }[] }).data[0]?.attributes.code;
+  };
+  const stillServes = async () => {
+    const res = await fetch(`${base}/roles`, { headers: { authorization: `Bearer ${h.adminSecret}` } });
+    expect(res.status).toBe(200);
+  };
+
+  it('gives fetch the 413 in the envelope for 2, 4 and 12 MiB bodies, and keeps serving', async () => {
+    const before = await snapshot(h);
+    for (const [url, mib] of [['/access_tokens', 2], ['/roles', 4], ['/access_tokens', 12], ['/graphql', 4]] as const) {
+      const body = JSON.stringify({ data: { type: 'role', attributes: { name: 'x'.repeat(mib * 1024 * 1024) } } });
+      const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' }, body });
+      expect(res.status, `${mib} MiB to ${url}`).toBe(413);
+      expect(await envelopeCode(res)).toBe('REQUEST_TOO_LARGE');
+      await stillServes();
+    }
+    expect(await snapshot(h)).toEqual(before);
+  });
+
+  it('gives fetch the 413 for a chunked body without a length', async () => {
+    const chunk = new TextEncoder().encode('x'.repeat(1024 * 1024));
+    const body = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 3; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const init = { method: 'POST', headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' }, body, duplex: 'half' };
+    const res = await fetch(`${base}/roles`, init as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await envelopeCode(res)).toBe('REQUEST_TOO_LARGE');
+    await stillServes();
+  });
+
+  it('answers oversized headers with 431 in the envelope', async () => {
+    const res = await fetch(`${base}/roles`, { headers: { authorization: `Bearer ${h.adminSecret}`, 'x-padding': 'p'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(await envelopeCode(res)).toBe('REQUEST_HEADERS_TOO_LARGE');
+    await stillServes();
+  });
+
+  it('answers bytes that are not HTTP with 400 MALFORMED_REQUEST in the envelope', async () => {
+    const { port } = new URL(base);
+    for (const raw of ['GET /roles HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 'POST /roles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', '\u0000\u0001garbage\r\n\r\n']) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(raw));
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+        socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
+      });
+      expect(answer, JSON.stringify(raw)).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).data[0].attributes.code).toBe('MALFORMED_REQUEST');
+    }
+    await stillServes();
+  });
+});
+
+/** The account-token API answers the same framework errors in its own envelope. */
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: hostile input to the account-token API`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+    });
+    afterAll(() => h.close());
+    beforeEach(() => h.clock.advance(3_000));
+
+    it.each([
+      ['a bad escape', 'DELETE', '/api/v1/admin/access-tokens/%E0%A4%A', undefined, 400, 'INVALID_URL'],
+      ['a 200-character id', 'DELETE', `/api/v1/admin/access-tokens/${'1'.repeat(200)}`, undefined, 404, 'NOT_FOUND'],
+      ['a deep body', 'POST', '/api/v1/admin/access-tokens', `{"name":${nested(100)}}`, 400, 'JSON_NESTING_TOO_DEEP'],
+      ['a non-preflight OPTIONS', 'OPTIONS', '/api/v1/admin/access-tokens', undefined, 400, 'INVALID_PREFLIGHT_REQUEST'],
+      ['NUL in a token name', 'POST', '/api/v1/admin/access-tokens', { name: 'a\u0000b' }, 400, 'INVALID_FORMAT'],
+      ['NUL in a query parameter', 'GET', '/api/v1/admin/access-tokens?x=%00', undefined, 400, 'INVALID_PARAMS'],
+    ] as const)('answers %s in the account envelope, changing nothing', async (_name, method, url, body, status, code) => {
+      const before = await snapshot(h);
+      const res = await h.request(method, url, { token: h.adminSecret, ...(body !== undefined ? { body } : {}) });
+      expect(res.statusCode, res.body).toBe(status);
+      expect(res.json()).toMatchObject({ status: 'error', error: { code } });
+      expect(await snapshot(h)).toEqual(before);
     });
   });
 }

@@ -10,7 +10,7 @@ import type { NewItemType } from '../../core/content/ports.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
-import { NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
+import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeItemType } from './items-serializers.ts';
 
 const field = z
@@ -23,7 +23,7 @@ const field = z
   .strict();
 const attributes = z
   .object({
-    name: z.string().trim().min(1).max(255),
+    name: displayName(),
     api_key: z.string().min(1).max(64),
     fields: z.array(field).max(200),
     tree: z.boolean(),
