@@ -1,12 +1,15 @@
 /**
  * @module
- * `docs/benchmarks.md`, generated from one results file: the goals with pass/fail, then every
- * table with the ratios and the absolute numbers they came from.
+ * `docs/benchmarks.md`, generated from the results files (`latest.json`, and `content-scale.json`
+ * when there is one): the goals with pass/fail, then every table with the ratios and the absolute
+ * numbers they came from.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HttpResults } from '../suites/http.ts';
 import type { ScaleResults } from '../suites/scale.ts';
+import type { ContentScaleResults } from '../suites/content-scale.ts';
+import { renderContentScale } from './report-content.ts';
 import type { Contest } from './timing.ts';
 import type { Machine } from './machine.ts';
 import { ROOT } from './proc.ts';
@@ -42,6 +45,17 @@ export function goals(results: Results): Goal[] {
     list.push({ goal: `Throughput, verified vs none: ${where}`, target: '≥ ×0.95', measured: x(row.ratios.rps), pass: row.ratios.rps >= 0.95 });
     list.push({ goal: `p99 latency, verified vs none: ${where}`, target: '≤ ×1.20', measured: x(row.ratios.p99), pass: row.ratios.p99 <= 1.2 });
   }
+  const FLOOR_TARGETS = { 'cma-item': 0.35, 'cda-by-id': 0.25 } as const;
+  for (const row of results.http?.bareFloor?.rows ?? []) {
+    const target = FLOOR_TARGETS[row.name];
+    const what = row.name === 'cma-item' ? `CMA \`${row.route}\`` : `GraphQL \`article(id)\``;
+    list.push({
+      goal: `Throughput, ${what} verified vs a bare Fastify hello-world, ${results.http!.bareFloor!.connections} conn.`,
+      target: `≥ ×${target.toFixed(2)}`,
+      measured: x(row.ratios.rps),
+      pass: row.ratios.rps >= target,
+    });
+  }
   const scale = results.scale;
   if (scale) {
     const largest = String(scale.counts.at(-1));
@@ -65,7 +79,7 @@ function findings(): string {
   return existsSync(path) ? `\n${readFileSync(path, 'utf8').trim()}\n` : '';
 }
 
-export function renderReport(results: Results): string {
+export function renderReport(results: Results, contentScale: ContentScaleResults | null = null): string {
   const m = results.machine;
   const out: string[] = [];
   out.push('# Benchmarks', '');
@@ -132,6 +146,32 @@ export function renderReport(results: Results): string {
       ),
       '',
       `${results.http.overhead[0]?.cycles ?? 0} cycles of ${results.http.overhead[0]?.seconds ?? 0} s bursts per variant and row.`,
+      '',
+    );
+  }
+
+  const bare = results.http?.bareFloor;
+  if (bare) {
+    out.push('## Against a bare Fastify hello-world', '');
+    out.push(
+      'A single verified read against the least a Fastify server does: `GET /` answering `{"hello":"world"}` from a bare',
+      '`Fastify()` in the same process, on its own port, alternating with the reads in one run. GraphQL reads the same',
+      `article by id: \`${'{ article(id: …) { id title slug body words _status _publishedAt } }'}\`.`,
+      '',
+      table(
+        ['Route', 'req/s vs bare', 'CPU/req vs bare', 'req/s, p50, p99, CPU/req'],
+        [
+          ['bare Fastify `GET /`', '×1.00', '×1.00', `${int(bare.bare.rps)}, ${us(bare.bare.p50Us)}, ${us(bare.bare.p99Us)}, ${bare.bare.cpuUs.toFixed(1)} µs`],
+          ...bare.rows.map((r) => [
+            r.name === 'cma-item' ? `CMA \`${r.route}\`` : 'GraphQL `article(id)`',
+            x(r.ratios.rps),
+            x(r.ratios.cpu),
+            `${int(r.subject.rps)}, ${us(r.subject.p50Us)}, ${us(r.subject.p99Us)}, ${r.subject.cpuUs.toFixed(1)} µs`,
+          ]),
+        ],
+      ),
+      '',
+      `${bare.connections} connections, ${bare.cycles} cycles of ${bare.seconds} s bursts per variant.`,
       '',
     );
   }
@@ -208,6 +248,7 @@ export function renderReport(results: Results): string {
       '',
     );
   }
+  if (contentScale) out.push(renderContentScale(contentScale));
   out.push(findings());
   return `${out.join('\n').trim()}\n`;
 }
