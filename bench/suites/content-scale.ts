@@ -112,7 +112,11 @@ class Server {
   }
 
   async kill(): Promise<void> {
-    this.child?.process.kill('SIGKILL');
+    const child = this.child;
+    if (!child) return;
+    // Read before the kill: a dead process has no memory figures left to read.
+    this.peak = Math.max(this.peak, peakRssMiB(child.pid) || 0);
+    child.process.kill('SIGKILL');
     await this.stop();
   }
 }
