@@ -67,8 +67,9 @@ const readContentScale = (): ContentScaleResults | null =>
 
 if (args.includes('--report')) {
   const latest = JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) as Results;
-  writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderReport(latest, readContentScale()));
-  process.stdout.write('docs/benchmarks.md regenerated from bench/results/latest.json and content-scale.json\n');
+  const contentScale = readContentScale();
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderReport(latest, contentScale));
+  process.stdout.write(`docs/benchmarks.md regenerated from bench/results/latest.json${contentScale ? ' and content-scale.json' : ''}\n`);
   process.exit(0);
 }
 
