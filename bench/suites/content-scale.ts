@@ -170,8 +170,11 @@ async function measure(server: Server, plan: ContentScalePlan, query: ScaleQuery
       return { kind: 'too-slow', boundSeconds: plan.requestTimeoutSeconds, probeMs: null };
     }
     if (answer.kind === 'error') {
-      await server.kill();
+      // A dying server drops its connections a moment before its exit is reported; asked before the
+      // kill below, which would make every server look dead.
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const died = child.process.exitCode !== null || child.process.signalCode !== null;
+      await server.kill();
       return { kind: 'failed', reason: died ? `the server died (exit ${String(child.process.exitCode ?? child.process.signalCode)}; heap limit ${plan.heapMiB} MiB)` : answer.reason };
     }
     if (answer.status !== 200) return { kind: 'failed', reason: `status ${answer.status}: ${JSON.stringify(answer.body).slice(0, 200)}` };
