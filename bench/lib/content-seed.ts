@@ -22,7 +22,7 @@ export const SECTIONS = 10;
 export const SUBSECTIONS = 4;
 const LEAVES = SECTIONS * SUBSECTIONS;
 
-export interface ContentStore {
+export interface ScaleStore {
   readonly dataDir: string;
   readonly articleTypeId: string;
   /** Secrets of the unscoped token and of the token whose root node is the first section. */
@@ -63,7 +63,7 @@ export const middleInScope = (records: number): number => Math.floor(records / 2
 const field = (api_key: string, field_type: FieldDefinition['field_type'], required = false): FieldDefinition => ({ api_key, label: api_key, field_type, required });
 
 /** A fresh project with the section tree, the two tokens and article 0, all made by the app itself. */
-export async function createContentStore(dataDir: string): Promise<ContentStore> {
+export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
   const runtime = await createRuntime(loadConfig({ dataDir, logLevel: 'silent' }, {}));
   try {
     await runtime.init();
@@ -112,7 +112,7 @@ type Row = Record<string, unknown>;
  * template row is copied, so a column added later keeps the value the app gave the template;
  * only identity, place, values and times change.
  */
-export function growContentStore(store: ContentStore, records: number): number {
+export function growScaleStore(store: ScaleStore, records: number): number {
   if (records <= store.seeded) return 0;
   const started = performance.now();
   const db = new SqliteDatabase(join(store.dataDir, DATABASE_FILE));

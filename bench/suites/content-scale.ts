@@ -14,7 +14,7 @@
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createContentStore, growContentStore, middleInScope, visibleCounts, type ContentStore } from '../lib/content-seed.ts';
+import { createScaleStore, growScaleStore, middleInScope, visibleCounts, type ScaleStore } from '../lib/content-seed.ts';
 import { SCALE_QUERIES, type Expectation, type ScaleQuery } from '../lib/content-queries.ts';
 import { burst, summarise, type Request, type Summary } from '../lib/load.ts';
 import { describeMachine, type Machine } from '../lib/machine.ts';
@@ -86,7 +86,7 @@ class Server {
   starts = 0;
   peak = 0;
   constructor(
-    private readonly store: ContentStore,
+    private readonly store: ScaleStore,
     private readonly plan: ContentScalePlan,
   ) {}
 
@@ -218,11 +218,11 @@ export async function runContentScaleSuite(plan: ContentScalePlan, quick: boolea
   checkPlan(plan);
   const started = performance.now();
   const machine = describeMachine();
-  const store = await createContentStore(tempDir('content'));
+  const store = await createScaleStore(tempDir('content'));
   const levels: LevelResult[] = [];
   try {
     for (const records of plan.sizes) {
-      const seedSeconds = round(growContentStore(store, records), 1);
+      const seedSeconds = round(growScaleStore(store, records), 1);
       log(`${records.toLocaleString('en-US')} articles (seeded in ${seedSeconds} s)`);
       const visible = visibleCounts(records);
       const target = middleInScope(records);

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { SERVER_MODULES } from '../../src/cli/serve.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { createContentStore, growContentStore, middleInScope, visibleCounts, type ContentStore } from '../../bench/lib/content-seed.ts';
+import { createScaleStore, growScaleStore, middleInScope, visibleCounts, type ScaleStore } from '../../bench/lib/content-seed.ts';
 import { SCALE_QUERIES, type Expectation } from '../../bench/lib/content-queries.ts';
 import { tempDir } from '../../bench/lib/seed.ts';
 
@@ -14,15 +14,15 @@ import { tempDir } from '../../bench/lib/seed.ts';
 // a faster implementation from measuring wrong answers if they accept right ones and refuse a leak.
 describe('the content-scale benchmark store', () => {
   const RECORDS = 120;
-  let store: ContentStore;
+  let store: ScaleStore;
   let runtime: Runtime;
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    store = await createContentStore(tempDir('test-content'));
+    store = await createScaleStore(tempDir('test-content'));
     // Grown in two steps, as the suite grows its levels.
-    growContentStore(store, RECORDS / 2);
-    growContentStore(store, RECORDS);
+    growScaleStore(store, RECORDS / 2);
+    growScaleStore(store, RECORDS);
     runtime = await createRuntime(loadConfig({ dataDir: store.dataDir, logLevel: 'silent' }, {}));
     app = await buildApp(runtime.deps, { extraRoutes: SERVER_MODULES });
   });
