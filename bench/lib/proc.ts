@@ -94,12 +94,21 @@ export function cpuMicros(pid: number): number {
   }
 }
 
-/** Resident set size in MiB. */
-export function rssMiB(pid: number): number {
+function statusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : Number.NaN;
   } catch {
     return Number.NaN;
   }
+}
+
+/** Resident set size in MiB. */
+export function rssMiB(pid: number): number {
+  return statusMiB(pid, 'VmRSS');
+}
+
+/** The highest resident set size the process has had so far, in MiB. */
+export function peakRssMiB(pid: number): number {
+  return statusMiB(pid, 'VmHWM');
 }

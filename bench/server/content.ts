@@ -2,7 +2,8 @@
  * @module
  * What the measured routes read: a website page with a deep chain of sub-pages and a few dozen
  * published articles. The CMA target is one article (`GET /items/:id`); the CDA target one
- * GraphQL query listing ten articles; the deep target the page at the bottom of the chain.
+ * GraphQL query listing ten articles; the CDA-by-id target the same article as the CMA target read
+ * through GraphQL; the deep target the page at the bottom of the chain.
  */
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
@@ -18,6 +19,8 @@ export interface Target {
 export interface Targets {
   readonly cma: Target;
   readonly cda: Target;
+  /** `article(id: …)` of the CMA target's article. */
+  readonly cdaById: Target;
   /** The record at the bottom of the deep tree, read by the root-node scope extra. */
   readonly deep: Target;
 }
@@ -40,6 +43,7 @@ const field = (api_key: string, field_type: FieldDefinition['field_type'], requi
 });
 
 export const CDA_QUERY = '{ allArticles(first: 10) { id title slug body words _status _publishedAt } }';
+export const cdaByIdQuery = (id: string) => `{ article(id: "${id}") { id title slug body words _status _publishedAt } }`;
 
 export async function seedContent(runtime: Runtime): Promise<SeededContent> {
   const { itemTypes, items } = runtime.deps.content;
@@ -69,6 +73,7 @@ export async function seedContent(runtime: Runtime): Promise<SeededContent> {
     targets: {
       cma: { method: 'GET', path: `/items/${firstArticle}` },
       cda: { method: 'POST', path: '/graphql', body: JSON.stringify({ query: CDA_QUERY }) },
+      cdaById: { method: 'POST', path: '/graphql', body: JSON.stringify({ query: cdaByIdQuery(firstArticle) }) },
       deep: { method: 'GET', path: `/items/${chain.at(-1)}` },
     },
     scopeRootId: chain[1] as string,

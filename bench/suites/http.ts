@@ -1,8 +1,9 @@
 /**
  * @module
- * The paired HTTP suites: what verification costs against no verification at all (§2 of the
- * issue), and what each extra costs on its own (§5). One server process, pinned to its core,
- * serves every variant; bursts alternate between them.
+ * The paired HTTP suites: what verification costs against no verification at all, what each
+ * extra costs on its own, and how close a single verified read comes to a bare Fastify
+ * hello-world. One server process, pinned to its core, serves every variant; bursts alternate
+ * between them.
  */
 import { TREE_DEPTH, type Target, type Targets } from '../server/content.ts';
 import { BENCH_ALLOWLIST, type BenchTokens } from '../server/project.ts';
@@ -27,9 +28,26 @@ export interface PairedResult {
   readonly ratios: Ratios;
 }
 
+/** Verified single reads against a bare Fastify hello-world, alternating in one run. */
+export interface FloorComparison {
+  readonly connections: number;
+  readonly cycles: number;
+  readonly seconds: number;
+  readonly bare: Summary;
+  readonly rows: readonly {
+    readonly name: 'cma-item' | 'cda-by-id';
+    readonly route: string;
+    readonly subject: Summary;
+    /** subject / bare hello-world, median of the per-cycle ratios. */
+    readonly ratios: Ratios;
+  }[];
+}
+
 export interface HttpResults {
   readonly overhead: readonly (PairedResult & { readonly surface: 'cma' | 'cda' })[];
   readonly extras: readonly (PairedResult & { readonly extra: string; readonly description: string })[];
+  /** Absent from results written before the comparison existed. */
+  readonly bareFloor?: FloorComparison;
 }
 
 export interface HttpPlan {
@@ -38,6 +56,8 @@ export interface HttpPlan {
   readonly warmupSeconds: number;
   readonly connections: readonly number[];
   readonly extrasConnections: number;
+  /** Connections of the comparison with the bare Fastify hello-world. */
+  readonly floorConnections: number;
 }
 
 function request(port: number | undefined, target: Target, secret: string): Request {
@@ -53,6 +73,15 @@ function request(port: number | undefined, target: Target, secret: string): Requ
 
 const describe = (target: Target): string => `${target.method} ${target.path}`;
 
+function graphqlErrors(text: string): boolean {
+  try {
+    const errors = (JSON.parse(text) as { errors?: unknown }).errors;
+    return Array.isArray(errors) && errors.length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks once that every request of a run answers 200 before timing anything. */
 async function preflight(requests: Readonly<Record<string, Request>>): Promise<void> {
   for (const [name, r] of Object.entries(requests)) {
@@ -63,7 +92,35 @@ async function preflight(requests: Readonly<Record<string, Request>>): Promise<v
     });
     const text = await response.text();
     if (response.status !== 200) throw new Error(`${name}: ${describe({ method: r.method, path: r.path })} answered ${response.status}: ${text.slice(0, 300)}`);
+    // GraphQL answers a query error with 200: a variant measuring an error would time the wrong thing.
+    if (graphqlErrors(text)) throw new Error(`${name}: ${describe({ method: r.method, path: r.path })} answered errors: ${text.slice(0, 300)}`);
   }
+}
+
+async function compareWithBareFastify(
+  plan: HttpPlan,
+  ports: Hello['ports'],
+  tokens: BenchTokens,
+  targets: Targets,
+  serverPid: number,
+  log: (line: string) => void,
+): Promise<FloorComparison> {
+  const bareTarget: Target = { method: 'GET', path: '/' };
+  const variants: Record<string, Request> = {
+    bare: { ...request(ports.bare, bareTarget, tokens.main), headers: {} },
+    'cma-item': request(ports.verified, targets.cma, tokens.main),
+    'cda-by-id': request(ports.verified, targets.cdaById, tokens.main),
+  };
+  await preflight(variants);
+  const alternation: Alternation = { cycles: plan.cycles, seconds: plan.seconds, warmupSeconds: plan.warmupSeconds, connections: plan.floorConnections };
+  const bursts = await alternate(variants, alternation, serverPid);
+  const rows = (['cma-item', 'cda-by-id'] as const).map((name) => {
+    const target = name === 'cma-item' ? targets.cma : targets.cdaById;
+    const row = { name, route: describe(target), subject: summarise(bursts[name]!), ratios: ratios(bursts[name]!, bursts.bare!) };
+    log(`vs bare Fastify, ${name}: rps ×${row.ratios.rps}, cpu ×${row.ratios.cpu}`);
+    return row;
+  });
+  return { connections: plan.floorConnections, cycles: plan.cycles, seconds: plan.seconds, bare: summarise(bursts.bare!), rows };
 }
 
 export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void): Promise<HttpResults> {
@@ -128,7 +185,8 @@ export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void)
       log(`extra ${extra}: rps ×${result.ratios.rps}, p99 ×${result.ratios.p99}, cpu ×${result.ratios.cpu}`);
       return result;
     });
-    return { overhead, extras };
+    const bareFloor = await compareWithBareFastify(plan, ports, tokens, targets, server.pid, log);
+    return { overhead, extras, bareFloor };
   } finally {
     await server.stop();
   }
