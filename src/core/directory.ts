@@ -8,6 +8,7 @@ import type { Principal, Site, User } from './model.ts';
 import type { Clock, NewRole, NewUser, Store } from './ports.ts';
 import { finalPermissions, type Role } from './roles.ts';
 import { escalationProblem, roleExcess, type EscalationSubject } from './escalation.ts';
+import { loadRolesWithAncestors } from './role-closure.ts';
 import { auditEvent, diff, type AuditAction, type RequestContext, type SubjectType } from './audit.ts';
 
 export function createDirectoryService(deps: { store: Store; clock: Clock }) {
@@ -59,7 +60,8 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
    */
   async function assertRoleWithinCaller(s: Store, caller: Principal | null, role: NewRole, selfId?: string, subject: EscalationSubject = 'grant'): Promise<void> {
     if (!caller) return;
-    const roles = new Map((await s.listRoles()).map((r) => [r.id, r]));
+    // Only the candidate's ancestors decide its final permissions.
+    const roles = await loadRolesWithAncestors(s, role.inheritsFrom);
     const candidate: Role = { id: selfId ?? '\u0000new', ...role };
     roles.set(candidate.id, candidate);
     const excess = caller.final ? roleExcess(finalPermissions(candidate, (id) => roles.get(id)), caller.final) : ['role'];
@@ -80,7 +82,6 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
   }
 
   return {
-    listRoles: () => store.listRoles(),
     findRole: (id: string) => loadRole(id),
     createRole(role: NewRole, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       return audited(context, 'role.create', 'role', async (tx) => {
@@ -146,7 +147,6 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
       });
     },
 
-    listUsers: () => store.listUsers(),
     findUser: (id: string) => loadUser(id),
     createUser(user: NewUser, context: RequestContext, caller: Principal | null = null): Promise<User> {
       return audited(context, 'user.create', 'user', async (tx) => {

@@ -24,6 +24,7 @@ import {
   type RoleAttributes,
 } from './roles.ts';
 import type { TokenGrants } from './tokens.ts';
+import { loadDirectoryFor } from './role-closure.ts';
 
 /** Stand-in for every model no entry names: entries only ever match a model by id or by null. */
 const ANY_OTHER_MODEL = '\u0000other';
@@ -144,6 +145,6 @@ export async function assertWithinCaller(
 ): Promise<void> {
   const paths = new Map<string, readonly string[] | null>();
   for (const id of grants.rootNodeIds) paths.set(id, (await store.findItem(id))?.pathIds ?? null);
-  const excess = grantExcess(caller, grants, effectiveRole(await loadDirectory(store), grants), (id) => paths.get(id) ?? null);
+  const excess = grantExcess(caller, grants, effectiveRole(await loadDirectoryFor(store, [grants]), grants), (id) => paths.get(id) ?? null);
   if (excess.length > 0) throw escalationProblem(excess, subject);
 }
