@@ -65,11 +65,6 @@ export interface Directory {
   readonly users: ReadonlyMap<string, { readonly roleId: string }>;
 }
 
-export async function loadDirectory(store: RoleStore & UserStore): Promise<Directory> {
-  const [roles, users] = await Promise.all([store.listRoles(), store.listUsers()]);
-  return { roles: new Map(roles.map((r) => [r.id, r])), users: new Map(users.map((u) => [u.id, u])) };
-}
-
 /** The final permissions a token with these grants would have right now (its role, or its base user's). */
 export function effectiveRole(directory: Directory, grants: Pick<TokenGrants, 'roleId' | 'userId'>): RoleAttributes | null {
   const roleId = grants.roleId ?? (grants.userId ? directory.users.get(grants.userId)?.roleId : null);
