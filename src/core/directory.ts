@@ -49,8 +49,8 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
     }
   }
   async function uniqueRoleName(s: Store, name: string, selfId?: string): Promise<void> {
-    const clash = (await s.listRoles()).find((r) => r.name === name && r.id !== selfId);
-    if (clash) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
+    const clash = await s.findRoleByName(name);
+    if (clash && clash.id !== selfId) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
   }
   /**
    * No escalation through roles: a caller may write (or assign) only a role whose final permissions
@@ -115,9 +115,9 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
           return await audited(context, 'role.duplicate', 'role', async (tx) => {
             const source = await loadRole(id, tx);
             await assertRoleWithinCaller(tx, caller, source);
-            const names = new Set((await tx.listRoles()).map((r) => r.name));
+            // One lookup per taken name: duplicates of one role are few, the roles table need not be read.
             let n = 1;
-            while (names.has(`${source.name} (duplicate #${n})`)) n++;
+            while (await tx.findRoleByName(`${source.name} (duplicate #${n})`)) n++;
             const copy = await tx.createRole(
               { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
               iso(),

@@ -91,6 +91,7 @@ export interface RoleStore {
   /** The roles among `ids` that exist, in id order. */
   findRoles(ids: readonly string[]): Promise<Role[]>;
   findRole(id: string): Promise<Role | null>;
+  findRoleByName(name: string): Promise<Role | null>;
   createRole(role: NewRole, now: string): Promise<Role>;
   updateRole(id: string, role: NewRole, now: string): Promise<Role | null>;
   roleUsage(id: string): Promise<RoleUsage>;

@@ -52,6 +52,10 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
       if (keys.length === 0) return [];
       return (await db.selectFrom('roles').selectAll().where('id', 'in', keys).orderBy('id').execute()).map(toRole);
     },
+    async findRoleByName(name) {
+      const row = await db.selectFrom('roles').selectAll().where('name', '=', name).executeTakeFirst();
+      return row ? toRole(row) : null;
+    },
     async findRole(id) {
       const key = rowId(id);
       return key === null ? null : roleById(key);

@@ -207,7 +207,7 @@ function registerPageTests(get: () => { store: SqlStore; roleId: string }) {
       await expectSlices({ all: () => store.listTokens(), page: (p) => store.pageTokens(p), count: () => store.countTokens() });
     });
 
-    it('pages and counts roles, and finds several by id', async () => {
+    it('pages and counts roles, finds several by id and one by name', async () => {
       const { store } = get();
       const made = [];
       for (let i = 0; i < 4; i++) made.push(await store.createRole(newRole(), T(5)));
@@ -215,6 +215,8 @@ function registerPageTests(get: () => { store: SqlStore; roleId: string }) {
       const [a, b] = made;
       expect(await store.findRoles([b!.id, a!.id, b!.id, '999999', 'x', ''])).toEqual([a, b]);
       expect(await store.findRoles([])).toEqual([]);
+      expect(await store.findRoleByName(a!.name)).toEqual(a);
+      expect(await store.findRoleByName(`${a!.name} `)).toBeNull();
     });
 
     it('pages and counts users, and finds several by id', async () => {
