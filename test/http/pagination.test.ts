@@ -8,6 +8,7 @@ import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { insertTokens } from '../support/bulk-tokens.ts';
 import { PAGE_LIMIT_DEFAULT, STREAM_CHUNK } from '../../src/http/lists.ts';
+import { eachToken, TOKEN_CHUNK } from '../../src/core/token-chunks.ts';
 import { adminRoleId, createRole, createToken, createUser, expectProblem, type Resource } from './fixtures.ts';
 
 /** More than one streamed chunk, plus the two factory tokens and the few the tests create. */
@@ -146,6 +147,13 @@ for (const dialect of DIALECTS) {
         store.pageTokens = pageTokens;
       }
       expect((await list('/access_tokens')).data).toHaveLength(BULK + 4);
+    });
+
+    it('walks every token once, chunk by chunk, for whole-project passes (keys, CLI)', async () => {
+      const walked: string[] = [];
+      for await (const token of eachToken(h.runtime.store)) walked.push(token.id);
+      expect(walked).toEqual((await h.runtime.store.listTokens()).map((t) => t.id));
+      expect(walked.length).toBeGreaterThan(TOKEN_CHUNK);
     });
 
     it('pages and streams the account-token list in its own shape', async () => {
