@@ -12,6 +12,7 @@ import { createRuntime } from './runtime.ts';
 import { tokenRow } from './output.ts';
 import { ApiProblem } from '../core/errors.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
+import { eachToken } from '../core/token-chunks.ts';
 
 export interface CreateOptions {
   readonly name: string;
@@ -45,12 +46,12 @@ export const tokenCommands = {
   list: (config: Config) =>
     withRuntime(config, async ({ store }) => {
       process.stdout.write(`${'id'.padStart(4)}  ${'key'.padEnd(14)}  ${'state'.padEnd(8)}  ${'surfaces'.padEnd(16)}  ${'base'.padEnd(10)}  name\n`);
-      for (const token of await store.listTokens()) process.stdout.write(tokenRow(token) + '\n');
+      for await (const token of eachToken(store)) process.stdout.write(tokenRow(token) + '\n');
     }),
 
   create: (config: Config, options: CreateOptions) =>
     withRuntime(config, async ({ store, tokens }) => {
-      const roleId = options.role ?? (options.user ? null : (await store.listRoles()).find((r) => r.name === 'Admin')?.id);
+      const roleId = options.role ?? (options.user ? null : (await store.findRoleByName('Admin'))?.id);
       if (roleId === undefined) throw new ApiProblem('INVALID_RELATIONSHIP', { message: 'No Admin role; pass --role' });
       const issued = await tokens.create(
         newTokenGrants({

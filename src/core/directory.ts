@@ -8,6 +8,7 @@ import type { Principal, Site, User } from './model.ts';
 import type { Clock, NewRole, NewUser, Store } from './ports.ts';
 import { finalPermissions, type Role } from './roles.ts';
 import { escalationProblem, roleExcess, type EscalationSubject } from './escalation.ts';
+import { loadRolesWithAncestors } from './role-closure.ts';
 import { auditEvent, diff, type AuditAction, type RequestContext, type SubjectType } from './audit.ts';
 
 export function createDirectoryService(deps: { store: Store; clock: Clock }) {
@@ -48,8 +49,8 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
     }
   }
   async function uniqueRoleName(s: Store, name: string, selfId?: string): Promise<void> {
-    const clash = (await s.listRoles()).find((r) => r.name === name && r.id !== selfId);
-    if (clash) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
+    const clash = await s.findRoleByName(name);
+    if (clash && clash.id !== selfId) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
   }
   /**
    * No escalation through roles: a caller may write (or assign) only a role whose final permissions
@@ -59,7 +60,8 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
    */
   async function assertRoleWithinCaller(s: Store, caller: Principal | null, role: NewRole, selfId?: string, subject: EscalationSubject = 'grant'): Promise<void> {
     if (!caller) return;
-    const roles = new Map((await s.listRoles()).map((r) => [r.id, r]));
+    // Only the candidate's ancestors decide its final permissions.
+    const roles = await loadRolesWithAncestors(s, role.inheritsFrom);
     const candidate: Role = { id: selfId ?? '\u0000new', ...role };
     roles.set(candidate.id, candidate);
     const excess = caller.final ? roleExcess(finalPermissions(candidate, (id) => roles.get(id)), caller.final) : ['role'];
@@ -80,7 +82,6 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
   }
 
   return {
-    listRoles: () => store.listRoles(),
     findRole: (id: string) => loadRole(id),
     createRole(role: NewRole, context: RequestContext, caller: Principal | null = null): Promise<Role> {
       return audited(context, 'role.create', 'role', async (tx) => {
@@ -114,9 +115,9 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
           return await audited(context, 'role.duplicate', 'role', async (tx) => {
             const source = await loadRole(id, tx);
             await assertRoleWithinCaller(tx, caller, source);
-            const names = new Set((await tx.listRoles()).map((r) => r.name));
+            // One lookup per taken name: duplicates of one role are few, the roles table need not be read.
             let n = 1;
-            while (names.has(`${source.name} (duplicate #${n})`)) n++;
+            while (await tx.findRoleByName(`${source.name} (duplicate #${n})`)) n++;
             const copy = await tx.createRole(
               { name: `${source.name} (duplicate #${n})`, attributes: source.attributes, inheritsFrom: source.inheritsFrom },
               iso(),
@@ -146,7 +147,6 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
       });
     },
 
-    listUsers: () => store.listUsers(),
     findUser: (id: string) => loadUser(id),
     createUser(user: NewUser, context: RequestContext, caller: Principal | null = null): Promise<User> {
       return audited(context, 'user.create', 'user', async (tx) => {

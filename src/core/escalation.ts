@@ -24,6 +24,7 @@ import {
   type RoleAttributes,
 } from './roles.ts';
 import type { TokenGrants } from './tokens.ts';
+import { loadDirectoryFor } from './role-closure.ts';
 
 /** Stand-in for every model no entry names: entries only ever match a model by id or by null. */
 const ANY_OTHER_MODEL = '\u0000other';
@@ -62,11 +63,6 @@ export function roleExcess(child: RoleAttributes, parent: RoleAttributes): strin
 export interface Directory {
   readonly roles: ReadonlyMap<string, Role>;
   readonly users: ReadonlyMap<string, { readonly roleId: string }>;
-}
-
-export async function loadDirectory(store: RoleStore & UserStore): Promise<Directory> {
-  const [roles, users] = await Promise.all([store.listRoles(), store.listUsers()]);
-  return { roles: new Map(roles.map((r) => [r.id, r])), users: new Map(users.map((u) => [u.id, u])) };
 }
 
 /** The final permissions a token with these grants would have right now (its role, or its base user's). */
@@ -144,6 +140,6 @@ export async function assertWithinCaller(
 ): Promise<void> {
   const paths = new Map<string, readonly string[] | null>();
   for (const id of grants.rootNodeIds) paths.set(id, (await store.findItem(id))?.pathIds ?? null);
-  const excess = grantExcess(caller, grants, effectiveRole(await loadDirectory(store), grants), (id) => paths.get(id) ?? null);
+  const excess = grantExcess(caller, grants, effectiveRole(await loadDirectoryFor(store, [grants]), grants), (id) => paths.get(id) ?? null);
   if (excess.length > 0) throw escalationProblem(excess, subject);
 }

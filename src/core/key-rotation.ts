@@ -8,6 +8,7 @@
 import type { TokenStore } from './ports.ts';
 import type { RandomBytes } from './secret.ts';
 import { openSecret, sealSecret, sealedKeyVersion, type KeyRing } from './secret-box.ts';
+import { eachToken } from './token-chunks.ts';
 
 export interface KeyUsage {
   /** Sealed secrets per key version. */
@@ -30,7 +31,7 @@ export interface ReencryptReport {
 export async function keyUsage(store: TokenStore): Promise<KeyUsage> {
   const byVersion = new Map<number, number>();
   let withoutSecret = 0;
-  for (const token of await store.listTokens()) {
+  for await (const token of eachToken(store)) {
     const version = token.sealedSecret === null ? null : sealedKeyVersion(token.sealedSecret);
     if (version === null) withoutSecret++;
     else byVersion.set(version, (byVersion.get(version) ?? 0) + 1);
@@ -44,7 +45,7 @@ export async function reencryptSecrets(store: TokenStore, keyRing: KeyRing, rand
   let withoutSecret = 0;
   let skipped = 0;
   const unreadable: string[] = [];
-  for (const token of await store.listTokens()) {
+  for await (const token of eachToken(store)) {
     const sealed = token.sealedSecret;
     if (sealed === null) {
       withoutSecret++;

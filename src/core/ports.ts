@@ -42,8 +42,21 @@ export interface SecretMatch {
   readonly graceUntil: string | null;
 }
 
+/**
+ * A slice of a list in id order. `afterId` (keyset) lets a streamed list read chunk after chunk
+ * without re-counting skipped rows; `offset` is the client's `page[offset]`.
+ */
+export interface PageRequest {
+  readonly offset: number;
+  readonly limit: number;
+  readonly afterId?: string;
+}
+
 export interface TokenStore {
+  /** Every token: for the CLI, key rotation and the token cache, never for a request's response. */
   listTokens(): Promise<AccessToken[]>;
+  pageTokens(page: PageRequest): Promise<AccessToken[]>;
+  countTokens(): Promise<number>;
   findToken(id: string): Promise<AccessToken | null>;
   /** By current secret hash, or by a previous one still inside its grace period at `nowIso`. */
   findTokenBySecretHash(hash: string, nowIso: string): Promise<SecretMatch | null>;
@@ -73,7 +86,12 @@ export interface RoleUsage {
 
 export interface RoleStore {
   listRoles(): Promise<Role[]>;
+  pageRoles(page: PageRequest): Promise<Role[]>;
+  countRoles(): Promise<number>;
+  /** The roles among `ids` that exist, in id order. */
+  findRoles(ids: readonly string[]): Promise<Role[]>;
   findRole(id: string): Promise<Role | null>;
+  findRoleByName(name: string): Promise<Role | null>;
   createRole(role: NewRole, now: string): Promise<Role>;
   updateRole(id: string, role: NewRole, now: string): Promise<Role | null>;
   roleUsage(id: string): Promise<RoleUsage>;
@@ -89,6 +107,10 @@ export interface NewUser {
 
 export interface UserStore {
   listUsers(): Promise<User[]>;
+  pageUsers(page: PageRequest): Promise<User[]>;
+  countUsers(): Promise<number>;
+  /** The users among `ids` that exist, in id order. */
+  findUsers(ids: readonly string[]): Promise<User[]>;
   findUser(id: string): Promise<User | null>;
   findUserByEmail(email: string): Promise<User | null>;
   createUser(user: NewUser, now: string): Promise<User>;

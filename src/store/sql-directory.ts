@@ -7,6 +7,7 @@ import type { NewRole, NewUser, RoleStore, SiteStore, UserStore } from '../core/
 import { bool, json, rowId, toRole, toSite, toUser } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
 import { unique } from './constraints.ts';
+import { afterKey, countAll, countOf, rowKeys } from './paging.ts';
 
 const roleColumns = (role: NewRole) => ({
   name: role.name,
@@ -38,6 +39,22 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
   return {
     async listRoles() {
       return (await db.selectFrom('roles').selectAll().orderBy('id').execute()).map(toRole);
+    },
+    async pageRoles(page) {
+      const rows = await db.selectFrom('roles').selectAll().where('id', '>', afterKey(page)).orderBy('id').limit(page.limit).offset(page.offset).execute();
+      return rows.map(toRole);
+    },
+    async countRoles() {
+      return countOf(await db.selectFrom('roles').select(countAll).executeTakeFirst());
+    },
+    async findRoles(ids) {
+      const keys = rowKeys(ids);
+      if (keys.length === 0) return [];
+      return (await db.selectFrom('roles').selectAll().where('id', 'in', keys).orderBy('id').execute()).map(toRole);
+    },
+    async findRoleByName(name) {
+      const row = await db.selectFrom('roles').selectAll().where('name', '=', name).executeTakeFirst();
+      return row ? toRole(row) : null;
     },
     async findRole(id) {
       const key = rowId(id);
@@ -79,6 +96,18 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
 
     async listUsers() {
       return (await db.selectFrom('users').selectAll().orderBy('id').execute()).map(toUser);
+    },
+    async pageUsers(page) {
+      const rows = await db.selectFrom('users').selectAll().where('id', '>', afterKey(page)).orderBy('id').limit(page.limit).offset(page.offset).execute();
+      return rows.map(toUser);
+    },
+    async countUsers() {
+      return countOf(await db.selectFrom('users').select(countAll).executeTakeFirst());
+    },
+    async findUsers(ids) {
+      const keys = rowKeys(ids);
+      if (keys.length === 0) return [];
+      return (await db.selectFrom('users').selectAll().where('id', 'in', keys).orderBy('id').execute()).map(toUser);
     },
     async findUser(id) {
       const key = rowId(id);

@@ -9,6 +9,7 @@ import type { SqlContext } from './sql-context.ts';
 import type { AccessTokenTable } from './schema.ts';
 import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database } from './schema.ts';
+import { afterKey, countAll, countOf } from './paging.ts';
 
 function patchColumns(patch: AccessTokenPatch): Updateable<AccessTokenTable> {
   const row: Updateable<AccessTokenTable> = {};
@@ -57,6 +58,22 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
     async listTokens() {
       const rows = await db.selectFrom('access_tokens').selectAll().orderBy('id').execute();
       return rows.map(toAccessToken);
+    },
+
+    async pageTokens(page) {
+      const rows = await db
+        .selectFrom('access_tokens')
+        .selectAll()
+        .where('id', '>', afterKey(page))
+        .orderBy('id')
+        .limit(page.limit)
+        .offset(page.offset)
+        .execute();
+      return rows.map(toAccessToken);
+    },
+
+    async countTokens() {
+      return countOf(await db.selectFrom('access_tokens').select(countAll).executeTakeFirst());
     },
 
     async findToken(id) {

@@ -28,7 +28,7 @@ const named = (type: string, attributes: Record<string, unknown>, relationships?
 const ref = (type: string, id: string | undefined) => ({ data: { type, id: id ?? '1' } });
 
 const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/access_tokens' },
+  { method: 'GET', path: '/access_tokens', params: ['page[offset]', 'page[limit]'] },
   { method: 'GET', path: '/access_tokens/:id', id: 'token' },
   {
     method: 'POST',
@@ -44,7 +44,7 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/access_tokens/:id/regenerate_token', id: 'token', params: ['grace_period'] },
   { method: 'DELETE', path: '/access_tokens/:id', id: 'token', params: ['destination_user_type', 'destination_user_id'] },
   { method: 'GET', path: '/access_tokens/:id/check', id: 'token', params: ['permission', 'surface', 'include_drafts', 'item', 'ip'] },
-  { method: 'GET', path: '/roles' },
+  { method: 'GET', path: '/roles', params: ['page[offset]', 'page[limit]'] },
   { method: 'GET', path: '/roles/:id', id: 'role' },
   {
     method: 'POST',
@@ -60,7 +60,7 @@ const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/roles/:id', id: 'role' },
   { method: 'POST', path: '/roles/:id/duplicate', id: 'role' },
   { method: 'GET', path: '/users/me', params: ['include'] },
-  { method: 'GET', path: '/users' },
+  { method: 'GET', path: '/users', params: ['page[offset]', 'page[limit]'] },
   { method: 'GET', path: '/users/:id', id: 'user' },
   { method: 'POST', path: '/users', document: (w) => named('user', { email: 'fuzz@example.com', full_name: 'Fuzz', is_active: true }, { role: ref('role', w.ids.role[1]) }) },
   { method: 'PUT', path: '/users/:id', id: 'user', document: () => named('user', { full_name: 'Fuzzed', is_active: true }) },
@@ -68,7 +68,7 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/site' },
   { method: 'PUT', path: '/site', document: () => named('site', { name: 'Fuzz site' }) },
   { method: 'GET', path: '/audit_log_events', params: ['filter[action]', 'filter[actor_id]', 'filter[subject_type]', 'filter[since]', 'page[offset]', 'page[limit]'] },
-  { method: 'GET', path: '/api/v1/admin/access-tokens' },
+  { method: 'GET', path: '/api/v1/admin/access-tokens', params: ['page[offset]', 'page[limit]'] },
   { method: 'POST', path: '/api/v1/admin/access-tokens', document: (w) => ({ name: 'Fuzz', permissions: ['content:read'], websiteIds: [w.ids.item[0]] }) },
   { method: 'DELETE', path: '/api/v1/admin/access-tokens/:id', id: 'token' },
   { method: 'GET', path: '/item-types' },

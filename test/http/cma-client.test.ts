@@ -9,6 +9,8 @@ import { generateSecret } from '../../src/core/secret.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { adminRoleId } from './fixtures.ts';
+import { insertTokens } from '../support/bulk-tokens.ts';
+import { STREAM_CHUNK } from '../../src/http/lists.ts';
 
 async function rejection(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -240,6 +242,42 @@ for (const dialect of DIALECTS) {
       const error = await rejection(clientFor(generateSecret(randomBytes)).roles.list());
       expect(error.response.status).toBe(401);
       expect(error.findError('INVALID_AUTHORIZATION_HEADER')).toBeTruthy();
+    });
+  });
+}
+
+/** Lists longer than one streamed chunk, through the same client: whole, and page by page. */
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: the official CMA client on long lists`, () => {
+    let h: Harness;
+    let client: Client;
+    const total = STREAM_CHUNK + 13 + 2;
+
+    beforeAll(async () => {
+      h = await startHarness({ dialect });
+      client = buildClient({ apiToken: h.adminSecret, baseUrl: await h.listen(), autoRetry: false });
+      await insertTokens(h, total - 2, await adminRoleId(h));
+    });
+    afterAll(() => h.close());
+
+    it('gets every token from accessTokens.list(), which sends no page parameters', async () => {
+      const tokens = await client.accessTokens.list();
+      expect(tokens).toHaveLength(total);
+      expect(new Set(tokens.map((t) => t.id)).size).toBe(total);
+      expect(tokens.find((t) => t.hardcoded_type === 'admin')?.token).toBe(h.adminSecret);
+    });
+
+    it('pages with page[offset]/page[limit] and meta.total_count, as its paged iterators do', async () => {
+      type Page = { data: { id: string }[]; meta: { total_count: number } };
+      const perPage = 100;
+      const first = await client.request<Page>({ method: 'GET', url: '/access_tokens', queryParams: { page: { offset: 0, limit: perPage } } });
+      expect(first.meta.total_count).toBe(total);
+      const seen = first.data.map((t) => t.id);
+      for (let offset = perPage; offset < first.meta.total_count; offset += perPage) {
+        const page = await client.request<Page>({ method: 'GET', url: '/access_tokens', queryParams: { page: { offset, limit: perPage } } });
+        seen.push(...page.data.map((t) => t.id));
+      }
+      expect(seen).toEqual((await client.accessTokens.list()).map((t) => t.id));
     });
   });
 }

@@ -8,7 +8,7 @@ import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/data
 import { openStore } from '../../src/store/database.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import type { Change } from '../../src/store/changes.ts';
-import type { NewAccessToken, NewRole } from '../../src/core/ports.ts';
+import type { NewAccessToken, NewRole, PageRequest } from '../../src/core/ports.ts';
 import { hashSecret } from '../../src/core/secret.ts';
 import { adminRoleAttributes, defaultRoleAttributes } from '../../src/core/roles.ts';
 
@@ -174,6 +174,60 @@ for (const dialect of DIALECTS) {
     });
 
     registerTokenTests(() => ({ store, roleId, changes }));
+    registerPageTests(() => ({ store, roleId }));
+  });
+}
+
+/** Pages in SQL: each must equal the matching slice of the full, id-ordered list. */
+function registerPageTests(get: () => { store: SqlStore; roleId: string }) {
+  describe('pages', () => {
+    type Lister<T extends { id: string }> = {
+      all: () => Promise<T[]>;
+      page: (p: PageRequest) => Promise<T[]>;
+      count: () => Promise<number>;
+    };
+    async function expectSlices<T extends { id: string }>(lister: Lister<T>): Promise<void> {
+      const all = await lister.all();
+      expect(all.length).toBeGreaterThanOrEqual(4);
+      expect(await lister.count()).toBe(all.length);
+      for (const [offset, limit] of [[0, 1], [1, 2], [0, all.length], [all.length - 1, 10], [all.length, 5], [Number.MAX_SAFE_INTEGER, 3]] as const) {
+        expect(await lister.page({ offset, limit })).toEqual(all.slice(offset, offset + limit));
+      }
+      // Keyset: after a row's id, then an offset within what follows.
+      const after = all[1]!.id;
+      expect(await lister.page({ offset: 0, limit: 2, afterId: after })).toEqual(all.slice(2, 4));
+      expect(await lister.page({ offset: 1, limit: 1, afterId: after })).toEqual(all.slice(3, 4));
+      // An id no row can have reads from the start rather than failing.
+      expect(await lister.page({ offset: 0, limit: 2, afterId: 'x' })).toEqual(all.slice(0, 2));
+    }
+
+    it('pages and counts tokens', async () => {
+      const { store, roleId } = get();
+      for (let i = 0; i < 4; i++) await store.createToken(newToken(roleId), noSeal);
+      await expectSlices({ all: () => store.listTokens(), page: (p) => store.pageTokens(p), count: () => store.countTokens() });
+    });
+
+    it('pages and counts roles, finds several by id and one by name', async () => {
+      const { store } = get();
+      const made = [];
+      for (let i = 0; i < 4; i++) made.push(await store.createRole(newRole(), T(5)));
+      await expectSlices({ all: () => store.listRoles(), page: (p) => store.pageRoles(p), count: () => store.countRoles() });
+      const [a, b] = made;
+      expect(await store.findRoles([b!.id, a!.id, b!.id, '999999', 'x', ''])).toEqual([a, b]);
+      expect(await store.findRoles([])).toEqual([]);
+      expect(await store.findRoleByName(a!.name)).toEqual(a);
+      expect(await store.findRoleByName(`${a!.name} `)).toBeNull();
+    });
+
+    it('pages and counts users, and finds several by id', async () => {
+      const { store, roleId } = get();
+      const made = [];
+      for (let i = 0; i < 4; i++) made.push(await store.createUser({ email: `${unique('paged')}@example.com`, fullName: 'P', isActive: true, roleId }, T(5)));
+      await expectSlices({ all: () => store.listUsers(), page: (p) => store.pageUsers(p), count: () => store.countUsers() });
+      const [a, b] = made;
+      expect(await store.findUsers([b!.id, '0', a!.id, '12345678901'])).toEqual([a, b]);
+      expect(await store.findUsers([])).toEqual([]);
+    });
   });
 }
 

@@ -12,6 +12,7 @@ import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
 import { serializeToken } from '../serializers.ts';
 import { tokenView } from '../token-view.ts';
+import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 import { requestContext } from '../request-context.ts';
 
 const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), period_seconds: z.number().int().min(1).max(86_400) }).strict();
@@ -85,16 +86,22 @@ function toGrants(attributes: Attributes, rels: Relationships | undefined): Toke
 }
 
 export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const view = (caller: Principal) => tokenView(deps, caller);
   const one = async (caller: Principal, token: AccessToken, freshSecret?: string) => ({
-    data: serializeToken(token, await view(caller), freshSecret),
+    data: serializeToken(token, await tokenView(deps, caller, [token]), freshSecret),
   });
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
 
   serveEndpoint(app, 'access_tokens.list', async (caller, request, reply) => {
-    parseQuery(NO_PARAMS, request.query);
-    const v = await view(caller);
-    return { data: (await deps.store.listTokens()).map((t) => serializeToken(t, v)) };
+    const list = listRequest(parseQuery(LIST_PARAMS, request.query));
+    return sendList(reply, list, {
+      count: () => deps.store.countTokens(),
+      page: (page) => deps.store.pageTokens(page),
+      idOf: (token) => token.id,
+      async serialize(tokens) {
+        const view = await tokenView(deps, caller, tokens);
+        return tokens.map((token) => serializeToken(token, view));
+      },
+    });
   });
 
   serveEndpoint(app, 'access_tokens.find', async (caller, request, reply) => {

@@ -7,11 +7,13 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { AccessToken } from '../../core/model.ts';
+import type { PageRequest } from '../../core/ports.ts';
 import { createAccountToken } from '../../core/account-tokens.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { NO_PARAMS, parseBody, parseQuery } from '../jsonapi.ts';
 import { requestContext } from '../request-context.ts';
+import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 import { accountNotFound, handleAccountError } from '../account-errors.ts';
 
 const createBody = z
@@ -44,8 +46,14 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
       scope.setNotFoundHandler(accountNotFound);
 
       serveEndpoint(scope, 'account_tokens.list', async (_caller, request, reply) => {
-        parseQuery(NO_PARAMS, request.query);
-        return { status: 'success', data: (await deps.store.listTokens()).map((t) => accountToken(t)) };
+        const list = listRequest(parseQuery(LIST_PARAMS, request.query));
+        const source = {
+          count: () => deps.store.countTokens(),
+          page: (page: PageRequest) => deps.store.pageTokens(page),
+          idOf: (token: AccessToken) => token.id,
+          serialize: async (tokens: AccessToken[]) => tokens.map((token) => accountToken(token)),
+        };
+        return sendList(reply, list, source, { status: 'success' });
       });
 
       serveEndpoint(scope, 'account_tokens.create', async (caller, request, reply) => {

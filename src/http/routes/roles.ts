@@ -21,6 +21,8 @@ import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
 import { serializeRole } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
+import { loadRolesWithAncestors } from '../../core/role-closure.ts';
+import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 
 /** Record permission entries: the keys Latchkey reads are typed, DatoCMS's others are kept. */
 const itemTypeEntry = z.looseObject({
@@ -65,13 +67,23 @@ function merge(base: { name: string; attributes: RoleAttributes; inheritsFrom: r
 }
 
 export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const one = async (role: Role) => ({ data: serializeRole(role, await deps.store.listRoles()) });
+  /** Final permissions need each role's ancestors, and only those: read per role or per chunk. */
+  const serialize = async (roles: readonly Role[]) => {
+    const known = await loadRolesWithAncestors(deps.store, roles.flatMap((r) => r.inheritsFrom), new Map(roles.map((r) => [r.id, r])));
+    const all = [...known.values()];
+    return roles.map((role) => serializeRole(role, all));
+  };
+  const one = async (role: Role) => ({ data: (await serialize([role]))[0] });
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
 
   serveEndpoint(app, 'roles.list', async (_caller, request, reply) => {
-    parseQuery(NO_PARAMS, request.query);
-    const roles = await deps.directory.listRoles();
-    return { data: roles.map((r) => serializeRole(r, roles)) };
+    const list = listRequest(parseQuery(LIST_PARAMS, request.query));
+    return sendList(reply, list, {
+      count: () => deps.store.countRoles(),
+      page: (page) => deps.store.pageRoles(page),
+      idOf: (role) => role.id,
+      serialize,
+    });
   });
 
   serveEndpoint(app, 'roles.find', async (_caller, request, reply) => {

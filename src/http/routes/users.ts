@@ -13,6 +13,8 @@ import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne 
 import { effectiveAccess, serializeRole, serializeToken, serializeUser } from '../serializers.ts';
 import { requestContext } from '../request-context.ts';
 import { endpointAccess } from '../../core/explain.ts';
+import { loadRolesWithAncestors } from '../../core/role-closure.ts';
+import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 
 const attributes = z
   .object({
@@ -39,18 +41,24 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'users.me', async (caller, request, reply) => {
     const { include } = parseQuery(meQuery, request.query);
-    const view = await tokenView(deps, caller);
+    const view = await tokenView(deps, caller, [caller.token]);
     const effective = { ...effectiveAccess(caller), endpoints: endpointAccess(caller, view.now, request.ip) };
     const data = { ...serializeToken(caller.token, view), meta: { effective_access: effective } };
     if (include === 'role' && caller.role) {
-      return { data, included: [serializeRole(caller.role, await deps.store.listRoles())] };
+      const roles = await loadRolesWithAncestors(deps.store, caller.role.inheritsFrom);
+      return { data, included: [serializeRole(caller.role, [...roles.values()])] };
     }
     return { data };
   });
 
   serveEndpoint(app, 'users.list', async (_caller, request, reply) => {
-    parseQuery(NO_PARAMS, request.query);
-    return { data: (await deps.directory.listUsers()).map(serializeUser) };
+    const list = listRequest(parseQuery(LIST_PARAMS, request.query));
+    return sendList(reply, list, {
+      count: () => deps.store.countUsers(),
+      page: (page) => deps.store.pageUsers(page),
+      idOf: (user) => user.id,
+      serialize: async (users) => users.map(serializeUser),
+    });
   });
 
   serveEndpoint(app, 'users.find', async (_caller, request, reply) => {
