@@ -60,7 +60,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const log = options.log ?? jsonLog(config.logLevel);
   const keyRing = loadKeyRing(config.dataDir, config.encryptionKeys);
   const target = options.target ?? databaseTarget(config);
-  const store = await openStore(target, { log });
+  const store = await openStore(target, { log, schemaTtlMs: config.cacheTtlMs });
   const listener = options.crossInstance && target.kind === 'postgres' ? new PgChangeListener({ url: target.url, bus: store.changes, log }) : null;
   const sharedRateLimits =
     options.crossInstance && config.redisUrl

@@ -2,15 +2,17 @@
  * @module
  * The two caches that keep the CDA from repeating work. The schema is built once per version of
  * the item types: every item-type write announces a `schema` change (also to other instances on
- * PostgreSQL), which bumps the version; a periodic fingerprint check catches changes made behind
- * the server's back. Parsed and validated documents are kept per schema version and query text in
- * a bounded LRU, so a repeated query pays neither parsing nor validation again; so are refusals
- * (syntax, validation, limits), kept as plain JSON so that no refused document's tree stays alive.
+ * PostgreSQL), which bumps the version; the store's model cache hands out a new array when it
+ * re-reads the models, and a fingerprint of that array catches changes made behind the server's
+ * back. Parsed and validated documents are kept per schema version and query text in a bounded
+ * LRU, so a repeated query pays neither parsing nor validation again; so are refusals (syntax,
+ * validation, limits), kept as plain JSON so that no refused document's tree stays alive.
  */
 import { createHash } from 'node:crypto';
 import { parse, validate, specifiedRules, GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Clock } from '../core/ports.ts';
 import type { ContentStore } from '../core/content/ports.ts';
+import type { ItemType } from '../core/content/model.ts';
 import { buildContentSchema } from './schema.ts';
 import { checkShape, checkSize, checkTokens, DOCUMENT_LIMITS, type DocumentLimits } from './limits.ts';
 import { Lru } from './lru.ts';
@@ -40,7 +42,7 @@ export class DeliverySchemas {
   readonly #documents: Lru<string, Compiled>;
   readonly #limits: DocumentLimits;
   #version = 0;
-  #built: Promise<BuiltSchema & { fingerprint: string }> | null = null;
+  #built: (BuiltSchema & { readonly types: readonly ItemType[]; readonly fingerprint: string }) | null = null;
   #checkedAt = 0;
 
   constructor(store: ContentStore, clock: Clock, options: SchemaCacheOptions) {
@@ -58,24 +60,30 @@ export class DeliverySchemas {
     this.#documents.clear();
   }
 
+  /**
+   * The schema for the models the store holds now. The store hands out the same array until the
+   * models change (see `store/schema-cache.ts`), so the common request costs one comparison; a
+   * new array is fingerprinted (at most every `recheckMs`) and rebuilds the schema only if the
+   * models really differ, which catches changes made behind the server's back.
+   */
   async current(): Promise<BuiltSchema> {
+    const version = this.#version;
+    const types = await this.#store.listItemTypes();
+    // A change announced while we waited may not be in `types`: ask the store again.
+    if (version !== this.#version) return this.current();
+    const held = this.#built;
+    if (held !== null && held.types === types) return held;
     const now = this.#clock.now();
-    if (this.#built && now - this.#checkedAt >= this.#options.recheckMs) {
-      this.#checkedAt = now;
-      const [built, fingerprint] = await Promise.all([this.#built, this.#fingerprint()]);
-      if (built.fingerprint !== fingerprint) this.invalidate();
+    if (held !== null && now - this.#checkedAt < this.#options.recheckMs) return held;
+    this.#checkedAt = now;
+    const fingerprint = JSON.stringify(types);
+    if (held !== null && held.fingerprint === fingerprint) {
+      this.#built = { ...held, types };
+      return this.#built;
     }
-    if (!this.#built) {
-      this.#checkedAt = now;
-      const version = this.#version;
-      this.#built = this.#store.listItemTypes().then((types) => ({ version, schema: buildContentSchema(types), fingerprint: JSON.stringify(types) }));
-      this.#built.catch(() => (this.#built = null));
-    }
+    if (held !== null) this.invalidate();
+    this.#built = { version: this.#version, schema: buildContentSchema(types), types, fingerprint };
     return this.#built;
-  }
-
-  async #fingerprint(): Promise<string> {
-    return JSON.stringify(await this.#store.listItemTypes());
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, setupLockKey, type SqlStore } from './sql-store.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
+import { StatementCache } from './sqlite-statements.ts';
 import { errorMessage, silentLog, type Log } from './log.ts';
 
 export type DatabaseTarget =
@@ -39,6 +40,8 @@ export interface OpenOptions {
   /** Where pool faults are reported (at most once per `faultLogIntervalMs`). */
   readonly log?: Log;
   readonly faultLogIntervalMs?: number;
+  /** Upper bound on how long the models are served from memory without reading them again. */
+  readonly schemaTtlMs?: number;
 }
 
 export function openKysely(target: DatabaseTarget, options: OpenOptions = {}): Kysely<Database> {
@@ -48,7 +51,7 @@ export function openKysely(target: DatabaseTarget, options: OpenOptions = {}): K
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCache(sqlite) }) });
   }
   const pool = new pg.Pool({
     connectionString: target.url,
@@ -143,5 +146,5 @@ export async function openStore(target: DatabaseTarget, options: OpenOptions = {
     await db.destroy();
     throw error;
   }
-  return createSqlStore(db, target.kind);
+  return createSqlStore(db, target.kind, options.schemaTtlMs === undefined ? {} : { schemaTtlMs: options.schemaTtlMs });
 }

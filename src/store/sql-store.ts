@@ -18,6 +18,7 @@ import { directoryQueries } from './sql-directory.ts';
 import { auditQueries } from './sql-audit.ts';
 import { contentQueries } from './sql-content.ts';
 import { withRetries } from './retry.ts';
+import { SchemaCache } from './schema-cache.ts';
 
 export interface SqlStore extends Store {
   readonly db: Kysely<Database>;
@@ -49,8 +50,20 @@ export const setupLockKey = sql`${SETUP_LOCK_CLASS}::int4, hashtext(current_sche
 const RETRY_LOCK_CLASS = 0x4c6c;
 const retryLockKey = sql`${RETRY_LOCK_CLASS}::int4, hashtext(current_schema())`;
 
-export function createSqlStore(db: Kysely<Database>, dialect: Dialect, changes = new ChangeBus()): SqlStore {
-  return build(db, dialect, changes, null, async () => db.destroy());
+export interface SqlStoreOptions {
+  readonly changes?: ChangeBus;
+  /** How long the models are served from memory at most without reading them again (see `schema-cache.ts`). */
+  readonly schemaTtlMs?: number;
+}
+
+/** The models are re-read at least this often even if no change was heard (offline writers). */
+export const DEFAULT_SCHEMA_TTL_MS = 30_000;
+
+export function createSqlStore(db: Kysely<Database>, dialect: Dialect, options: SqlStoreOptions = {}): SqlStore {
+  const changes = options.changes ?? new ChangeBus();
+  const direct = contentQueries(createContext(db, dialect, changes, null));
+  const schema = new SchemaCache(() => direct.listItemTypes(), changes, { ttlMs: options.schemaTtlMs ?? DEFAULT_SCHEMA_TTL_MS });
+  return build(db, dialect, changes, null, async () => db.destroy(), schema);
 }
 
 /**
@@ -82,8 +95,8 @@ const ATOMIC = [
 
 type AnyWrite = (...args: unknown[]) => Promise<unknown>;
 
-function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>): SqlStore {
-  const store = buildStore(db, dialect, changes, queue, close);
+function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>, schema: SchemaCache): SqlStore {
+  const store = buildStore(db, dialect, changes, queue, close, schema);
   if (queue !== null) return store;
   const writes = store as unknown as Record<(typeof ATOMIC)[number], AnyWrite>;
   for (const name of ATOMIC) {
@@ -92,7 +105,14 @@ function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue
   return store;
 }
 
-function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue: Change[] | null, close: () => Promise<void>): SqlStore {
+function buildStore(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  changes: ChangeBus,
+  queue: Change[] | null,
+  close: () => Promise<void>,
+  schema: SchemaCache,
+): SqlStore {
   const ctx = createContext(db, dialect, changes, queue);
 
   /** One attempt of `work` in a fresh transaction; its changes are published once it committed. */
@@ -104,7 +124,7 @@ function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, 
       const begin = dialect === 'postgres' && !setup ? executor.transaction().setIsolationLevel('serializable') : executor.transaction();
       return begin.execute(async (trx) => {
         if (setup && dialect === 'postgres') await sql`select pg_advisory_xact_lock(${setupLockKey})`.execute(trx);
-        return work(build(trx, dialect, changes, pending, close));
+        return work(build(trx, dialect, changes, pending, close, schema));
       });
     };
     const result =
@@ -130,6 +150,8 @@ function buildStore(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, 
     ...directoryQueries(ctx),
     ...auditQueries(ctx),
     ...contentQueries(ctx),
+    // Outside a transaction the models come from memory; inside one, from the transaction's snapshot.
+    ...(queue === null ? { listItemTypes: () => schema.listItemTypes(), findItemType: (id: string) => schema.findItemType(id) } : {}),
     async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
       if (queue) return work(this); // already inside one: join it (the outer one retries)
       return withRetries((n) => attempt(work, false, n > 1));

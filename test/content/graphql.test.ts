@@ -59,6 +59,29 @@ describe('the generated schema', () => {
     expect(rebuilt.version).toBeGreaterThan(built.version);
     expect(schemas.compile(rebuilt, '{ allPages { id } }')).not.toBe(first);
   });
+
+  it('keeps the schema while the store hands out the same models, and rebuilds only when they differ', async () => {
+    const page = { id: '1', name: 'Page', apiKey: 'page', tree: false, createdAt: '', updatedAt: '', fields: [] };
+    let types = [page];
+    let now = 0;
+    const schemas = new DeliverySchemas({ listItemTypes: async () => types } as never, { now: () => now }, { recheckMs: 1000, maxDocuments: 10, maxDepth: 5 });
+    const built = await schemas.current();
+    expect(await schemas.current()).toBe(built);
+    // Re-read with the same content (a cache TTL ran out): same version, same schema.
+    types = [{ ...page }];
+    now = 1000;
+    const reread = await schemas.current();
+    expect(reread.version).toBe(built.version);
+    expect(reread.schema).toBe(built.schema);
+    // Changed behind the server's back: picked up at the next check, as a new version.
+    types = [page, { ...page, id: '2', name: 'Post', apiKey: 'post' }];
+    now = 1500;
+    expect((await schemas.current()).schema).toBe(built.schema);
+    now = 2000;
+    const changed = await schemas.current();
+    expect(changed.version).toBeGreaterThan(built.version);
+    expect(changed.schema.getQueryType()?.getFields().allPosts).toBeDefined();
+  });
 });
 
 for (const dialect of DIALECTS) {

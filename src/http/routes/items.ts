@@ -45,7 +45,13 @@ function split(a: Attributes | undefined) {
 export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { items, itemTypes } = deps.content;
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
-  const typesById = async () => new Map<string, ItemType>((await itemTypes.list()).map((t) => [t.id, t]));
+  // The store hands out the same array of models until they change: index it once per array.
+  let indexed: { readonly list: readonly ItemType[]; readonly byId: ReadonlyMap<string, ItemType> } | null = null;
+  const typesById = async () => {
+    const list = await itemTypes.list();
+    if (indexed?.list !== list) indexed = { list, byId: new Map(list.map((t) => [t.id, t])) };
+    return indexed.byId;
+  };
   const one = async (item: Item, version: ContentVersion = 'current') => ({
     data: serializeItem(item, (await typesById()).get(item.itemTypeId), version),
   });
