@@ -1,0 +1,170 @@
+/**
+ * @module
+ * An {@link ItemSearch} as one SQL query: the read rule's predicate, structural filters, value
+ * conditions (field values read with `json_extract` on SQLite and `jsonb` operators on
+ * PostgreSQL), ordering and the page. A value whose JSON type no longer fits its field (the model
+ * changed after the record was written) reads as null, as the GraphQL field itself shows it.
+ */
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
+import type { FieldType } from '../core/content/model.ts';
+import type { Condition, ItemSearch, OrderKey, ValueRef } from '../core/content/query.ts';
+import { FALSE, joinAnd, joinOr, keys, readPredicate, rootPaths, TRUE } from './read-predicate.ts';
+import { rowId } from './rows.ts';
+import type { Dialect, SqlContext } from './sql-context.ts';
+
+type Kind = 'text' | 'number' | 'boolean' | 'json' | 'id';
+
+interface Value {
+  readonly kind: Kind;
+  readonly expr: RawBuilder<unknown>;
+  /** Present: neither null nor the empty string (for JSON: not JSON null, not ""). */
+  readonly present: RawBuilder<SqlBool>;
+}
+
+const FIELD_KINDS: Record<FieldType, Kind> = {
+  string: 'text',
+  text: 'text',
+  date: 'text',
+  datetime: 'text',
+  link: 'text',
+  integer: 'number',
+  float: 'number',
+  boolean: 'boolean',
+  json: 'json',
+};
+
+const SYSTEM_COLUMNS = {
+  id: ['items.id', 'id'],
+  _status: ['items.status', 'text'],
+  _createdAt: ['items.created_at', 'text'],
+  _updatedAt: ['items.updated_at', 'text'],
+  _publishedAt: ['items.published_at', 'text'],
+  parent: ['items.parent_id', 'id'],
+  position: ['items.position', 'number'],
+} as const satisfies Record<string, readonly [string, Kind]>;
+
+function presence(kind: Kind, expr: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  return kind === 'text' ? sql<SqlBool>`(${expr} is not null and ${expr} <> '')` : sql<SqlBool>`${expr} is not null`;
+}
+
+function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: string, fieldType: FieldType): Value {
+  const kind = FIELD_KINDS[fieldType];
+  const col = sql.ref(`items.${column}`);
+  if (dialect === 'sqlite') {
+    const path = `$.${apiKey}`;
+    const type = sql`json_type(${col}, ${path})`;
+    const raw = sql`json_extract(${col}, ${path})`;
+    if (kind === 'json') {
+      return { kind, expr: raw, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'text' and ${raw} = ''))` };
+    }
+    const types = kind === 'text' ? ['text'] : kind === 'boolean' ? ['true', 'false'] : fieldType === 'integer' ? ['integer'] : ['integer', 'real'];
+    const expr = sql`(case when ${type} in (${sql.join(types)}) then ${raw} end)`;
+    return { kind, expr, present: presence(kind, expr) };
+  }
+  const node = sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
+  const type = sql`jsonb_typeof(${node})`;
+  const text = sql`(cast(${col} as jsonb) ->> cast(${apiKey} as text))`;
+  if (kind === 'json') {
+    return { kind, expr: node, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'string' and ${text} = ''))` };
+  }
+  const expr =
+    kind === 'text'
+      ? sql`(case when ${type} = 'string' then ${text} end)`
+      : kind === 'boolean'
+        ? sql`(case when ${type} = 'boolean' then cast(${text} as boolean) end)`
+        : sql`(case when ${type} = 'number' then cast(${text} as numeric) end)`;
+  return { kind, expr, present: presence(kind, expr) };
+}
+
+function valueOf(dialect: Dialect, column: 'current' | 'published', ref: ValueRef): Value {
+  if (ref.kind === 'field') return fieldValue(dialect, column, ref.apiKey, ref.fieldType);
+  const [name, kind] = SYSTEM_COLUMNS[ref.name];
+  const expr = sql.ref(name);
+  return { kind, expr, present: presence(kind, expr) };
+}
+
+/** A condition argument as the database compares it; undefined: it names nothing (an id that cannot exist). */
+function argument(kind: Kind, dialect: Dialect, arg: unknown): unknown {
+  if (kind === 'id') return rowId(String(arg)) ?? undefined;
+  if (kind === 'boolean' && dialect === 'sqlite') return arg ? 1 : 0;
+  return arg;
+}
+
+/** Text compared byte-wise on PostgreSQL too, as SQLite (and the ordering of the path index) does. */
+const ordered = (value: Value, dialect: Dialect) => (dialect === 'postgres' && value.kind === 'text' ? sql`${value.expr} collate "C"` : value.expr);
+
+function test(value: Value, dialect: Dialect, op: string, raw: unknown): RawBuilder<SqlBool> {
+  const { expr, present } = value;
+  if (op === 'exists') return raw ? present : sql<SqlBool>`not ${present}`;
+  if (op === 'matches') {
+    if (value.kind !== 'text') return FALSE;
+    const { pattern, caseSensitive } = raw as { pattern: string; caseSensitive?: boolean | null };
+    const [hay, needle] = caseSensitive ? [expr, sql`${pattern}`] : [sql`lower(${expr})`, sql`lower(${pattern})`];
+    const found = dialect === 'sqlite' ? sql`instr(${hay}, ${needle})` : sql`strpos(${hay}, ${needle})`;
+    return sql<SqlBool>`(${expr} is not null and ${found} > 0)`;
+  }
+  if (op === 'in' || op === 'notIn') {
+    const args = (raw as unknown[]).map((a) => argument(value.kind, dialect, a)).filter((a) => a !== undefined && a !== null);
+    if (op === 'in') return args.length === 0 ? FALSE : sql<SqlBool>`${expr} in (${sql.join(args)})`;
+    return args.length === 0 ? TRUE : sql<SqlBool>`(${expr} is null or ${expr} not in (${sql.join(args)}))`;
+  }
+  const arg = argument(value.kind, dialect, raw);
+  if (op === 'eq') return arg === undefined ? FALSE : sql<SqlBool>`${expr} = ${arg}`;
+  if (op === 'neq') return arg === undefined ? TRUE : sql<SqlBool>`(${expr} is null or ${expr} <> ${arg})`;
+  const cmp = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[op];
+  if (!cmp || arg === undefined) return FALSE;
+  return sql<SqlBool>`(${present} and ${ordered(value, dialect)} ${sql.raw(cmp)} ${arg})`;
+}
+
+export function conditionSql(condition: Condition, dialect: Dialect, column: 'current' | 'published'): RawBuilder<SqlBool> {
+  switch (condition.kind) {
+    case 'and':
+      return joinAnd(condition.conditions.map((c) => conditionSql(c, dialect, column)));
+    case 'or':
+      return joinOr(condition.conditions.map((c) => conditionSql(c, dialect, column)));
+    case 'test':
+      // A null argument is no condition, as in DatoCMS's filters.
+      if (condition.arg === null || condition.arg === undefined) return TRUE;
+      return test(valueOf(dialect, column, condition.ref), dialect, condition.op, condition.arg);
+  }
+}
+
+function orderSql(keys: readonly OrderKey[], dialect: Dialect, column: 'current' | 'published'): RawBuilder<unknown> {
+  const parts = keys.flatMap((key) => {
+    const value = valueOf(dialect, column, key.ref);
+    // Records without the value come last in either direction.
+    return [sql`(case when ${value.present} then 0 else 1 end)`, sql`${ordered(value, dialect)} ${sql.raw(key.direction)}`];
+  });
+  return sql.join([...parts, sql`items.id`]);
+}
+
+/** The filtered rows of a search, before order and page. */
+async function filtered(ctx: SqlContext, search: ItemSearch) {
+  const { db, dialect } = ctx;
+  const column: 'current' | 'published' = search.version === 'published' ? 'published' : 'current';
+  let q = db.selectFrom('items').where(readPredicate(search.rule, dialect, await rootPaths(db, search.rule)));
+  if (search.itemTypeIds) q = q.where('items.item_type_id', 'in', [...keys(search.itemTypeIds), -1]);
+  if (search.ids) q = q.where('items.id', 'in', [...keys(search.ids), -1]);
+  if (search.parentIds) {
+    const parents = keys(search.parentIds.filter((p): p is string => p !== null));
+    const top = search.parentIds.includes(null);
+    q = q.where(
+      joinOr([...(parents.length > 0 ? [sql<SqlBool>`items.parent_id in (${sql.join(parents)})`] : []), ...(top ? [sql<SqlBool>`items.parent_id is null`] : [])]),
+    );
+  }
+  if (search.where) q = q.where(conditionSql(search.where, dialect, column));
+  return { q, column };
+}
+
+export async function searchRows(ctx: SqlContext, search: ItemSearch) {
+  const { q, column } = await filtered(ctx, search);
+  let page = q.selectAll('items').orderBy(orderSql(search.orderBy ?? [], ctx.dialect, column));
+  if (search.limit !== undefined) page = page.limit(search.limit).offset(search.offset ?? 0);
+  return page.execute();
+}
+
+export async function countRows(ctx: SqlContext, search: ItemSearch): Promise<number> {
+  const { q } = await filtered(ctx, search);
+  const row = await q.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
