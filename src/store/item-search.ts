@@ -43,6 +43,9 @@ const SYSTEM_COLUMNS = {
   position: ['items.position', 'number'],
 } as const satisfies Record<string, readonly [string, Kind]>;
 
+/** System values every record has (NOT NULL columns; timestamps are never empty). */
+const ALWAYS_PRESENT = new Set(['id', '_status', '_createdAt', '_updatedAt', 'position']);
+
 function presence(kind: Kind, expr: RawBuilder<unknown>): RawBuilder<SqlBool> {
   return kind === 'text' ? sql<SqlBool>`(${expr} is not null and ${expr} <> '')` : sql<SqlBool>`${expr} is not null`;
 }
@@ -132,8 +135,10 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
 function orderSql(keys: readonly OrderKey[], dialect: Dialect, column: 'current' | 'published'): RawBuilder<unknown> {
   const parts = keys.flatMap((key) => {
     const value = valueOf(dialect, column, key.ref);
-    // Records without the value come last in either direction.
-    return [sql`(case when ${value.present} then 0 else 1 end)`, sql`${ordered(value, dialect)} ${sql.raw(key.direction)}`];
+    const sorted = sql`${ordered(value, dialect)} ${sql.raw(key.direction)}`;
+    // Records without the value come last in either direction; a NOT NULL column needs no such
+    // key, which leaves its index usable for the order.
+    return key.ref.kind === 'system' && ALWAYS_PRESENT.has(key.ref.name) ? [sorted] : [sql`(case when ${value.present} then 0 else 1 end)`, sorted];
   });
   return sql.join([...parts, sql`items.id`]);
 }
