@@ -5,13 +5,22 @@
  * pages never include a hidden record. Only names the schema declared reach here (graphql-js
  * validates arguments first); an unknown one would match nothing rather than everything.
  */
-import type { Condition, OrderKey, ValueRef } from '../core/content/query.ts';
+import type { ItemType } from '../core/content/model.ts';
+import { camelCase } from '../core/content/naming.ts';
+import { SYSTEM_VALUES, type Condition, type OrderKey, type ValueRef } from '../core/content/query.ts';
 
 /** GraphQL field name → the value a filter or an ordering looks at. */
 /** An empty `or`: matches nothing. */
 const NOTHING: Condition = { kind: 'or', conditions: [] };
 
 export type ValueRefs = ReadonlyMap<string, ValueRef>;
+
+/** The names a model's `filter` and `orderBy` use: the system values and the camelCased fields. */
+export function valueRefs(model: ItemType): Map<string, ValueRef> {
+  const refs = new Map<string, ValueRef>(SYSTEM_VALUES.map((name) => [name, { kind: 'system', name }]));
+  for (const field of model.fields) refs.set(camelCase(field.api_key), { kind: 'field', apiKey: field.api_key, fieldType: field.field_type });
+  return refs;
+}
 
 export interface RecordFilter {
   readonly AND?: readonly RecordFilter[] | null;

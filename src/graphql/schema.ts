@@ -26,8 +26,7 @@ import { conforms } from '../core/content/fields.ts';
 import type { DeliveredRecord, DeliveryReader } from '../core/content/delivery.ts';
 import type { ItemType } from '../core/content/model.ts';
 import { camelCase, modelNames } from '../core/content/naming.ts';
-import type { ValueRef } from '../core/content/query.ts';
-import { toCondition, toOrder, type RecordFilter } from './filter.ts';
+import { toCondition, toOrder, valueRefs, type RecordFilter } from './filter.ts';
 import * as t from './scalars.ts';
 
 export interface DeliveryContext {
@@ -47,11 +46,6 @@ const MAX_FIRST = 500;
  */
 export const MAX_SKIP = 100_000;
 const ORDERABLE = new Set(['string', 'integer', 'float', 'boolean', 'date', 'datetime']);
-
-const SYSTEM: readonly [string, ValueRef][] = (['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', 'parent', 'position'] as const).map((name) => [
-  name,
-  { kind: 'system', name },
-]);
 
 function pageArgs(args: { first?: number | null; skip?: number | null }): { first: number; skip: number } {
   const first = args.first ?? DEFAULT_FIRST;
@@ -87,7 +81,7 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
 
   for (const model of itemTypes) {
     const names = modelNames(model.apiKey);
-    const refs = new Map<string, ValueRef>(SYSTEM);
+    const refs = valueRefs(model);
     const filterFields: Record<string, GraphQLInputFieldConfig> = {
       id: { type: t.ItemIdFilter },
       _status: { type: t.StatusFilter },
@@ -109,7 +103,6 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
         const value = r.values[field.api_key];
         return conforms(field.field_type, value) ? value : null;
       };
-      refs.set(name, { kind: 'field', apiKey: field.api_key, fieldType: field.field_type });
       filterFields[name] = { type: t.FILTERS[field.field_type] };
       if (ORDERABLE.has(field.field_type)) orderKeys.push(name);
       recordFields[name] =

@@ -75,7 +75,9 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
       ? sql`(case when ${type} = 'string' then ${text} end)`
       : kind === 'boolean'
         ? sql`(case when ${type} = 'boolean' then cast(${text} as boolean) end)`
-        : sql`(case when ${type} = 'number' then cast(${text} as numeric) end)`;
+        : fieldType === 'integer'
+          ? sql`(case when ${type} = 'number' and ${text} ~ '^-?[0-9]+$' then cast(${text} as numeric) end)`
+          : sql`(case when ${type} = 'number' then cast(${text} as numeric) end)`;
   return { kind, expr, present: presence(kind, expr) };
 }
 
@@ -135,10 +137,12 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
 function orderSql(keys: readonly OrderKey[], dialect: Dialect, column: 'current' | 'published'): RawBuilder<unknown> {
   const parts = keys.flatMap((key) => {
     const value = valueOf(dialect, column, key.ref);
-    const sorted = sql`${ordered(value, dialect)} ${sql.raw(key.direction)}`;
-    // Records without the value come last in either direction; a NOT NULL column needs no such
-    // key, which leaves its index usable for the order.
-    return key.ref.kind === 'system' && ALWAYS_PRESENT.has(key.ref.name) ? [sorted] : [sql`(case when ${value.present} then 0 else 1 end)`, sorted];
+    const direction = sql.raw(key.direction);
+    // A NOT NULL column sorts as it is, which leaves its index usable for the order.
+    if (key.ref.kind === 'system' && ALWAYS_PRESENT.has(key.ref.name)) return [sql`${ordered(value, dialect)} ${direction}`];
+    // Records without the value (null or '') come last in either direction, tied among themselves.
+    const known = ordered({ ...value, expr: sql`(case when ${value.present} then ${value.expr} end)` }, dialect);
+    return [sql`(case when ${value.present} then 0 else 1 end)`, sql`${known} ${direction}`];
   });
   return sql.join([...parts, sql`items.id`]);
 }
