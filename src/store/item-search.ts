@@ -147,13 +147,22 @@ function orderSql(keys: readonly OrderKey[], dialect: Dialect, column: 'current'
   return sql.join([...parts, sql`items.id`]);
 }
 
+/**
+ * `column = k` for one key (SQLite serves `item_type_id = ? order by id` from the (item_type_id,
+ * id) index, but not the same with `in (…)`), `in (…)` for several, nothing for none.
+ */
+function oneOf(column: string, values: number[]): RawBuilder<SqlBool> {
+  if (values.length === 0) return FALSE;
+  return values.length === 1 ? sql<SqlBool>`${sql.ref(column)} = ${values[0]}` : sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`;
+}
+
 /** The filtered rows of a search, before order and page. */
 async function filtered(ctx: SqlContext, search: ItemSearch) {
   const { db, dialect } = ctx;
   const column: 'current' | 'published' = search.version === 'published' ? 'published' : 'current';
   let q = db.selectFrom('items').where(readPredicate(search.rule, dialect, await rootPaths(db, search.rule)));
-  if (search.itemTypeIds) q = q.where('items.item_type_id', 'in', [...keys(search.itemTypeIds), -1]);
-  if (search.ids) q = q.where('items.id', 'in', [...keys(search.ids), -1]);
+  if (search.itemTypeIds) q = q.where(oneOf('items.item_type_id', keys(search.itemTypeIds)));
+  if (search.ids) q = q.where(oneOf('items.id', keys(search.ids)));
   if (search.parentIds) {
     const parents = keys(search.parentIds.filter((p): p is string => p !== null));
     const top = search.parentIds.includes(null);
@@ -165,15 +174,24 @@ async function filtered(ctx: SqlContext, search: ItemSearch) {
   return { q, column };
 }
 
-export async function searchRows(ctx: SqlContext, search: ItemSearch) {
+/** The page query of a search (exported so its plan can be inspected). */
+export async function searchQuery(ctx: SqlContext, search: ItemSearch) {
   const { q, column } = await filtered(ctx, search);
-  let page = q.selectAll('items').orderBy(orderSql(search.orderBy ?? [], ctx.dialect, column));
-  if (search.limit !== undefined) page = page.limit(search.limit).offset(search.offset ?? 0);
-  return page.execute();
+  const page = q.selectAll('items').orderBy(orderSql(search.orderBy ?? [], ctx.dialect, column));
+  return search.limit === undefined ? page : page.limit(search.limit).offset(search.offset ?? 0);
+}
+
+/** The count query of a search. */
+export async function countQuery(ctx: SqlContext, search: ItemSearch) {
+  const { q } = await filtered(ctx, search);
+  return q.select(sql<number>`count(*)`.as('n'));
+}
+
+export async function searchRows(ctx: SqlContext, search: ItemSearch) {
+  return (await searchQuery(ctx, search)).execute();
 }
 
 export async function countRows(ctx: SqlContext, search: ItemSearch): Promise<number> {
-  const { q } = await filtered(ctx, search);
-  const row = await q.select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+  const row = await (await countQuery(ctx, search)).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
