@@ -3,7 +3,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 /**
  * Indexes for content reads done by the database (lists, counts, lookups and traversals run in
  * SQL with the read rule):
- * - `(item_type_id, id)`: a model's page in creation order and its count, without a sort;
+ * - `(item_type_id, id)`: a model's page in creation order and its count, without a sort; the
+ *   same again over published records only (a partial index), which is what the delivery API
+ *   reads: its pages and counts never touch a row they do not return;
  * - `path`: root-node scope and subtrees as a prefix range (`path >= '/1/7/' and path < '/1/70'`).
  *   On PostgreSQL the index is on `path collate "C"`, the byte-wise comparison the queries use:
  *   under a locale collation the range would be wrong and could not use the index;
@@ -15,6 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema.dropIndex('items_item_type').execute();
   await db.schema.createIndex('items_type_id').on('items').columns(['item_type_id', 'id']).execute();
+  await db.schema.createIndex('items_published_type_id').on('items').columns(['item_type_id', 'id']).where(sql.ref('published'), 'is not', null).execute();
   if (postgres) await sql`create index items_path on items (path collate "C")`.execute(db);
   else await db.schema.createIndex('items_path').on('items').column('path').execute();
   await db.schema.dropIndex('items_parent').execute();
@@ -25,6 +28,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('items_parent_position').execute();
   await db.schema.createIndex('items_parent').on('items').column('parent_id').execute();
   await db.schema.dropIndex('items_path').execute();
+  await db.schema.dropIndex('items_published_type_id').execute();
   await db.schema.dropIndex('items_type_id').execute();
   await db.schema.createIndex('items_item_type').on('items').column('item_type_id').execute();
 }
