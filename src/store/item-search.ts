@@ -177,8 +177,13 @@ async function filtered(ctx: SqlContext, search: ItemSearch) {
 /** The page query of a search (exported so its plan can be inspected). */
 export async function searchQuery(ctx: SqlContext, search: ItemSearch) {
   const { q, column } = await filtered(ctx, search);
-  const page = q.selectAll('items').orderBy(orderSql(search.orderBy ?? [], ctx.dialect, column));
-  return search.limit === undefined ? page : page.limit(search.limit).offset(search.offset ?? 0);
+  const order = orderSql(search.orderBy ?? [], ctx.dialect, column);
+  if (search.limit === undefined) return q.selectAll('items').orderBy(order);
+  if ((search.orderBy ?? []).length === 0) return q.selectAll('items').orderBy(order).limit(search.limit).offset(search.offset ?? 0);
+  // Ordered by values: sort only ids and keys to find the page, then read just the page's rows,
+  // rather than carrying every candidate's whole row through the sort.
+  const ids = q.select('items.id').orderBy(order).limit(search.limit).offset(search.offset ?? 0);
+  return ctx.db.selectFrom('items').selectAll('items').where('items.id', 'in', ids).orderBy(order);
 }
 
 /** The count query of a search. */

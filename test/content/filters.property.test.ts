@@ -1,8 +1,8 @@
 /**
  * GraphQL `filter` and `orderBy` run in SQL exactly as the in-memory reference defines them: for
  * generated records (every field type, with nulls, empty strings and values of the wrong JSON
- * type) and generated filters (every operator, AND/OR) and orderings, the store returns the same
- * records in the same order, and counts them alike, on every dialect.
+ * type) and generated filters (every operator, AND/OR), orderings and pages, the store returns
+ * the same records in the same order, and counts them alike, on every dialect.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,7 +130,7 @@ for (const dialect of DIALECTS) {
 
     it('selects, orders and counts like the reference', async () => {
       await fc.assert(
-        fc.asyncProperty(recordsArb, fc.array(fc.tuple(filterArb, orderArb), { minLength: 12, maxLength: 12 }), async (records, queries) => {
+        fc.asyncProperty(recordsArb, fc.array(fc.tuple(filterArb, orderArb, fc.option(fc.record({ offset: fc.nat(6), limit: fc.integer({ min: 1, max: 8 }) }), { nil: null })), { minLength: 12, maxLength: 12 }), async (records, queries) => {
           const model = await store.createItemType({ name: 'All', apiKey: `all_${++serial}`, fields: FIELDS, tree: true }, NOW);
           const items: Item[] = [];
           for (const [index, r] of records.entries()) {
@@ -160,13 +160,17 @@ for (const dialect of DIALECTS) {
           ]);
           // The reference reads `record.item.id`; an Item is its own `item` here.
           const readable = items.map((item) => Object.assign(item, { item }));
-          for (const [filter, orderBy] of queries) {
+          for (const [filter, orderBy, page] of queries) {
             const where = toCondition(filter, refs);
             const search = { rule: ALL, version: 'current' as const, itemTypeIds: [model.id], ...(where ? { where } : {}), orderBy: toOrder(orderBy, refs) };
             const expected = order(readable.filter((r) => matches(r, filter, accessors)), orderBy, accessors).map((r) => r.item.id);
             const got = (await store.searchItems(search)).map((i) => i.id);
             expect({ filter, orderBy, got }).toEqual({ filter, orderBy, got: expected });
             expect(await store.countSearch(search)).toBe(expected.length);
+            if (page) {
+              const paged = (await store.searchItems({ ...search, ...page })).map((i) => i.id);
+              expect({ filter, orderBy, page, paged }).toEqual({ filter, orderBy, page, paged: expected.slice(page.offset, page.offset + page.limit) });
+            }
           }
         }),
         { numRuns: 6 },
