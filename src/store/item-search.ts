@@ -157,10 +157,10 @@ function oneOf(column: string, values: number[]): RawBuilder<SqlBool> {
 }
 
 /** The filtered rows of a search, before order and page. */
-async function filtered(ctx: SqlContext, search: ItemSearch) {
+async function filtered(ctx: SqlContext, search: ItemSearch, creationOrderPage = false) {
   const { db, dialect } = ctx;
   const column: 'current' | 'published' = search.version === 'published' ? 'published' : 'current';
-  let q = db.selectFrom('items').where(readPredicate(search.rule, dialect, await rootPaths(db, search.rule)));
+  let q = db.selectFrom('items').where(readPredicate(search.rule, dialect, await rootPaths(db, search.rule), !creationOrderPage));
   if (search.itemTypeIds) q = q.where(oneOf('items.item_type_id', keys(search.itemTypeIds)));
   if (search.ids) q = q.where(oneOf('items.id', keys(search.ids)));
   if (search.parentIds) {
@@ -176,7 +176,8 @@ async function filtered(ctx: SqlContext, search: ItemSearch) {
 
 /** The page query of a search (exported so its plan can be inspected). */
 export async function searchQuery(ctx: SqlContext, search: ItemSearch) {
-  const { q, column } = await filtered(ctx, search);
+  const creationOrderPage = search.limit !== undefined && (search.orderBy ?? []).length === 0 && search.itemTypeIds?.length === 1;
+  const { q, column } = await filtered(ctx, search, creationOrderPage);
   const order = orderSql(search.orderBy ?? [], ctx.dialect, column);
   if (search.limit === undefined) return q.selectAll('items').orderBy(order);
   if ((search.orderBy ?? []).length === 0) return q.selectAll('items').orderBy(order).limit(search.limit).offset(search.offset ?? 0);
