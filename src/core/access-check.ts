@@ -45,7 +45,7 @@ export function createAccessCheck(deps: AccessCheckDeps) {
     if (!token) throw notFound('access_token', tokenId);
     const principal = await deps.principalFor(token);
     const item = query.itemId === undefined ? null : await readableItem(caller, query.itemId);
-    const target = item ? itemTarget(principal, item, await creatorRoles(deps.store, principal)) : undefined;
+    const target = item ? itemTarget(principal, item, await creatorRoles(deps.store, principal, item.creator)) : undefined;
     const answer = explainAccess(principal, {
       permission: query.permission,
       surface: query.surface,

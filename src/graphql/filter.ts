@@ -1,99 +1,61 @@
 /**
  * @module
- * `filter` and `orderBy` of the generated queries, evaluated over records the reader already
- * judged readable. Filtering runs after access filtering, so counts never include hidden records.
+ * `filter` and `orderBy` of the generated queries, turned into the core's {@link Condition} and
+ * {@link OrderKey} values that the store runs in SQL together with the read rule, so counts and
+ * pages never include a hidden record. Only names the schema declared reach here (graphql-js
+ * validates arguments first); an unknown one would match nothing rather than everything.
  */
-import type { DeliveredRecord } from '../core/content/delivery.ts';
+import type { ItemType } from '../core/content/model.ts';
+import { camelCase } from '../core/content/naming.ts';
+import { SYSTEM_VALUES, type Condition, type OrderKey, type ValueRef } from '../core/content/query.ts';
 
 /** GraphQL field name → the value a filter or an ordering looks at. */
-export type Accessors = ReadonlyMap<string, (record: DeliveredRecord) => unknown>;
+/** An empty `or`: matches nothing. */
+const NOTHING: Condition = { kind: 'or', conditions: [] };
 
-type Condition = Readonly<Record<string, unknown>>;
+export type ValueRefs = ReadonlyMap<string, ValueRef>;
+
+/** The names a model's `filter` and `orderBy` use: the system values and the camelCased fields. */
+export function valueRefs(model: ItemType): Map<string, ValueRef> {
+  const refs = new Map<string, ValueRef>(SYSTEM_VALUES.map((name) => [name, { kind: 'system', name }]));
+  for (const field of model.fields) refs.set(camelCase(field.api_key), { kind: 'field', apiKey: field.api_key, fieldType: field.field_type });
+  return refs;
+}
+
 export interface RecordFilter {
   readonly AND?: readonly RecordFilter[] | null;
   readonly OR?: readonly RecordFilter[] | null;
   readonly [field: string]: unknown;
 }
 
-const present = (value: unknown) => value !== null && value !== undefined && value !== '';
-
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
-}
-
-function meets(value: unknown, condition: Condition): boolean {
-  for (const [op, arg] of Object.entries(condition)) {
-    if (arg === undefined || arg === null) continue;
-    const ok = (() => {
-      switch (op) {
-        case 'eq':
-          return value === arg;
-        case 'neq':
-          return value !== arg;
-        case 'in':
-          return (arg as unknown[]).includes(value);
-        case 'notIn':
-          return !(arg as unknown[]).includes(value);
-        case 'gt':
-          return present(value) && compare(value, arg) > 0;
-        case 'gte':
-          return present(value) && compare(value, arg) >= 0;
-        case 'lt':
-          return present(value) && compare(value, arg) < 0;
-        case 'lte':
-          return present(value) && compare(value, arg) <= 0;
-        case 'exists':
-          return present(value) === arg;
-        case 'matches': {
-          const { pattern, caseSensitive } = arg as { pattern: string; caseSensitive?: boolean };
-          if (typeof value !== 'string') return false;
-          return caseSensitive ? value.includes(pattern) : value.toLowerCase().includes(pattern.toLowerCase());
-        }
-        default:
-          return false;
-      }
-    })();
-    if (!ok) return false;
-  }
-  return true;
-}
-
-export function matches(record: DeliveredRecord, filter: RecordFilter | null | undefined, accessors: Accessors): boolean {
-  if (!filter) return true;
-  for (const [key, condition] of Object.entries(filter)) {
-    if (condition === null || condition === undefined) continue;
-    if (key === 'AND') {
-      if (!(condition as RecordFilter[]).every((f) => matches(record, f, accessors))) return false;
-    } else if (key === 'OR') {
-      if (!(condition as RecordFilter[]).some((f) => matches(record, f, accessors))) return false;
-    } else {
-      const read = accessors.get(key);
-      if (!read || !meets(read(record), condition as Condition)) return false;
+export function toCondition(filter: RecordFilter | null | undefined, refs: ValueRefs): Condition | undefined {
+  if (!filter) return undefined;
+  const conditions: Condition[] = [];
+  for (const [key, value] of Object.entries(filter)) {
+    if (value === null || value === undefined) continue;
+    if (key === 'AND' || key === 'OR') {
+      const parts = (value as RecordFilter[]).map((f) => toCondition(f, refs) ?? { kind: 'and' as const, conditions: [] });
+      conditions.push({ kind: key === 'AND' ? 'and' : 'or', conditions: parts });
+      continue;
+    }
+    const ref = refs.get(key);
+    if (!ref) {
+      conditions.push(NOTHING);
+      continue;
+    }
+    for (const [op, arg] of Object.entries(value as Record<string, unknown>)) {
+      // `caseSensitive` travels inside `matches`; every other key is an operator.
+      conditions.push({ kind: 'test', ref, op: op as Extract<Condition, { kind: 'test' }>['op'], arg });
     }
   }
-  return true;
+  return { kind: 'and', conditions };
 }
 
-/** `title_ASC`, `_createdAt_DESC`…; nulls last either way; ties broken by id. */
-export function order(records: DeliveredRecord[], orderBy: readonly string[] | null | undefined, accessors: Accessors): DeliveredRecord[] {
-  const keys = (orderBy ?? []).map((entry) => {
+/** `title_ASC`, `_createdAt_DESC`…; records without the value last either way; ties by id. */
+export function toOrder(orderBy: readonly string[] | null | undefined, refs: ValueRefs): OrderKey[] {
+  return (orderBy ?? []).flatMap((entry) => {
     const at = entry.lastIndexOf('_');
-    return { read: accessors.get(entry.slice(0, at)), sign: entry.slice(at + 1) === 'DESC' ? -1 : 1 };
-  });
-  return [...records].sort((a, b) => {
-    for (const { read, sign } of keys) {
-      if (!read) continue;
-      const va = read(a);
-      const vb = read(b);
-      if (!present(va) || !present(vb)) {
-        if (present(va) !== present(vb)) return present(va) ? -1 : 1;
-        continue;
-      }
-      const c = compare(va, vb);
-      if (c !== 0) return sign * c;
-    }
-    return Number(a.item.id) - Number(b.item.id);
+    const ref = refs.get(entry.slice(0, at));
+    return ref ? [{ ref, direction: entry.slice(at + 1) === 'DESC' ? ('desc' as const) : ('asc' as const) }] : [];
   });
 }

@@ -26,7 +26,7 @@ import { conforms } from '../core/content/fields.ts';
 import type { DeliveredRecord, DeliveryReader } from '../core/content/delivery.ts';
 import type { ItemType } from '../core/content/model.ts';
 import { camelCase, modelNames } from '../core/content/naming.ts';
-import { matches, order, type Accessors, type RecordFilter } from './filter.ts';
+import { toCondition, toOrder, valueRefs, type RecordFilter } from './filter.ts';
 import * as t from './scalars.ts';
 
 export interface DeliveryContext {
@@ -36,24 +36,22 @@ export interface DeliveryContext {
 
 type Field = GraphQLFieldConfig<DeliveredRecord, DeliveryContext>;
 const nonNull = <T extends GraphQLNullableType>(type: T) => new GraphQLNonNull(type);
+const DEFAULT_FIRST = 20;
 const MAX_FIRST = 500;
+/**
+ * The deepest page: the database still walks the skipped rows (OFFSET), so an unbounded `skip`
+ * would let one request scan a whole model. 100,000 keeps the worst page bounded (tens of
+ * milliseconds) while leaving room for any listing a client pages through; beyond it, narrow the
+ * list with a filter (e.g. `_createdAt: { gt: … }`) instead.
+ */
+export const MAX_SKIP = 100_000;
 const ORDERABLE = new Set(['string', 'integer', 'float', 'boolean', 'date', 'datetime']);
 
-const SYSTEM: Record<string, (r: DeliveredRecord) => unknown> = {
-  id: (r) => r.item.id,
-  _status: (r) => r.item.status,
-  _createdAt: (r) => r.item.createdAt,
-  _updatedAt: (r) => r.item.updatedAt,
-  _publishedAt: (r) => r.item.publishedAt,
-  parent: (r) => r.item.parentId,
-  position: (r) => r.item.position,
-};
-
 function pageArgs(args: { first?: number | null; skip?: number | null }): { first: number; skip: number } {
-  const first = args.first ?? 20;
+  const first = args.first ?? DEFAULT_FIRST;
   const skip = args.skip ?? 0;
   if (first < 0 || first > MAX_FIRST) throw new ApiProblem('INVALID_PARAMS', { parameter: 'first', message: `first must be between 0 and ${MAX_FIRST}` });
-  if (skip < 0) throw new ApiProblem('INVALID_PARAMS', { parameter: 'skip', message: 'skip must not be negative' });
+  if (skip < 0 || skip > MAX_SKIP) throw new ApiProblem('INVALID_PARAMS', { parameter: 'skip', message: `skip must be between 0 and ${MAX_SKIP}` });
   return { first, skip };
 }
 
@@ -83,7 +81,7 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
 
   for (const model of itemTypes) {
     const names = modelNames(model.apiKey);
-    const accessors = new Map<string, (r: DeliveredRecord) => unknown>(Object.entries(SYSTEM));
+    const refs = valueRefs(model);
     const filterFields: Record<string, GraphQLInputFieldConfig> = {
       id: { type: t.ItemIdFilter },
       _status: { type: t.StatusFilter },
@@ -105,7 +103,6 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
         const value = r.values[field.api_key];
         return conforms(field.field_type, value) ? value : null;
       };
-      accessors.set(name, read);
       filterFields[name] = { type: t.FILTERS[field.field_type] };
       if (ORDERABLE.has(field.field_type)) orderKeys.push(name);
       recordFields[name] =
@@ -133,37 +130,42 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
     objectTypes.push(objectType);
 
     type ListArgs = { first?: number | null; skip?: number | null; filter?: RecordFilter | null; orderBy?: string[] | null };
-    const select = async (ctx: DeliveryContext, args: ListArgs) =>
-      order((await ctx.reader.all(model.id)).filter((r) => matches(r, args.filter, accessors)), args.orderBy, accessors as Accessors);
+    const page = (ctx: DeliveryContext, args: ListArgs, offset: number, limit: number) => {
+      const where = toCondition(args.filter, refs);
+      return ctx.reader.page(model.id, { ...(where ? { where } : {}), orderBy: toOrder(args.orderBy, refs), offset, limit });
+    };
 
     queryFields[names.single] = {
       type: objectType,
       args: { id: { type: GraphQLID }, filter: { type: filterType } },
       resolve: async (_root, args: { id?: string | null; filter?: RecordFilter | null }, ctx) => {
         if (args.id != null) {
+          // The decision on the record itself first, so a refusal names its layer; then the filter.
           const record = await ctx.reader.one(model.id, args.id);
-          return record && matches(record, args.filter, accessors) ? record : null;
+          if (!record || !args.filter) return record;
+          const [matching] = await page(ctx, { filter: { AND: [args.filter, { id: { eq: args.id } }] } }, 0, 1);
+          return matching ? record : null;
         }
-        return (await select(ctx, args))[0] ?? null;
+        return (await page(ctx, args, 0, 1))[0] ?? null;
       },
     };
     queryFields[names.all] = {
       type: nonNull(new GraphQLList(nonNull(objectType))),
       args: {
-        first: { type: GraphQLInt, defaultValue: 20 },
+        first: { type: GraphQLInt, defaultValue: DEFAULT_FIRST },
         skip: { type: GraphQLInt, defaultValue: 0 },
         filter: { type: filterType },
         orderBy: { type: new GraphQLList(nonNull(orderType)) },
       },
       resolve: async (_root, args: ListArgs, ctx) => {
         const { first, skip } = pageArgs(args);
-        return (await select(ctx, args)).slice(skip, skip + first);
+        return page(ctx, args, skip, first);
       },
     };
     queryFields[names.meta] = {
       type: nonNull(t.CollectionMetadata),
       args: { filter: { type: filterType } },
-      resolve: async (_root, args: ListArgs, ctx) => ({ count: (await select(ctx, { filter: args.filter ?? null })).length }),
+      resolve: async (_root, args: ListArgs, ctx) => ({ count: await ctx.reader.count(model.id, toCondition(args.filter, refs)) }),
     };
   }
 

@@ -1,11 +1,14 @@
 /**
  * @module
  * Item type and item queries. Items carry a materialised path (see migration 002), so an item's
- * ancestors come with the row and a subtree is one `LIKE` prefix away.
+ * ancestors come with the row and a subtree is one index range on the path away. Searches (the
+ * access rule, filters, order, page) are compiled in `item-search.ts`.
  */
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
+import { countRows, searchRows } from './item-search.ts';
+import { FALSE, joinOr, keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { ItemTable, ItemTypeTable } from './schema.ts';
@@ -40,8 +43,6 @@ function toItem(row: Selectable<ItemTable>): Item {
 }
 
 const typeColumns = (t: NewItemType) => ({ name: t.name, api_key: t.apiKey, fields: json(t.fields), tree: bool(t.tree) });
-/** Ids that cannot name a row are dropped: they match nothing. */
-const keys = (ids: readonly string[]) => ids.map(rowId).filter((k): k is number => k !== null);
 
 export function contentQueries(ctx: SqlContext): ContentStore {
   const { db } = ctx;
@@ -59,7 +60,7 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     return row?.path ?? '/';
   };
 
-  const filtered = (query: ItemQuery) => {
+  const filtered = async (query: ItemQuery) => {
     let q = db.selectFrom('items');
     if (query.itemTypeIds) q = q.where('item_type_id', 'in', [...keys(query.itemTypeIds), -1]);
     if (query.ids) q = q.where('id', 'in', [...keys(query.ids), -1]);
@@ -68,8 +69,8 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     if (query.publishedOnly) q = q.where('published', 'is not', null);
     const within = query.withinIds ? keys(query.withinIds) : undefined;
     if (within) {
-      // Path segments are digits between slashes, so `%/7/%` matches exactly the subtree of item 7.
-      q = within.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where((eb) => eb.or(within.map((k) => eb('path', 'like', `%/${k}/%`))));
+      const roots = within.length === 0 ? [] : await db.selectFrom('items').select('path').where('id', 'in', within).execute();
+      q = q.where(roots.length === 0 ? FALSE : joinOr(roots.map((r) => subtree(ctx.dialect, r.path))));
     }
     return q;
   };
@@ -108,11 +109,31 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     },
 
     async countItems(query) {
-      const row = await filtered(query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+      const row = await (await filtered(query)).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);
     },
     async listItems(query) {
-      return (await filtered(query).selectAll().orderBy('id').execute()).map(toItem);
+      return (await (await filtered(query)).selectAll().orderBy('id').execute()).map(toItem);
+    },
+    async searchItems(search) {
+      return (await searchRows(ctx, search)).map(toItem);
+    },
+    countSearch: (search) => countRows(ctx, search),
+    async creatorRole(creator) {
+      const key = rowId(creator.id);
+      if (key === null || creator.type === 'account') return null;
+      if (creator.type === 'user') {
+        const user = await db.selectFrom('users').select('role_id').where('id', '=', key).executeTakeFirst();
+        return user ? String(user.role_id) : null;
+      }
+      const token = await db
+        .selectFrom('access_tokens')
+        .leftJoin('users', 'users.id', 'access_tokens.user_id')
+        .select(['access_tokens.role_id as own', 'users.role_id as inherited'])
+        .where('access_tokens.id', '=', key)
+        .executeTakeFirst();
+      const role = token?.own ?? token?.inherited ?? null;
+      return role === null ? null : String(role);
     },
     async findItem(id) {
       const key = rowId(id);
@@ -160,7 +181,7 @@ export function contentQueries(ctx: SqlContext): ContentStore {
         await db
           .updateTable('items')
           .set({ path: sql<string>`cast(${newPath} as text) || substr(path, ${oldPath.length + 1})` })
-          .where('path', 'like', `${oldPath}%`)
+          .where(subtree(ctx.dialect, oldPath))
           .execute();
       }
       await db.updateTable('items').set(row).where('id', '=', key).execute();

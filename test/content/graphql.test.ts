@@ -175,6 +175,23 @@ for (const dialect of DIALECTS) {
       expect(tooMany.json().errors[0].extensions.code).toBe('INVALID_PARAMS');
     });
 
+    it('pages like DatoCMS: 20 records without first, at most 500, skip at most 100,000', async () => {
+      const note = await createItemType(h, 'note', [{ api_key: 'n', field_type: 'integer' }]);
+      const ids: string[] = [];
+      for (let n = 0; n < 23; n++) ids.push(await createItem(h, note, { n }, { publish: true }));
+      const page = await gql(h, h.readonlySecret, '{ allNotes { id } last: allNotes(skip: 20, first: 500) { n } _allNotesMeta { count } }');
+      expect(page.json()).toEqual({ data: { allNotes: ids.slice(0, 20).map((id) => ({ id })), last: [{ n: 20 }, { n: 21 }, { n: 22 }], _allNotesMeta: { count: 23 } } });
+      for (const [args, parameter] of [['first: 501', 'first'], ['first: -1', 'first'], ['skip: 100001', 'skip'], ['skip: -1', 'skip']] as const) {
+        const res = await gql(h, h.readonlySecret, `{ allNotes(${args}) { id } }`);
+        expect(res.statusCode, args).toBe(200);
+        expect(res.json().data, args).toBeNull();
+        expect(res.json().errors[0].extensions, args).toMatchObject({ code: 'INVALID_PARAMS', details: { parameter } });
+        expect(res.json().errors[0].message, args).toMatch(parameter === 'first' ? /between 0 and 500/ : /between 0 and 100000/);
+      }
+      const deepest = await gql(h, h.readonlySecret, '{ allNotes(skip: 100000) { id } }');
+      expect(deepest.json()).toEqual({ data: { allNotes: [] } });
+    });
+
     it('refuses a request without a query with a clear 4xx', async () => {
       const res = await h.request('POST', '/graphql', { token: h.readonlySecret, body: { variables: {} } });
       expect(res.statusCode).toBe(422);

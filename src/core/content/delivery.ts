@@ -1,17 +1,21 @@
 /**
  * @module
  * What the Content Delivery API reads, for one request: the published version of each record (the
- * current one with drafts), filtered by the one access decision. The GraphQL resolvers only ask
- * this reader; they never decide. Results are memoised for the request, so a query that touches
- * the same records many times (children, links) loads them once.
+ * current one with drafts), limited to what the caller may read. Lists, counts and traversals hand
+ * the one read rule to the store, which filters, orders and paginates in SQL; a single record
+ * asked for by id goes through the per-record decision, which names the layer that refused. The
+ * GraphQL resolvers only ask this reader; they never decide. Traversals (`parent`, links,
+ * `children`) asked for in the same tick are batched into one query each and memoised for the
+ * request, so a page of records costs a few queries, not one per record.
  */
-import { ApiProblem } from '../errors.ts';
 import type { Principal } from '../model.ts';
 import type { Store } from '../ports.ts';
-import { denialFor, denialProblem, type CreatorRoles } from './access.ts';
-import { creatorRoles, scopeQuery } from './items.ts';
+import { denialFor, denialProblem } from './access.ts';
+import { creatorRoles } from './items.ts';
 import { versionOf } from './lifecycle.ts';
 import type { FieldValues, Item } from './model.ts';
+import type { Condition, ItemSearch, OrderKey } from './query.ts';
+import { readRule } from './read-rule.ts';
 
 /** A record as a reader sees it: the item and the version of its values it may read. */
 export interface DeliveredRecord {
@@ -19,39 +23,83 @@ export interface DeliveredRecord {
   readonly values: FieldValues;
 }
 
-const byPosition = (a: DeliveredRecord, b: DeliveredRecord) => a.item.position - b.item.position || Number(a.item.id) - Number(b.item.id);
+export interface PageRequest {
+  readonly where?: Condition;
+  readonly orderBy?: readonly OrderKey[];
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** Keys per batched query: far below either database's parameter limit. */
+const BATCH = 1_000;
+
+/** Collects the keys asked for within one tick and loads them with one call per {@link BATCH}. */
+function batched<V>(load: (keys: string[]) => Promise<Map<string, V>>, missing: V): (key: string) => Promise<V> {
+  type Entry = { key: string; resolve: (v: V) => void; reject: (e: unknown) => void };
+  const memo = new Map<string, Promise<V>>();
+  const pending: { queue: Entry[] | null } = { queue: null };
+  const flush = async (entries: Entry[]) => {
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const chunk = entries.slice(i, i + BATCH);
+      try {
+        const found = await load([...new Set(chunk.map((e) => e.key))]);
+        for (const e of chunk) e.resolve(found.get(e.key) ?? missing);
+      } catch (error) {
+        for (const e of chunk) e.reject(error);
+      }
+    }
+  };
+  return (key) => {
+    let value = memo.get(key);
+    if (value) return value;
+    value = new Promise<V>((resolve, reject) => {
+      let queue = pending.queue;
+      if (queue === null) {
+        const entries: Entry[] = [];
+        queue = pending.queue = entries;
+        queueMicrotask(() => {
+          pending.queue = null;
+          void flush(entries);
+        });
+      }
+      queue.push({ key, resolve, reject });
+    });
+    memo.set(key, value);
+    return value;
+  };
+}
 
 export function createDeliveryReader(store: Store, principal: Principal, includeDrafts: boolean) {
-  let roles: Promise<CreatorRoles | undefined> | null = null;
-  const byType = new Map<string, Promise<DeliveredRecord[]>>();
-  const byParent = new Map<string, Promise<DeliveredRecord[]>>();
-  const byId = new Map<string, Promise<Item | null>>();
-  const base = { ...scopeQuery(principal), publishedOnly: !includeDrafts };
+  const version = includeDrafts ? 'current' : 'published';
+  const rule = readRule(principal, 'cda.query', { includeDrafts, version });
+  const base: Pick<ItemSearch, 'rule' | 'version'> = { rule, version };
+  const deliver = (item: Item): DeliveredRecord => ({ item, values: versionOf(item, includeDrafts) ?? {} });
 
-  const loadRoles = () => (roles ??= creatorRoles(store, principal));
-  const load = (id: string) => {
-    let found = byId.get(id);
-    if (!found) byId.set(id, (found = store.findItem(id)));
-    return found;
-  };
-  /** The record when its version exists and the decision allows reading it; the denial otherwise. */
-  async function judge(item: Item): Promise<DeliveredRecord | ApiProblem | null> {
-    const values = versionOf(item, includeDrafts);
-    if (values === null) return null;
-    const denial = denialFor(principal, 'cda.query', item, { includeDrafts, roles: await loadRoles() });
-    return denial ? denialProblem(denial, item.id) : { item, values };
-  }
-  async function visible(items: Item[]): Promise<DeliveredRecord[]> {
-    const judged = await Promise.all(items.map(judge));
-    return judged.filter((r): r is DeliveredRecord => r !== null && !(r instanceof ApiProblem));
-  }
+  const related = batched(async (ids) => {
+    const items = await store.searchItems({ ...base, ids });
+    return new Map(items.map((item) => [item.id, deliver(item)]));
+  }, null as DeliveredRecord | null);
+
+  const children = batched(
+    async (parentIds) => {
+      const items = await store.searchItems({ ...base, parentIds, orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }] });
+      const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
+      for (const item of items) byParent.get(item.parentId ?? '')?.push(deliver(item));
+      return byParent;
+    },
+    [] as DeliveredRecord[],
+  );
 
   return {
-    /** Every readable record of a model, in creation order. */
-    all(itemTypeId: string): Promise<DeliveredRecord[]> {
-      let records = byType.get(itemTypeId);
-      if (!records) byType.set(itemTypeId, (records = store.listItems({ ...base, itemTypeIds: [itemTypeId] }).then(visible)));
-      return records;
+    /** One page of a model's readable records. */
+    async page(itemTypeId: string, request: PageRequest): Promise<DeliveredRecord[]> {
+      const items = await store.searchItems({ ...base, itemTypeIds: [itemTypeId], ...request });
+      return items.map(deliver);
+    },
+
+    /** How many readable records of a model match. */
+    count(itemTypeId: string, where?: Condition): Promise<number> {
+      return store.countSearch({ ...base, itemTypeIds: [itemTypeId], ...(where ? { where } : {}) });
     },
 
     /**
@@ -59,29 +107,23 @@ export function createDeliveryReader(store: Store, principal: Principal, include
      * asked for); a denial is thrown, as for a single item on the CMA.
      */
     async one(itemTypeId: string, id: string): Promise<DeliveredRecord | null> {
-      const item = await load(id);
+      const item = await store.findItem(id);
       if (!item || item.itemTypeId !== itemTypeId) return null;
-      const judged = await judge(item);
-      if (judged instanceof ApiProblem) throw judged;
-      return judged;
+      const values = versionOf(item, includeDrafts);
+      if (values === null) return null;
+      const denial = denialFor(principal, 'cda.query', item, { includeDrafts, roles: await creatorRoles(store, principal, item.creator) });
+      if (denial) throw denialProblem(denial, item.id);
+      return { item, values };
     },
 
     /** A record reached through a relation (parent, link): silently null when not readable. */
-    async related(id: string | null): Promise<DeliveredRecord | null> {
-      if (id === null) return null;
-      const item = await load(id);
-      if (!item) return null;
-      const judged = await judge(item);
-      return judged instanceof ApiProblem ? null : judged;
+    related(id: string | null): Promise<DeliveredRecord | null> {
+      return id === null ? Promise.resolve(null) : related(id);
     },
 
     /** Readable children of a record, by position. */
     children(parentId: string): Promise<DeliveredRecord[]> {
-      let records = byParent.get(parentId);
-      if (!records) {
-        byParent.set(parentId, (records = store.listItems({ ...base, parentId }).then(visible).then((r) => r.sort(byPosition))));
-      }
-      return records;
+      return children(parentId);
     },
   };
 }

@@ -17,7 +17,7 @@ import { assertAllowed, assertPlacement, creatorOf, denialFor, needsCreatorRoles
 import { linkedIds, validateValues } from './fields.ts';
 import { afterEdit, published, unpublished } from './lifecycle.ts';
 import type { ContentVersion, Creator, FieldValues, Item, ItemType } from './model.ts';
-import type { ItemQuery } from './ports.ts';
+import { readRule } from './read-rule.ts';
 import { auditEvent, type RequestContext } from '../audit.ts';
 
 export interface ItemListQuery {
@@ -44,19 +44,14 @@ export interface ItemChange {
   readonly position?: number;
 }
 
-/** Loads the creator → role map only when some permission entry needs it (`on_creator: role`). */
-export async function creatorRoles(store: Store, principal: Principal): Promise<CreatorRoles | undefined> {
+/**
+ * The creator → role lookup for one record, when some permission entry needs it (`on_creator:
+ * role`): one indexed store lookup, never a load of every token and user.
+ */
+export async function creatorRoles(store: Store, principal: Principal, creator: Creator): Promise<CreatorRoles | undefined> {
   if (!needsCreatorRoles(principal.final)) return undefined;
-  const [tokens, users] = await Promise.all([store.listTokens(), store.listUsers()]);
-  const userRoles = new Map(users.map((u) => [u.id, u.roleId]));
-  const tokenRoles = new Map(tokens.map((t) => [t.id, t.roleId ?? (t.userId ? (userRoles.get(t.userId) ?? null) : null)]));
-  return (creator: Creator) =>
-    creator.type === 'access_token' ? (tokenRoles.get(creator.id) ?? null) : creator.type === 'user' ? (userRoles.get(creator.id) ?? null) : null;
-}
-
-/** The SQL prefilter for root-node scope; the decision still judges every row. */
-export function scopeQuery(principal: Principal): Pick<ItemQuery, 'withinIds'> {
-  return principal.token.rootNodeIds.length > 0 ? { withinIds: principal.token.rootNodeIds } : {};
+  const role = await store.creatorRole(creator);
+  return (asked: Creator) => (asked.type === creator.type && asked.id === creator.id ? role : null);
 }
 
 /**
@@ -123,23 +118,22 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
 
   return {
     async list(principal: Principal, query: ItemListQuery): Promise<{ items: Item[]; total: number }> {
-      const [rows, roles] = await Promise.all([
-        store.listItems({
-          ...(query.itemTypeIds ? { itemTypeIds: query.itemTypeIds } : {}),
-          ...(query.ids ? { ids: query.ids } : {}),
-          ...(query.parentId !== undefined ? { parentId: query.parentId } : {}),
-          ...scopeQuery(principal),
-          publishedOnly: query.version === 'published',
-        }),
-        creatorRoles(store, principal),
-      ]);
-      const visible = rows.filter((item) => denialFor(principal, 'items.list', item, { roles }) === null);
-      return { items: visible.slice(query.offset, query.offset + query.limit), total: visible.length };
+      // The database filters by the same read rule the single-record decision applies, so the page
+      // and the total leave out exactly the records the caller may not read.
+      const search = {
+        rule: readRule(principal, 'items.list', { version: query.version }),
+        version: query.version,
+        ...(query.itemTypeIds ? { itemTypeIds: query.itemTypeIds } : {}),
+        ...(query.ids ? { ids: query.ids } : {}),
+        ...(query.parentId !== undefined ? { parentIds: [query.parentId] } : {}),
+      };
+      const [items, total] = await Promise.all([store.searchItems({ ...search, offset: query.offset, limit: query.limit }), store.countSearch(search)]);
+      return { items, total };
     },
 
     async find(principal: Principal, id: string, version: ContentVersion = 'current'): Promise<Item> {
       const item = await loadItem(id);
-      assertAllowed(principal, 'items.find', item, { roles: await creatorRoles(store, principal) });
+      assertAllowed(principal, 'items.find', item, { roles: await creatorRoles(store, principal, item.creator) });
       if (version === 'published' && item.published === null) throw notFound('item', id);
       return item;
     },
@@ -160,7 +154,7 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
 
     async update(principal: Principal | null, id: string, change: ItemChange): Promise<Item> {
       const item = await loadItem(id);
-      const roles = principal ? await creatorRoles(store, principal) : undefined;
+      const roles = principal ? await creatorRoles(store, principal, item.creator) : undefined;
       if (principal) assertMayWrite(principal, 'items.update', item, roles);
       if (change.itemTypeId !== undefined && change.itemTypeId !== item.itemTypeId) {
         throw new ApiProblem('INVALID_FIELD', { field: 'item_type', code: 'ITEM_TYPE_CANNOT_BE_CHANGED', message: "A record's model cannot be changed" });
@@ -186,7 +180,7 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
 
     async destroy(principal: Principal | null, id: string): Promise<Item> {
       const item = await loadItem(id);
-      if (principal) assertMayWrite(principal, 'items.destroy', item, await creatorRoles(store, principal));
+      if (principal) assertMayWrite(principal, 'items.destroy', item, await creatorRoles(store, principal, item.creator));
       const children = await store.countItems({ parentId: id });
       if (children > 0) throw new ApiProblem('DELETE_RESTRICTION', { message: 'The item still has children', children });
       await store.deleteItem(id);
@@ -195,7 +189,7 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
 
     async publish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
-      if (principal) assertMayWrite(principal, 'items.publish', item, await creatorRoles(store, principal));
+      if (principal) assertMayWrite(principal, 'items.publish', item, await creatorRoles(store, principal, item.creator));
       const now = iso();
       return store.transaction(async (tx) => {
         const updated = (await tx.updateItem(id, { ...published(item, now), updatedAt: now })) ?? item;
@@ -206,7 +200,7 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
 
     async unpublish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
-      if (principal) assertMayWrite(principal, 'items.unpublish', item, await creatorRoles(store, principal));
+      if (principal) assertMayWrite(principal, 'items.unpublish', item, await creatorRoles(store, principal, item.creator));
       const now = iso();
       return store.transaction(async (tx) => {
         const updated = (await tx.updateItem(id, { ...unpublished(item), updatedAt: now })) ?? item;

@@ -3,6 +3,7 @@
  * What the content use cases need from storage. Part of the core's {@link Store}.
  */
 import type { Creator, FieldDefinition, FieldValues, Item, ItemStatus, ItemType } from './model.ts';
+import type { ItemSearch } from './query.ts';
 
 export interface NewItemType {
   readonly name: string;
@@ -52,6 +53,12 @@ export interface ContentStore {
   /** Ordered by id (creation order). */
   listItems(query: ItemQuery): Promise<Item[]>;
   findItem(id: string): Promise<Item | null>;
+  /** The records of a search, filtered, ordered and paginated by the database. */
+  searchItems(search: ItemSearch): Promise<Item[]>;
+  /** How many records a search matches, ignoring its order and page. */
+  countSearch(search: ItemSearch): Promise<number>;
+  /** The role `on_creator: role` compares: an access token's own, else its base user's; a user's. */
+  creatorRole(creator: Creator): Promise<string | null>;
   createItem(item: NewItem): Promise<Item>;
   /** A new `parentId` moves the whole subtree; callers run it inside a transaction. */
   updateItem(id: string, patch: ItemPatch): Promise<Item | null>;

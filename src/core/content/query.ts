@@ -1,0 +1,49 @@
+/**
+ * @module
+ * A content read as a value the store runs in SQL: which records (the access rule, structural
+ * filters, conditions on system and field values), in which order, which page. The APIs build it;
+ * the store compiles it with one query layer for both databases. Nothing here touches storage.
+ */
+import type { ContentVersion, FieldType } from './model.ts';
+import type { ReadRule } from './read-rule.ts';
+
+export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', 'parent', 'position'] as const;
+export type SystemValue = (typeof SYSTEM_VALUES)[number];
+
+/** A value a condition or an ordering looks at: a system column, or a field of the version read. */
+export type ValueRef = { readonly kind: 'system'; readonly name: SystemValue } | { readonly kind: 'field'; readonly apiKey: string; readonly fieldType: FieldType };
+
+export const FILTER_OPS = ['eq', 'neq', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'exists', 'matches'] as const;
+export type FilterOp = (typeof FILTER_OPS)[number];
+
+/**
+ * Conditions. Semantics (the same on both databases): a value is *present* when it is neither null
+ * nor the empty string; `neq`/`notIn` keep records without the value; `gt`…`lte` need a present
+ * value; `matches` is a substring test on string values.
+ */
+export type Condition =
+  | { readonly kind: 'and'; readonly conditions: readonly Condition[] }
+  | { readonly kind: 'or'; readonly conditions: readonly Condition[] }
+  | { readonly kind: 'test'; readonly ref: ValueRef; readonly op: FilterOp; readonly arg: unknown };
+
+/** Records without the value come last in either direction; ties fall back to creation order (id). */
+export interface OrderKey {
+  readonly ref: ValueRef;
+  readonly direction: 'asc' | 'desc';
+}
+
+export interface ItemSearch {
+  /** Who may read what: records outside the rule are neither returned nor counted. */
+  readonly rule: ReadRule;
+  /** Which version field conditions and orderings read. */
+  readonly version: ContentVersion;
+  readonly itemTypeIds?: readonly string[];
+  readonly ids?: readonly string[];
+  /** Children of any of these items; `null` in the list: top-level items (websites). */
+  readonly parentIds?: readonly (string | null)[];
+  readonly where?: Condition;
+  /** Default: creation order. Children lists use `position`. */
+  readonly orderBy?: readonly OrderKey[];
+  readonly offset?: number;
+  readonly limit?: number;
+}
