@@ -21,6 +21,7 @@ import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerConsoleRoutes } from './console.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
 
@@ -41,6 +42,8 @@ export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Extra route modules composed in (the GraphQL CDA, benchmark-only variants…). */
   readonly extraRoutes?: readonly RouteRegistrar[];
+  /** Where the built web console is (`console/dist` by default). */
+  readonly consoleDir?: string;
 }
 
 /** `true`, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
@@ -101,6 +104,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setNotFoundHandler(notFoundHandler);
   // Public probes for load balancers, apart from the token-guarded resources.
   registerHealthRoutes(app, deps);
+  // The web console's files: public like the probes, a client of the API below like any other.
+  registerConsoleRoutes(app, options.consoleDir);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
   // Loads the plugins registered so far, so that an undeclared route in one of them fails here.
   await app.after();
