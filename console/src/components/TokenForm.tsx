@@ -78,7 +78,7 @@ export function TokenForm(props: {
               {props.directory.roles.map((r) => (
                 <option key={r.id} value={r.id}>{r.attributes.name}</option>
               ))}
-              {values.roleId !== '' && !props.directory.roles.some((r) => r.id === values.roleId) && <option value={values.roleId}>Role #{values.roleId}</option>}
+              {values.roleId !== '' && !props.directory.roles.some((r) => r.id === values.roleId) && <option value={values.roleId}>{values.roleId === access.role?.id ? access.role.name : `Role #${values.roleId}`}</option>}
             </select>
             {!can.may('roles.list') && <p class="unavailable">Your token may not list roles; only its own role is offered.</p>}
           </div>

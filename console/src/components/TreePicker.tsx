@@ -77,12 +77,22 @@ export function TreePicker(props: { value: string[]; onChange: (next: string[]) 
     if (props.unavailable) return;
     childrenOf(null).then(setRoots, (caught: unknown) => setError(errorText(caught)));
   }, [props.unavailable]);
+  const [names, setNames] = useState<Record<string, string>>({});
+  const missing = props.value.filter((id) => names[id] === undefined);
+  useEffect(() => {
+    // Names of chosen nodes that are not on screen yet (a saved token's roots, deep in the tree).
+    if (props.unavailable || missing.length === 0) return;
+    api<Item[]>('GET', `/items?filter%5Bids%5D=${encodeURIComponent(missing.join(','))}&page%5Blimit%5D=500`).then(
+      (doc) => setNames((known) => ({ ...known, ...Object.fromEntries(doc.data.map((item) => [item.id, itemLabel(item)])) })),
+      () => undefined,
+    );
+  }, [missing.join(','), props.unavailable]);
   const toggle = (id: string) => props.onChange(props.value.includes(id) ? props.value.filter((v) => v !== id) : [...props.value, id]);
   return (
     <fieldset class="tree" aria-describedby={props.describedBy}>
       <legend>Root nodes</legend>
       <p class="hint">
-        {props.value.length === 0 ? 'No root node: the token reaches all content its role allows.' : `Restricted to: ${props.value.map((id) => `#${id}`).join(', ')}`}
+        {props.value.length === 0 ? 'No root node: the token reaches all content its role allows.' : `Restricted to: ${props.value.map((id) => (names[id] ? `${names[id]} (#${id})` : `#${id}`)).join(', ')}`}
       </p>
       {props.unavailable && <p class="unavailable">The content tree cannot be shown: {props.unavailable}</p>}
       {error && <p class="field-error">{error}</p>}

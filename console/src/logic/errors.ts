@@ -54,15 +54,18 @@ export function fieldOfExcess(excess: string): TokenField {
   return 'form';
 }
 
+/** A field name or JSON pointer (`/data/attributes/ip_allowlist/0`): the deepest segment that is a field. */
 function fieldOfName(name: string): TokenField {
-  const leaf = name.split('/').filter(Boolean).pop() ?? '';
-  const base = leaf.split('.')[0] ?? '';
-  if (base === 'user') return 'role';
-  return FIELDS.includes(base as TokenField) ? (base as TokenField) : 'form';
+  const segments = name.split(/[/.]/).filter(Boolean).reverse();
+  for (const segment of segments) {
+    if (segment === 'user') return 'role';
+    if (FIELDS.includes(segment as TokenField)) return segment as TokenField;
+  }
+  return 'form';
 }
 
 const LAYER_WORDS: Readonly<Record<string, string>> = {
-  escalation: 'no escalation: your token does not hold this itself',
+  escalation: 'the no-escalation rule, as your token does not hold this itself',
   permissions: 'permission strings of your token',
   role: 'role of your token',
   scope: 'root nodes of your token',
@@ -95,7 +98,7 @@ export interface FieldMessage {
 /** One message per field concerned; what names no field goes to `form`. */
 export function fieldMessages(error: ApiErrorBody): FieldMessage[] {
   const layer = typeof error.details.layer === 'string' ? error.details.layer : null;
-  const layerText = layer ? ` (refused by: ${LAYER_WORDS[layer] ?? layer})` : '';
+  const layerText = layer ? ` — refused by ${LAYER_WORDS[layer] ?? layer} (layer: ${layer})` : '';
   const excess = Array.isArray(error.details.excess) ? error.details.excess.filter((e): e is string => typeof e === 'string') : [];
   if (excess.length > 0) {
     const byField = new Map<TokenField, string[]>();

@@ -117,7 +117,7 @@ function TokenDetail(props: { token: Token; directory: Directory; refresh: () =>
       <p>
         <Link to="/tokens">← API tokens</Link>
       </p>
-      <div class="page-head">
+      <div class="page-head start">
         <h1>{a.name}</h1>
         <span class={`status status-${tokenStatus(a, Date.now()).replace(' ', '-')}`}>{tokenStatus(a, Date.now())}</span>
       </div>

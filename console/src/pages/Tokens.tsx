@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { api, relId, relIds, type Resource } from '../api.ts';
+import { api, query, relId, relIds, type Resource } from '../api.ts';
+import { itemLabel } from '../components/TreePicker.tsx';
 import { Confirm } from '../components/Confirm.tsx';
 import { Link } from '../components/Link.tsx';
 import { Time, Unavailable } from '../components/Field.tsx';
@@ -19,12 +20,20 @@ export function surfaces(t: TokenAttributes): string {
   return list.length === 0 ? 'none' : list.join(', ');
 }
 
+/** Names of the root nodes the tokens name, in one request; ids alone when the token may not read items. */
+async function nodeNames(tokens: Token[], mayRead: boolean): Promise<Map<string, string>> {
+  const ids = [...new Set(tokens.flatMap((t) => relIds(t, 'root_nodes')))];
+  if (!mayRead || ids.length === 0) return new Map();
+  const doc = await api<Resource<Record<string, unknown>>[]>('GET', `/items${query({ 'filter[ids]': ids.slice(0, 500).join(','), 'page[limit]': 500 })}`).catch(() => null);
+  return new Map((doc?.data ?? []).map((item) => [item.id, itemLabel(item)]));
+}
+
 export function TokensPage() {
   const { can } = useSession();
   const [loaded, reload] = useLoad(
     async () => {
       const [tokens, directory] = await Promise.all([api<Token[]>('GET', '/access_tokens').then((d) => d.data), loadDirectory(can)]);
-      return { tokens, directory };
+      return { tokens, directory, nodes: await nodeNames(tokens, can.may('items.list')) };
     },
     'tokens',
   );
@@ -45,12 +54,12 @@ export function TokensPage() {
       <Unavailable why={can.why('access_tokens.create')} />
       {loaded.state === 'loading' && <p class="loading">Loading tokens…</p>}
       {loaded.state === 'error' && <p role="alert" class="field-error">{loaded.message}</p>}
-      {loaded.state === 'ready' && <TokenTable tokens={loaded.value.tokens} directory={loaded.value.directory} reload={reload} />}
+      {loaded.state === 'ready' && <TokenTable tokens={loaded.value.tokens} directory={loaded.value.directory} nodes={loaded.value.nodes} reload={reload} />}
     </section>
   );
 }
 
-function TokenTable(props: { tokens: Token[]; directory: Directory; reload: () => void }) {
+function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<string, string>; reload: () => void }) {
   const { can, me } = useSession();
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<TokenStatus | ''>('');
@@ -170,7 +179,7 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; reload: () =
                   <td>{role !== null ? roleName(props.directory, role) : `User: ${userName(props.directory, relId(token, 'user'))}`}</td>
                   <td>{surfaces(a)}</td>
                   <td class="mono">{a.permissions.join(', ')}</td>
-                  <td>{roots.length === 0 ? 'everything' : roots.map((id) => `#${id}`).join(', ')}</td>
+                  <td>{roots.length === 0 ? 'everything' : roots.map((id) => props.nodes.get(id) ?? `#${id}`).join(', ')}</td>
                   <td><span class={`status status-${state.replace(' ', '-')}`}>{state}</span></td>
                   <td><Time iso={a.last_cma_access_at} bucket={a.last_cma_access} /></td>
                   <td><Time iso={a.last_cda_access_at} bucket={a.last_cda_access} /></td>
