@@ -102,7 +102,6 @@ describe('the web console', () => {
     const created = list.json().data.find((t: { attributes: { name: string } }) => t.attributes.name === 'Journal front end');
     expect(created.relationships.root_nodes.data).toEqual([{ type: 'item', id: journal }]);
     expect(created.attributes.can_access_cma).toBe(false);
-    await page.screenshot({ path: 'docs/console/created-1280.png' });
   });
 
   it('explains access layer by layer through the access explainer', async () => {
@@ -119,7 +118,6 @@ describe('the web console', () => {
     await explainer.getByLabel('Surface').selectOption('cma');
     await explainer.getByRole('button', { name: 'Check access' }).click();
     await explainer.getByText(/Refused by the surface layer/).waitFor();
-    await page.screenshot({ path: 'docs/console/token-1280.png', fullPage: true });
   });
 
   it('rotates with a grace period: the old and the new secret both work', async () => {
@@ -181,7 +179,6 @@ describe('the web console', () => {
     await error.waitFor();
     expect(await error.textContent()).toMatch(/users:write.*escalation/);
     expect(await page.getByRole('group', { name: 'Permissions' }).getAttribute('aria-describedby')).toBe('error-permissions');
-    await page.screenshot({ path: 'docs/console/refused-1280.png', fullPage: true });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API token').waitFor();

@@ -4,7 +4,8 @@
  * Chromium driven through playwright-core (no browser download).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { FakeClock } from '../support/harness.ts';
@@ -17,9 +18,22 @@ export class RealClock extends FakeClock {
   override now = (): number => Date.now();
 }
 
-/** `npm install` builds the console; a checkout that skipped it gets it built here. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `npm install` builds the console; a checkout that skipped it, or whose console sources changed
+ * since, gets it built here, so the browser never tests a stale build.
+ */
 export function ensureConsoleBuilt(): void {
-  if (existsSync(`${CONSOLE_DIST}index.html`)) return;
+  const index = `${CONSOLE_DIST}index.html`;
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(`${ROOT}console/src`)) return;
   execFileSync(process.execPath, [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--config', 'console/vite.config.ts'], {
     cwd: ROOT,
     stdio: 'ignore',

@@ -15,9 +15,13 @@ export function Unavailable(props: { why: string | null; children?: ComponentChi
   return <p class="unavailable">{props.children ?? props.why}</p>;
 }
 
+// One formatter for every timestamp: `toLocaleString` builds a new one per call, which dominated
+// the rendering of a thousand-token table.
+const EXACT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
 export function Time(props: { iso: string | null; bucket?: string | null }) {
   if (props.iso === null) return <span>{props.bucket ?? 'never'}</span>;
-  const exact = new Date(props.iso).toLocaleString();
+  const exact = EXACT.format(new Date(props.iso));
   return (
     <time dateTime={props.iso} title={exact}>
       {props.bucket ?? exact}

@@ -19,6 +19,14 @@ function iso(local: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
+/** Updates list the fields that changed; creates and deletes carry a whole snapshot, summarised. */
+function changesText(action: string, changes: unknown): string {
+  if (!changes || typeof changes !== 'object') return '';
+  const fields = Object.keys(changes);
+  if (action.endsWith('.create') || action.endsWith('.destroy')) return `snapshot (${fields.length} fields)`;
+  return fields.join(', ');
+}
+
 export function AuditPage() {
   const { can } = useSession();
   const [action, setAction] = useState('');
@@ -66,7 +74,7 @@ export function AuditPage() {
                       <td>{a.actor_type}{a.actor_id ? ` #${a.actor_id}` : ''}</td>
                       <td>{a.subject_type}{a.subject_id ? ` #${a.subject_id}` : ''}</td>
                       <td>{a.client_ip ?? '—'}</td>
-                      <td class="mono changes">{a.changes ? Object.keys(a.changes as object).join(', ') : ''}</td>
+                      <td class="mono changes">{changesText(a.action, a.changes)}</td>
                     </tr>
                   );
                 })}

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, query, relId, relIds, type Resource } from '../api.ts';
 import { itemLabel } from '../components/TreePicker.tsx';
 import { Confirm } from '../components/Confirm.tsx';
@@ -14,6 +14,9 @@ import { errorText, useLoad } from '../useLoad.ts';
 
 type Token = Resource<TokenAttributes>;
 type Bulk = 'disable' | 'enable' | 'delete';
+
+const FIRST_SLICE = 100;
+const NEXT_SLICE = 300;
 
 export function surfaces(t: TokenAttributes): string {
   const list = [t.can_access_cma && 'CMA', t.can_access_cda && 'CDA', t.can_access_cda_preview && 'CDA drafts'].filter(Boolean);
@@ -74,6 +77,15 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
     [props.tokens, search, status, roleId],
   );
   const chosen = visible.filter((t) => selected.has(t.id));
+  // Long lists are rendered in slices, one per frame: the first screen shows at once and the
+  // page stays responsive while a thousand rows are added behind it.
+  const [shown, setShown] = useState(FIRST_SLICE);
+  useEffect(() => setShown(FIRST_SLICE), [visible]);
+  useEffect(() => {
+    if (shown >= visible.length) return;
+    const frame = requestAnimationFrame(() => setShown((n) => n + NEXT_SLICE));
+    return () => cancelAnimationFrame(frame);
+  }, [shown, visible]);
   const mayWrite = can.may('access_tokens.update');
 
   const toggle = (id: string) => {
@@ -156,14 +168,14 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
             </tr>
           </thead>
           <tbody>
-            {visible.map((token) => {
+            {visible.slice(0, shown).map((token) => {
               const a = token.attributes;
               const role = relId(token, 'role');
               const roots = relIds(token, 'root_nodes');
               const state = tokenStatus(a, now);
               return (
                 <tr key={token.id}>
-                  <td>
+                  <td class="select">
                     <input
                       type="checkbox"
                       aria-label={`Select ${a.name}`}
@@ -176,14 +188,14 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
                     <Link to={`/tokens/${token.id}`}>{a.name}</Link>
                     <span class="key">{a.display_key}</span>
                   </th>
-                  <td>{role !== null ? roleName(props.directory, role) : `User: ${userName(props.directory, relId(token, 'user'))}`}</td>
-                  <td>{surfaces(a)}</td>
-                  <td class="mono">{a.permissions.join(', ')}</td>
-                  <td>{roots.length === 0 ? 'everything' : roots.map((id) => props.nodes.get(id) ?? `#${id}`).join(', ')}</td>
-                  <td><span class={`status status-${state.replace(' ', '-')}`}>{state}</span></td>
-                  <td><Time iso={a.last_cma_access_at} bucket={a.last_cma_access} /></td>
-                  <td><Time iso={a.last_cda_access_at} bucket={a.last_cda_access} /></td>
-                  <td>{a.expires_at === null ? 'never' : <Time iso={a.expires_at} bucket={a.expires_at.slice(0, 10)} />}</td>
+                  <td data-label="Role or user">{role !== null ? roleName(props.directory, role) : `User: ${userName(props.directory, relId(token, 'user'))}`}</td>
+                  <td data-label="Surfaces">{surfaces(a)}</td>
+                  <td data-label="Permissions" class="mono">{a.permissions.join(', ')}</td>
+                  <td data-label="Scope">{roots.length === 0 ? 'everything' : roots.map((id) => props.nodes.get(id) ?? `#${id}`).join(', ')}</td>
+                  <td data-label="Status"><span class={`status status-${state.replace(' ', '-')}`}>{state}</span></td>
+                  <td data-label="Last CMA use"><Time iso={a.last_cma_access_at} bucket={a.last_cma_access} /></td>
+                  <td data-label="Last CDA use"><Time iso={a.last_cda_access_at} bucket={a.last_cda_access} /></td>
+                  <td data-label="Expires">{a.expires_at === null ? 'never' : <Time iso={a.expires_at} bucket={a.expires_at.slice(0, 10)} />}</td>
                 </tr>
               );
             })}
