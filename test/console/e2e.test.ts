@@ -106,6 +106,8 @@ describe('the web console', () => {
 
   it('explains access layer by layer through the access explainer', async () => {
     await openToken('Journal front end');
+    await page.getByRole('button', { name: 'Reveal secret' }).click();
+    expect(await page.getByRole('textbox', { name: 'Secret' }).inputValue()).toMatch(/^lk_/);
     const explainer = page.getByRole('region', { name: 'Access explainer' });
     await explainer.getByLabel('Permission').selectOption('content:read');
     await explainer.getByLabel('Surface').selectOption('cda');
@@ -151,6 +153,45 @@ describe('the web console', () => {
     expect(await page.getByRole('link', { name: 'Journal front end' }).count()).toBe(0);
     const list = await asAdmin(h, 'GET', '/access_tokens');
     expect(list.json().data.some((t: { attributes: { name: string } }) => t.attributes.name === 'Journal front end')).toBe(false);
+  });
+
+  it('disables several tokens at once with one confirmation', async () => {
+    for (const name of ['Bulk one', 'Bulk two']) {
+      const res = await asAdmin(h, 'POST', '/access_tokens', {
+        data: { type: 'access_token', attributes: { name, can_access_cma: false, can_access_cda: true, can_access_cda_preview: false }, relationships: { role: { data: { type: 'role', id: await adminRoleId(h) } } } },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    await page.getByRole('link', { name: 'API tokens', exact: true }).click();
+    await page.getByLabel('Search by name').fill('Bulk');
+    await page.getByText(/^2 of \d+ tokens$/).waitFor();
+    await page.getByRole('checkbox', { name: 'Select Bulk one' }).check();
+    await page.getByRole('checkbox', { name: 'Select Bulk two' }).check();
+    await page.getByRole('button', { name: 'Disable selected' }).click();
+    await page.getByRole('dialog', { name: 'Disable 2 tokens?' }).getByRole('button', { name: 'Confirm' }).click();
+    await page.getByLabel('Status').selectOption('disabled');
+    await page.getByText(/^2 of \d+ tokens$/).waitFor();
+    const list = (await asAdmin(h, 'GET', '/access_tokens')).json().data as { attributes: { name: string; enabled: boolean } }[];
+    expect(list.filter((t) => t.attributes.name.startsWith('Bulk')).map((t) => t.attributes.enabled)).toEqual([false, false]);
+  });
+
+  it('creates a role and a user on that role', async () => {
+    await page.getByRole('link', { name: 'Roles', exact: true }).click();
+    await page.getByRole('button', { name: 'New role' }).click();
+    await page.getByLabel('Role name').fill('Schema editor');
+    await page.getByRole('checkbox', { name: 'Edit models' }).check();
+    await page.getByRole('button', { name: 'Add entry' }).first().click();
+    await page.getByRole('button', { name: 'Save role' }).click();
+    await page.getByRole('row', { name: /Schema editor.*Edit models.*read on every model/ }).waitFor();
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByLabel('Email').fill('grace@example.com');
+    await page.getByLabel('Full name').fill('Grace Hopper');
+    await page.getByLabel('User role').selectOption({ label: 'Schema editor' });
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('row', { name: /Grace Hopper/ }).waitFor();
+    const users = (await asAdmin(h, 'GET', '/users')).json().data as { attributes: { email: string } }[];
+    expect(users.map((u) => u.attributes.email)).toContain('grace@example.com');
   });
 
   it('shows a refused escalation next to the field, with the layer, and signs out', async () => {
