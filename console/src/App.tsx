@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type Resource } from './api.ts';
+import { api, ApiError, SESSION_ENDED, type Resource } from './api.ts';
 import { capabilities } from './logic/access.ts';
 import { clearToken, getToken, setToken } from './session.ts';
 import { SessionContext, type EffectiveAccess, type Session } from './state.ts';
@@ -28,6 +28,16 @@ export function App() {
   const [signed, setSigned] = useState<Signed | null>(null);
   const [restoring, setRestoring] = useState(getToken() !== null);
   const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const ended = () => {
+      clearToken();
+      setSigned(null);
+      setError('Your API token is no longer accepted (disabled, expired, rotated or deleted). Sign in again.');
+    };
+    window.addEventListener(SESSION_ENDED, ended);
+    return () => window.removeEventListener(SESSION_ENDED, ended);
+  }, []);
 
   useEffect(() => {
     const stored = getToken();

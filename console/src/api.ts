@@ -2,6 +2,9 @@
 import { parseErrorBody, type ApiErrorBody } from './logic/errors.ts';
 import { getToken } from './session.ts';
 
+/** Fired when the API refuses the signed-in token itself; the app then signs out. */
+export const SESSION_ENDED = 'latchkey:session-ended';
+
 export class ApiError extends Error {
   constructor(readonly body: ApiErrorBody) {
     super(body.code);
@@ -42,7 +45,12 @@ export async function api<T>(method: Method, path: string, body?: unknown, token
   } catch {
     parsed = null;
   }
-  if (!response.ok) throw new ApiError(parseErrorBody(response.status, parsed));
+  if (!response.ok) {
+    const error = new ApiError(parseErrorBody(response.status, parsed));
+    // The signed-in token stopped working (disabled, expired, rotated away): the session is over.
+    if (response.status === 401 && token !== null && token === getToken()) window.dispatchEvent(new CustomEvent(SESSION_ENDED));
+    throw error;
+  }
   return parsed as Document<T>;
 }
 

@@ -205,7 +205,8 @@ describe('the web console', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(res.json().data.attributes.token as string);
+    const manager = res.json().data.attributes.token as string;
+    await signIn(manager);
     // Controls the token may not use are shown as unavailable, not as errors.
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByText(/Your token may not do this/).first().waitFor();
@@ -226,5 +227,15 @@ describe('the web console', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await page.reload();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+
+    // A token disabled while signed in ends the session instead of failing page after page.
+    await signIn(manager);
+    const id = res.json().data.id as string;
+    const disabled = await asAdmin(h, 'PUT', `/access_tokens/${id}`, { data: { type: 'access_token', id, attributes: { enabled: false } } });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByText(/no longer accepted/).waitFor();
+    await page.getByLabel('API token').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 });
