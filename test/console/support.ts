@@ -34,7 +34,7 @@ function newestSource(dir: string): number {
 export function ensureConsoleBuilt(): void {
   const index = `${CONSOLE_DIST}index.html`;
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource(`${ROOT}console/src`)) return;
-  execFileSync(process.execPath, [`${ROOT}node_modules/vite/bin/vite.js`, 'build', '--config', 'console/vite.config.ts'], {
+  execFileSync(process.execPath, [`${ROOT}console/build.mjs`], {
     cwd: ROOT,
     stdio: 'ignore',
     timeout: 120_000,
