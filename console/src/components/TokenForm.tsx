@@ -153,11 +153,11 @@ export function TokenForm(props: {
         <legend>Rate limits (empty: the defaults)</legend>
         <div class="inline">
           <label>CMA requests <input type="number" min={1} inputMode="numeric" value={values.cmaLimit} onInput={(e) => set('cmaLimit', e.currentTarget.value)} /></label>
-          <label>per seconds (CMA) <input type="number" min={1} max={86400} inputMode="numeric" value={values.cmaPeriod} onInput={(e) => set('cmaPeriod', e.currentTarget.value)} /></label>
+          <label>Period in seconds (CMA) <input type="number" min={1} max={86400} inputMode="numeric" value={values.cmaPeriod} onInput={(e) => set('cmaPeriod', e.currentTarget.value)} /></label>
         </div>
         <div class="inline">
           <label>CDA requests <input type="number" min={1} inputMode="numeric" value={values.cdaLimit} onInput={(e) => set('cdaLimit', e.currentTarget.value)} /></label>
-          <label>per seconds (CDA) <input type="number" min={1} max={86400} inputMode="numeric" value={values.cdaPeriod} onInput={(e) => set('cdaPeriod', e.currentTarget.value)} /></label>
+          <label>Period in seconds (CDA) <input type="number" min={1} max={86400} inputMode="numeric" value={values.cdaPeriod} onInput={(e) => set('cdaPeriod', e.currentTarget.value)} /></label>
         </div>
         <FieldErrors field="rate_limit" errors={errors} />
       </fieldset>
