@@ -94,8 +94,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     if (version !== undefined && version !== '3') {
       throw new ApiProblem('INVALID_API_VERSION', { message: 'Only X-Api-Version: 3 is supported' });
     }
+    // The API answers JSON only; the console's pages and assets are HTML, scripts and styles.
     const accept = request.headers.accept;
-    if (accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
+    const consolePath = request.routeOptions.url === '/admin' || request.routeOptions.url?.startsWith('/admin/') === true;
+    if (!consolePath && accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
       throw new ApiProblem('INVALID_ACCEPT_HEADER', { message: 'Responses are application/json' });
     }
   });

@@ -54,6 +54,13 @@ describe('the console files', () => {
     }
   });
 
+  it('serves the page and its assets to clients that accept only HTML, scripts or styles', async () => {
+    expect((await get(dir, '/admin', { accept: 'text/html' })).statusCode).toBe(200);
+    expect((await get(dir, '/admin/assets/app-1234.css', { accept: 'text/css' })).statusCode).toBe(200);
+    // The API keeps answering JSON only.
+    expect((await get(dir, '/site', { accept: 'text/html' })).statusCode).toBe(406);
+  });
+
   it('serves hashed assets with their type and a long cache', async () => {
     const js = await get(dir, '/admin/assets/app-1234.js');
     expect(js.statusCode).toBe(200);
