@@ -21,6 +21,11 @@ export function printFactorySecrets(created: { admin: string; readonly: string }
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Where people manage tokens in a browser; signing in there takes one of the tokens above. */
+export function printConsoleLink(base: string): void {
+  process.stdout.write(`Web console: ${base}/admin (sign in with an API token that may use the CMA)\n`);
+}
+
 export function tokenRow(token: AccessToken): string {
   const surfaces = [token.canAccessCma && 'cma', token.canAccessCda && 'cda', token.canAccessCdaPreview && 'preview']
     .filter(Boolean)

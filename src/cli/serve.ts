@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config.ts';
 import { buildApp, type RouteRegistrar } from '../http/app.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
-import { printFactorySecrets } from './output.ts';
+import { printConsoleLink, printFactorySecrets } from './output.ts';
 import { registerGraphqlRoutes } from '../graphql/route.ts';
 import type { BootstrapResult } from '../core/bootstrap.ts';
 import { errorMessage, jsonLog, type Log } from '../store/log.ts';
@@ -63,6 +63,7 @@ export async function serve(config: Config): Promise<void> {
   const address = app.server.address();
   const where = typeof address === 'object' && address ? `http://${config.host}:${address.port}` : String(address);
   process.stdout.write(`Latchkey is serving on ${where} (${runtime.store.dialect}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})\n`);
+  printConsoleLink(where);
 }
 
 /**

@@ -103,4 +103,6 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', path: '/healthz', why: 'load balancers: the process serves' },
   { method: 'GET', path: '/readyz', why: 'load balancers: the database and change listener are reachable' },
   { method: 'OPTIONS', path: '*', why: 'CORS preflight: browsers send it without credentials' },
+  { method: 'GET', path: '/admin', why: 'the web console: static files; it signs in with a token and then calls the API like any client' },
+  { method: 'GET', path: '/admin/*', why: 'the web console: its assets, and its page for every in-browser route' },
 ];

@@ -23,6 +23,7 @@ import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerConsoleRoutes } from './console.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, deps: AppDeps) => void;
 
@@ -43,6 +44,8 @@ export interface BuildAppOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** Extra route modules composed in (the GraphQL CDA, benchmark-only variants…). */
   readonly extraRoutes?: readonly RouteRegistrar[];
+  /** Where the built web console is (`console/dist` by default). */
+  readonly consoleDir?: string;
 }
 
 /** `true`, a hop count, or a comma-separated list of proxy addresses/CIDRs. */
@@ -109,8 +112,10 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     if (version !== undefined && version !== '3') {
       throw new ApiProblem('INVALID_API_VERSION', { message: 'Only X-Api-Version: 3 is supported' });
     }
+    // The API answers JSON only; the console's pages and assets are HTML, scripts and styles.
     const accept = request.headers.accept;
-    if (accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
+    const consolePath = request.routeOptions.url === '/admin' || request.routeOptions.url?.startsWith('/admin/') === true;
+    if (!consolePath && accept !== undefined && accept !== '' && !/json|\*\/\*|application\/\*/i.test(accept)) {
       throw new ApiProblem('INVALID_ACCEPT_HEADER', { message: 'Responses are application/json' });
     }
     refuseNulInQuery(request.query);
@@ -119,6 +124,8 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.setNotFoundHandler(notFoundHandler);
   // Public probes for load balancers, apart from the token-guarded resources.
   registerHealthRoutes(app, deps);
+  // The web console's files: public like the probes, a client of the API below like any other.
+  registerConsoleRoutes(app, options.consoleDir);
   for (const register of [...CMA_ROUTES, ...(options.extraRoutes ?? [])]) register(app, deps);
   // Loads the plugins registered so far, so that an undeclared route in one of them fails here.
   await app.after();
