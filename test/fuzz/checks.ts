@@ -13,12 +13,13 @@ export interface Answer {
   readonly body: string;
 }
 
-type Api = 'account' | 'graphql' | 'health' | 'cma';
+type Api = 'account' | 'graphql' | 'health' | 'console' | 'cma';
 
 /** Which envelope a request's errors come in, judged from the path the server receives. */
 export function apiOf(path: string): Api {
   if (path === '/api/v1/admin' || path.startsWith('/api/v1/admin/')) return 'account';
   if (path === '/healthz' || path === '/readyz') return 'health';
+  if (path === '/admin' || path.startsWith('/admin/')) return 'console';
   return path === '/graphql' ? 'graphql' : 'cma';
 }
 
@@ -32,6 +33,11 @@ export function checkAnswer(request: FuzzRequest, path: string, answer: Answer):
   if (answer.status >= 500) fail('a 5xx');
   // HEAD answers and CORS preflights carry no body.
   if (request.method === 'HEAD' || answer.status === 204) return;
+  // The console's page and assets are files for a browser; its refusals are still the envelope.
+  if (apiOf(path) === 'console' && answer.status < 400) {
+    if (!/^(text\/html|text\/javascript|text\/css|image\/svg\+xml)(;|$)/.test(answer.contentType ?? '')) fail(`console content type ${String(answer.contentType)}`);
+    return;
+  }
   if (answer.contentType !== 'application/json; charset=utf-8') fail(`content type ${String(answer.contentType)}`);
   let body: Record<string, unknown>;
   try {

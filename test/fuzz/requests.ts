@@ -89,6 +89,8 @@ const ROUTES: readonly Route[] = [
   { method: 'PUT', path: '/items/:id/unpublish', id: 'item' },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/admin' },
+  { method: 'GET', path: '/admin/*' },
 ];
 
 /** Every route pattern the suite covers (GraphQL apart), so a test can check none was forgotten. */
