@@ -7,12 +7,11 @@
  */
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ItemSearch } from '../../src/core/content/query.ts';
+import { modelCounters, type ItemSearch } from '../../src/core/content/query.ts';
 import { readRule } from '../../src/core/content/read-rule.ts';
 import { adminRoleAttributes, finalPermissions } from '../../src/core/roles.ts';
 import { openKysely } from '../../src/store/database.ts';
 import { countQuery, searchQuery } from '../../src/store/item-search.ts';
-import { modelCounters } from '../../src/core/content/query.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { createContext, type SqlContext } from '../../src/store/sql-context.ts';
 import { ChangeBus } from '../../src/store/changes.ts';
