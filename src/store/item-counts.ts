@@ -36,3 +36,8 @@ export async function readModelCounters(db: Kysely<Database>, counters: ModelCou
   const rows = await db.selectFrom('item_counts').select(['item_type_id', 'total', 'published']).where('item_type_id', 'in', ids).execute();
   return rows.reduce((sum, row) => sum + Number(total.has(row.item_type_id) ? row.total : published.has(row.item_type_id) ? row.published : 0), 0);
 }
+
+/** Every model that has counters, i.e. every model: what a search without `itemTypeIds` covers. */
+export async function countedModels(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('item_counts').select('item_type_id').execute()).map((r) => String(r.item_type_id));
+}

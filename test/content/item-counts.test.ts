@@ -30,6 +30,8 @@ describe('which counts the counters answer', () => {
     expect(modelCounters(search(ALL))).toEqual({ total: ['1'], published: [] });
     expect(modelCounters(search(PUBLISHED, { itemTypeIds: ['1', '2', '1'] }))).toEqual({ total: [], published: ['1', '2'] });
     expect(modelCounters(search(and(type('1'), PUBLISHED), { itemTypeIds: ['1', '2'] }))).toEqual({ total: [], published: ['1'] });
+    // A search of every model covers the models there are.
+    expect(modelCounters({ rule: and(or(type('1'), type('3')), PUBLISHED), version: 'published' }, ['1', '2', '3'])).toEqual({ total: [], published: ['1', '3'] });
     // A negative entry (or an on_creator condition) on another model does not concern this one.
     expect(modelCounters(search(and(type('1'), not(and(type('2'), self)))))).toEqual({ total: ['1'], published: [] });
     expect(modelCounters(search(or(type('1'), and(type('2'), self))))).toEqual({ total: ['1'], published: [] });
@@ -48,6 +50,7 @@ describe('which counts the counters answer', () => {
     expect(modelCounters(search(ALL, { ids: ['4'] }))).toBeNull();
     expect(modelCounters(search(ALL, { parentIds: [null] }))).toBeNull();
     expect(modelCounters({ rule: ALL, version: 'current' })).toBeNull();
+    expect(modelCounters({ rule: ALL, version: 'current', ids: ['4'] }, ['1', '2'])).toBeNull();
     // A condition whose arguments are all null keeps every record, as in DatoCMS.
     expect(modelCounters(search(ALL, { where: { kind: 'and', conditions: [{ kind: 'test', ref: title, op: 'eq', arg: null }] } }))).toEqual({ total: ['1'], published: [] });
   });
@@ -95,6 +98,11 @@ for (const dialect of DIALECTS) {
           const exact = Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version, itemTypeIds: [id] })).executeTakeFirst())?.n ?? 0);
           expect(await store.countSearch({ rule, version, itemTypeIds: [id] })).toBe(exact);
         }
+      }
+      // Every model at once, as the CMA's `GET /items` without `filter[type]` counts.
+      for (const rule of [ALL, PUBLISHED]) {
+        const exact = Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version: 'current' })).executeTakeFirst())?.n ?? 0);
+        expect(await store.countSearch({ rule, version: 'current' })).toBe(exact);
       }
       const rows = await store.db.selectFrom('item_counts').selectAll().where('item_type_id', 'in', typeIds.map(Number)).execute();
       expect(rows).toHaveLength(typeIds.length);
@@ -184,6 +192,11 @@ for (const dialect of DIALECTS) {
       expect(down.error).toBeUndefined();
       expect(down.results?.map((r) => r.migrationName)).toEqual(['005-item-counts']);
       expect(await migrate(store.db, schema)).toEqual(['005-item-counts']);
+      // Every model at once, as the CMA's `GET /items` without `filter[type]` counts.
+      for (const rule of [ALL, PUBLISHED]) {
+        const exact = Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version: 'current' })).executeTakeFirst())?.n ?? 0);
+        expect(await store.countSearch({ rule, version: 'current' })).toBe(exact);
+      }
       const rows = await store.db.selectFrom('item_counts').select(['item_type_id', 'total', 'published']).where('item_type_id', 'in', typeIds.map(Number)).orderBy('item_type_id').execute();
       expect(rows.map((r) => [r.total, r.published])).toEqual([
         [4, 2],

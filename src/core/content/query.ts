@@ -66,19 +66,23 @@ export interface ModelCounters {
   readonly published: readonly string[];
 }
 
+/** Whether a search asks for whole models: no ids, no parent, no condition that drops a record. */
+export function asksWholeModels(search: ItemSearch): boolean {
+  return !search.ids && !search.parentIds && (!search.where || keepsEverything(search.where));
+}
+
 /**
  * How the count of a search follows from per-model record counters, or null when only counting
- * the rows can tell. It does when — and only when — the search asks for whole models (no ids, no
- * parent, no condition that drops a record) and the read rule, for each of those models, admits
- * all of its records, all of its published ones, or none; a root-node scope or a creator
- * condition that concerns one of the models leaves the count to the rows.
+ * the rows can tell. It does when — and only when — the search asks for whole models and the read
+ * rule, for each of those models, admits all of its records, all of its published ones, or none;
+ * a root-node scope or a creator condition that concerns one of the models leaves the count to the
+ * rows. `models`: the models a search without `itemTypeIds` covers (every model there is).
  */
-export function modelCounters(search: ItemSearch): ModelCounters | null {
-  if (!search.itemTypeIds || search.ids || search.parentIds) return null;
-  if (search.where && !keepsEverything(search.where)) return null;
+export function modelCounters(search: ItemSearch, models: readonly string[] | undefined = search.itemTypeIds): ModelCounters | null {
+  if (!models || !asksWholeModels(search)) return null;
   const total: string[] = [];
   const published: string[] = [];
-  for (const id of new Set(search.itemTypeIds)) {
+  for (const id of new Set(models)) {
     const share = modelShare(search.rule, id);
     if (share === null) return null;
     if (share === 'all') total.push(id);
