@@ -4,7 +4,8 @@
  * spread over a small tree of sections. The project, its models, its sections, its tokens and one
  * template article are made through the app's own services, so the server sees exactly what it
  * would have written; the remaining articles are copies of the template's row written straight
- * into `items` (one transaction per batch, one prepared statement), because a million records
+ * into `items` (one transaction per batch, one prepared statement, the model's counters stepped
+ * with it), because a million records
  * through the create and publish use cases would take hours and measure nothing we care about.
  * A store grows in place: seeding 100,000 after 1,000 only adds the 99,000 missing records.
  */
@@ -131,7 +132,10 @@ export function growScaleStore(store: ScaleStore, records: number): number {
     const columns = Object.keys(template);
     const insert = db.prepare(`INSERT INTO items (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
     const base = Date.parse(String(template.created_at));
+    // The model's record counters (migration 005) move with each batch, as the app's writes move them.
+    const counted = db.prepare('UPDATE item_counts SET total = total + @n, published = published + @n WHERE item_type_id = @type');
     const batch = db.transaction((from: number, to: number) => {
+      counted.run({ n: to - from, type: template.item_type_id });
       for (let n = from; n < to; n++) {
         const leaf = store.leaves[n % LEAVES]!;
         const id = store.firstArticleId + n;

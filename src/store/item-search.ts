@@ -7,7 +7,8 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { FieldType } from '../core/content/model.ts';
-import type { Condition, ItemSearch, OrderKey, ValueRef } from '../core/content/query.ts';
+import { asksWholeModels, modelCounters, type Condition, type ItemSearch, type OrderKey, type ValueRef } from '../core/content/query.ts';
+import { countedModels, readModelCounters } from './item-counts.ts';
 import { FALSE, joinAnd, joinOr, keys, readPredicate, rootPaths, TRUE } from './read-predicate.ts';
 import { rowId } from './rows.ts';
 import type { Dialect, SqlContext } from './sql-context.ts';
@@ -197,7 +198,16 @@ export async function searchRows(ctx: SqlContext, search: ItemSearch) {
   return (await searchQuery(ctx, search)).execute();
 }
 
+/**
+ * How many records a search matches. A count of whole models (of every model, without
+ * `itemTypeIds`) that the read rule admits whole, or by their published records, reads the models'
+ * counters — one row each, whatever their size; every other count counts the rows.
+ */
 export async function countRows(ctx: SqlContext, search: ItemSearch): Promise<number> {
+  // A search of every model (the CMA's `GET /items` without `filter[type]`) covers the models there are.
+  const models = search.itemTypeIds ?? (asksWholeModels(search) ? await countedModels(ctx.db) : undefined);
+  const counters = modelCounters(search, models);
+  if (counters) return readModelCounters(ctx.db, counters);
   const row = await (await countQuery(ctx, search)).executeTakeFirst();
   return Number(row?.n ?? 0);
 }

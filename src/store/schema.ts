@@ -106,6 +106,13 @@ export interface ItemTable {
   published_at: string | null;
 }
 
+/** Per-model record counters (see migration 005). */
+export interface ItemCountTable {
+  item_type_id: number;
+  total: number;
+  published: number;
+}
+
 export interface Database {
   site: SiteTable;
   roles: RoleTable;
@@ -115,4 +122,5 @@ export interface Database {
   audit_log_events: AuditLogEventTable;
   item_types: ItemTypeTable;
   items: ItemTable;
+  item_counts: ItemCountTable;
 }

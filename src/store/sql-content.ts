@@ -7,6 +7,7 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
+import { addModelCounter, stepModelCounter } from './item-counts.ts';
 import { countRows, searchRows } from './item-search.ts';
 import { FALSE, joinOr, keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
@@ -89,6 +90,7 @@ export function contentQueries(ctx: SqlContext): ContentStore {
         .values({ ...typeColumns(itemType), created_at: now, updated_at: now })
         .returning('id')
         .executeTakeFirstOrThrow();
+      await addModelCounter(db, id);
       await ctx.announce({ kind: 'schema' });
       return (await typeById(id))!;
     },
@@ -161,6 +163,8 @@ export function contentQueries(ctx: SqlContext): ContentStore {
         .executeTakeFirstOrThrow();
       // The path ends with the item's own id, known only once the row exists.
       await db.updateTable('items').set({ path: `${await pathOf(parent)}${id}/` }).where('id', '=', id).execute();
+      // A new record is a draft: it adds to its model's total only.
+      await stepModelCounter(db, Number(item.itemTypeId), { total: 1 });
       return (await itemById(id))!;
     },
     async updateItem(id, patch) {
@@ -185,13 +189,24 @@ export function contentQueries(ctx: SqlContext): ContentStore {
           .execute();
       }
       await db.updateTable('items').set(row).where('id', '=', key).execute();
+      if (patch.published !== undefined) {
+        const step = Number(row.published != null) - Number(before.published !== null);
+        await stepModelCounter(db, Number(before.itemTypeId), { published: step });
+      }
       return itemById(key);
     },
     async deleteItem(id) {
       const key = rowId(id);
       if (key === null) return false;
-      const result = await db.deleteFrom('items').where('id', '=', key).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+      // What the row was is read from the delete itself, so the counters step by exactly what went.
+      const gone = await db
+        .deleteFrom('items')
+        .where('id', '=', key)
+        .returning(['item_type_id', sql<number | boolean>`published is not null`.as('was_published')])
+        .executeTakeFirst();
+      if (!gone) return false;
+      await stepModelCounter(db, gone.item_type_id, { total: -1, published: -Number(Boolean(gone.was_published)) });
+      return true;
     },
     async reassignItems(from: Creator, to: Creator) {
       const result = await db

@@ -5,7 +5,7 @@
  * the store compiles it with one query layer for both databases. Nothing here touches storage.
  */
 import type { ContentVersion, FieldType } from './model.ts';
-import type { ReadRule } from './read-rule.ts';
+import { modelShare, type ReadRule } from './read-rule.ts';
 
 export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', 'parent', 'position'] as const;
 export type SystemValue = (typeof SYSTEM_VALUES)[number];
@@ -46,4 +46,47 @@ export interface ItemSearch {
   readonly orderBy?: readonly OrderKey[];
   readonly offset?: number;
   readonly limit?: number;
+}
+
+/** A condition that keeps every record: null arguments (no condition, as in DatoCMS) joined by `and`. */
+export function keepsEverything(condition: Condition): boolean {
+  switch (condition.kind) {
+    case 'and':
+      return condition.conditions.every(keepsEverything);
+    case 'or':
+      return false;
+    case 'test':
+      return condition.arg === null || condition.arg === undefined;
+  }
+}
+
+/** Models whose records a count takes whole: every record (`total`) or those with a published version. */
+export interface ModelCounters {
+  readonly total: readonly string[];
+  readonly published: readonly string[];
+}
+
+/** Whether a search asks for whole models: no ids, no parent, no condition that drops a record. */
+export function asksWholeModels(search: ItemSearch): boolean {
+  return !search.ids && !search.parentIds && (!search.where || keepsEverything(search.where));
+}
+
+/**
+ * How the count of a search follows from per-model record counters, or null when only counting
+ * the rows can tell. It does when — and only when — the search asks for whole models and the read
+ * rule, for each of those models, admits all of its records, all of its published ones, or none;
+ * a root-node scope or a creator condition that concerns one of the models leaves the count to the
+ * rows. `models`: the models a search without `itemTypeIds` covers (every model there is).
+ */
+export function modelCounters(search: ItemSearch, models: readonly string[] | undefined = search.itemTypeIds): ModelCounters | null {
+  if (!models || !asksWholeModels(search)) return null;
+  const total: string[] = [];
+  const published: string[] = [];
+  for (const id of new Set(models)) {
+    const share = modelShare(search.rule, id);
+    if (share === null) return null;
+    if (share === 'all') total.push(id);
+    if (share === 'published') published.push(id);
+  }
+  return { total, published };
 }

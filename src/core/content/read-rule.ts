@@ -132,6 +132,38 @@ export function evaluateReadRule(rule: ReadRule, facts: RecordFacts): boolean {
   }
 }
 
+/**
+ * The rule as it applies to the records of one model: every `itemTypeIn` is decided for that
+ * model and the rest simplified, so what is left talks only about other facts of a record.
+ */
+export function forModel(rule: ReadRule, itemTypeId: string): ReadRule {
+  switch (rule.kind) {
+    case 'itemTypeIn':
+      return rule.ids.includes(itemTypeId) ? ALL : NONE;
+    case 'and':
+      return and(...rule.rules.map((r) => forModel(r, itemTypeId)));
+    case 'or':
+      return or(...rule.rules.map((r) => forModel(r, itemTypeId)));
+    case 'not':
+      return not(forModel(rule.rule, itemTypeId));
+    default:
+      return rule;
+  }
+}
+
+/**
+ * Which records of a model the rule admits, when that needs no look at any single record:
+ * `all` of them, every one with a `published` version, or `none`. Null when the rule still depends
+ * on a record's place (root-node scope) or creator (`on_creator`, including negative entries that
+ * concern this model): only the records themselves can tell then.
+ */
+export type ModelShare = 'all' | 'published' | 'none';
+
+export function modelShare(rule: ReadRule, itemTypeId: string): ModelShare | null {
+  const reduced = forModel(rule, itemTypeId);
+  return reduced.kind === 'all' ? 'all' : reduced.kind === 'hasPublished' ? 'published' : reduced.kind === 'none' ? 'none' : null;
+}
+
 /** Whether evaluating the rule needs the creator's role (one store lookup for a single record). */
 export function needsCreatorRole(rule: ReadRule): boolean {
   switch (rule.kind) {

@@ -7,12 +7,14 @@ import * as m001 from './001-initial.ts';
 import * as m002 from './002-content.ts';
 import * as m003 from './003-audit-log.ts';
 import * as m004 from './004-content-indexes.ts';
+import * as m005 from './005-item-counts.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-content': m002,
   '003-audit-log': m003,
   '004-content-indexes': m004,
+  '005-item-counts': m005,
 };
 
 export const migrationProvider: MigrationProvider = {
