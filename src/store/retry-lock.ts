@@ -20,7 +20,7 @@ export interface RetryLockOptions {
 }
 
 /** Within the 5 s statement timeout a request's other statements also have to fit into. */
-export const RETRY_LOCK_DEFAULTS: RetryLockOptions = { waitMs: 3_000, maxWaiting: 8 };
+export const RETRY_LOCK_DEFAULTS: RetryLockOptions = { waitMs: 3_000, maxWaiting: 32 };
 
 /** Pauses between tries: 5 ms doubling up to 100 ms, with full jitter so waiters do not try in lockstep. */
 const FIRST_PAUSE_MS = 5;
