@@ -3,7 +3,9 @@
  * recognise (so the client gets a retryable 503, or a 504) and what it must not (so a bug still
  * shows as a 500), and that only errors the store's driver raised count.
  */
-import { describe, expect, it } from 'vitest';
+import type { FastifyRequest } from 'fastify';
+import { describe, expect, it, vi } from 'vitest';
+import { logProblem, toProblem } from '../../src/http/errors.ts';
 import {
   classifyDriverError,
   DatabaseUnavailable,
@@ -94,5 +96,27 @@ describe('the store boundary', () => {
   it('recognises the store classes through a cause chain', () => {
     expect(isDatabaseUnavailable(new Error('outer', { cause: new DatabaseUnavailable(withCode('ECONNREFUSED')) }))).toBe(true);
     expect(isQueryTimeout(new Error('outer', { cause: new QueryTimeout(withCode('57014')) }))).toBe(true);
+  });
+});
+
+describe('the HTTP answer', () => {
+  it('is 504 QUERY_TIMEOUT for a timed-out statement, logged once with the route pattern, and 503 for an outage', () => {
+    const timeout = toProblem(new QueryTimeout(withCode('57014')));
+    expect(timeout).toMatchObject({ code: 'QUERY_TIMEOUT', status: 504 });
+    expect(toProblem(new DatabaseUnavailable(withCode('57P01')))).toMatchObject({ code: 'DATABASE_UNAVAILABLE', status: 503 });
+    // A raw socket error from elsewhere is no catalog problem: the handler reports it as the bug it is.
+    expect(toProblem(withCode('ECONNRESET'))).toBeNull();
+
+    const warn = vi.fn();
+    const request = { method: 'GET', url: '/access_tokens/lk_secret', routeOptions: { url: '/access_tokens/:id' }, log: { warn } } as unknown as FastifyRequest;
+    if (!timeout) throw new Error('expected a problem');
+    logProblem(timeout, request);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(warn.mock.calls[0])).toContain('/access_tokens/:id');
+    expect(JSON.stringify(warn.mock.calls[0])).not.toContain('lk_secret');
+    const outage = toProblem(new DatabaseUnavailable(withCode('ECONNREFUSED')));
+    if (!outage) throw new Error('expected a problem');
+    logProblem(outage, request);
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 });
