@@ -69,8 +69,9 @@ export async function serve(config: Config): Promise<void> {
 /**
  * Opens, migrates and initialises; while the database is unreachable (not yet started, restarting,
  * a network partition), keeps trying instead of exiting, so that a fleet started before its
- * database comes up by itself. Any other failure (bad credentials, a broken migration) ends the
- * start as before: retrying would not fix it.
+ * database comes up by itself. Only connection-class failures are retried: any other failure
+ * (bad credentials, a broken migration, a statement cancelled by a timeout) ends the start with a
+ * message saying what failed, as retrying would not fix it.
  */
 async function startRuntime(config: Config, log: Log): Promise<{ runtime: Runtime; created: BootstrapResult['created'] }> {
   for (let attempt = 0; ; attempt++) {
@@ -85,7 +86,7 @@ async function startRuntime(config: Config, log: Log): Promise<{ runtime: Runtim
         throw error;
       }
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw error;
+      if (!isDatabaseUnavailable(error)) throw new Error(`Latchkey could not start: ${errorMessage(error)}`, { cause: error });
       if (attempt === 0) log('warn', 'database unreachable at start; retrying until it answers', { err: errorMessage(error) });
       await sleep(Math.min(MAX_START_BACKOFF_MS, 250 * 2 ** Math.min(attempt, 8)));
     }

@@ -11,6 +11,23 @@ import { escalationProblem, roleExcess, type EscalationSubject } from './escalat
 import { loadRolesWithAncestors } from './role-closure.ts';
 import { auditEvent, diff, type AuditAction, type RequestContext, type SubjectType } from './audit.ts';
 
+/** Ids of the roles inheriting from `id`, directly or through others (a cycle ends the walk). */
+function heirsOf(roles: ReadonlyMap<string, Role>, id: string): string[] {
+  const heirs = new Set<string>();
+  let frontier = [id];
+  while (frontier.length > 0) {
+    const parents = new Set(frontier);
+    frontier = [];
+    for (const role of roles.values()) {
+      if (role.id !== id && !heirs.has(role.id) && role.inheritsFrom.some((p) => parents.has(p))) {
+        heirs.add(role.id);
+        frontier.push(role.id);
+      }
+    }
+  }
+  return [...heirs];
+}
+
 export function createDirectoryService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
   const iso = () => new Date(clock.now()).toISOString();
@@ -67,6 +84,32 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
     const excess = caller.final ? roleExcess(finalPermissions(candidate, (id) => roles.get(id)), caller.final) : ['role'];
     if (excess.length > 0) throw escalationProblem(excess, subject);
   }
+  /**
+   * A role's heirs (the roles inheriting from it, at any distance) change with it: a caller that
+   * holds what role Base grants, but not Lead = Base + more, must not reshape Lead by editing Base.
+   * So the caller must hold each heir's final permissions as they are now (`target`) and as they
+   * will be once `next` replaces the role (`grant`). Reads every role: role edits are rare, and
+   * inheritance is stored per heir, so only a full read finds them.
+   */
+  async function assertHeirsWithinCaller(s: Store, caller: Principal | null, id: string, next: NewRole): Promise<void> {
+    if (!caller) return;
+    const now = new Map((await s.listRoles()).map((r) => [r.id, r]));
+    const heirs = heirsOf(now, id);
+    if (heirs.length === 0) return;
+    const after = new Map(now);
+    after.set(id, { id, ...next });
+    for (const [roles, subject] of [
+      [now, 'target'],
+      [after, 'grant'],
+    ] as const) {
+      for (const heir of heirs) {
+        const role = roles.get(heir);
+        if (!role) continue;
+        const excess = caller.final ? roleExcess(finalPermissions(role, (other) => roles.get(other)), caller.final) : ['role'];
+        if (excess.length > 0) throw escalationProblem(excess, subject);
+      }
+    }
+  }
   async function assertUserRoleWithinCaller(s: Store, caller: Principal | null, roleId: string, subject: EscalationSubject = 'grant'): Promise<void> {
     const role = await s.findRole(roleId);
     if (role) await assertRoleWithinCaller(s, caller, role, role.id, subject);
@@ -101,6 +144,7 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
         const next = change(current);
         await checkParents(tx, next, id);
         await assertRoleWithinCaller(tx, caller, next, id);
+        await assertHeirsWithinCaller(tx, caller, id, next);
         await uniqueRoleName(tx, next.name, id);
         const updated = await tx.updateRole(id, next, iso());
         if (!updated) throw notFound('role', id);

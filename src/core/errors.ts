@@ -77,6 +77,10 @@ export const ERROR_CATALOG = {
     status: 503,
     doc: 'The database is unreachable, restarting, overloaded or locked, so this request could not be served; nothing was changed. Retry after `Retry-After` seconds.',
   },
+  QUERY_TIMEOUT: {
+    status: 504,
+    doc: 'A database statement of this request ran past its time limit (5 s) and was cancelled; nothing was changed. Repeating the same request is unlikely to help: narrow it (a smaller page, a simpler filter) or report it, as the server logs it with its route.',
+  },
   NOT_READY: {
     status: 503,
     doc: '`GET /readyz` only: this instance cannot serve every request right now; `details.checks` says which check (`database`, `migrations`, `listener`) failed.',

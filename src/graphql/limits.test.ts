@@ -60,4 +60,14 @@ describe('GraphQL document limits', () => {
   it('leaves fragment cycles to the standard rule instead of looping', () => {
     expect(selectionErrors('{ node { ...A } } fragment A on Node { child { ...B } } fragment B on Node { child { ...A } }')).toEqual([]);
   });
+
+  it('refuses a fragment no operation uses, however small, before validation walks it', () => {
+    expect(shapeErrors('{ node { id } } fragment F on Node { id }')).toEqual(['Fragment "F" is never used.']);
+    // The hostile shape: a cheap operation beside a huge fragment nothing spreads.
+    const huge = `{ node { id } } fragment F on Query { ${'node { id } '.repeat(2_400)} }`;
+    expect(checkShape(parse(huge, { maxTokens: 20_000 }), DOCUMENT_LIMITS)?.message).toBe('Fragment "F" is never used.');
+    // Used only by a fragment that is itself unused: unused too, as the standard rule has it.
+    expect(shapeErrors('{ node { id } } fragment A on Node { ...B } fragment B on Node { id }')).toEqual(['Fragment "A" is never used.']);
+    expect(shapeErrors('query One { node { ...A } } query Two { node { ...B } } fragment A on Node { id } fragment B on Node { id }')).toEqual([]);
+  });
 });

@@ -85,7 +85,9 @@ const beside = (a: Cost, b: Cost): Cost => ({ depth: Math.max(a.depth, b.depth),
  * before validation — a plain walk, no type information, so it costs a fraction of what the
  * standard rules would spend on the same document. Each fragment is measured once: fragments
  * spreading the next one twice, 40 deep, describe 2^40 selections and take 40 steps to count.
- * Recursion is bounded by the nesting limit checked before parsing.
+ * Recursion is bounded by the nesting limit checked before parsing. A fragment no operation uses
+ * is refused here too (the standard NoUnusedFragments rule makes it invalid anyway): validation
+ * would otherwise walk it whatever its size, since only what operations reach is measured.
  */
 export function checkShape(document: DocumentNode, limits: DocumentLimits): GraphQLError | null {
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -94,7 +96,9 @@ export function checkShape(document: DocumentNode, limits: DocumentLimits): Grap
   }
   const fragmentCosts = new Map<string, Cost>();
   const visiting = new Set<string>();
+  const used = new Set<string>();
   const fragmentCost = (name: string): Cost => {
+    used.add(name);
     const known = fragmentCosts.get(name);
     if (known) return known;
     if (visiting.has(name)) return NONE; // a cycle: validation's NoFragmentCycles rule reports it
@@ -124,6 +128,10 @@ export function checkShape(document: DocumentNode, limits: DocumentLimits): Grap
       return tooComplex('selections', limits.maxSelections, `The query selects ${cost.selections} fields; the limit is ${limits.maxSelections}`);
     }
     if (cost.aliases > limits.maxAliases) return tooComplex('aliases', limits.maxAliases, `The query uses ${cost.aliases} aliases; the limit is ${limits.maxAliases}`);
+  }
+  for (const name of fragments.keys()) {
+    // The standard rule's own message: the client sees the same answer validation would give.
+    if (!used.has(name)) return new GraphQLError(`Fragment "${name}" is never used.`);
   }
   return null;
 }

@@ -16,8 +16,8 @@ import { includesDrafts, serveEndpoint } from '../http/routing.ts';
 import { parseBody, parseQuery } from '../http/jsonapi.ts';
 import { jsonBodyParser } from '../http/body.ts';
 import { assertJsonDepth } from '../http/json-depth.ts';
-import { databaseUnavailable } from '../http/errors.ts';
-import { isDatabaseUnavailable } from '../store/unavailable.ts';
+import { databaseUnavailable, queryTimeout } from '../http/errors.ts';
+import { isDatabaseUnavailable, isQueryTimeout } from '../store/unavailable.ts';
 import { formatError } from './format-error.ts';
 import { DeliverySchemas } from './cache.ts';
 import type { DeliveryContext } from './schema.ts';
@@ -88,6 +88,8 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     // A resolver that lost the database did not fail the query: the whole request answers 503
     // (retryable, in the envelope) rather than a partial result with the driver's message in it.
     if (result.errors?.some((e) => isDatabaseUnavailable(e.originalError))) throw databaseUnavailable();
+    // Likewise a resolver whose statement timed out: 504 QUERY_TIMEOUT, logged with the route.
+    if (result.errors?.some((e) => isQueryTimeout(e.originalError))) throw queryTimeout();
     return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request.id, (err) => request.log.error({ err }, 'graphql execution failed'))) } : result;
   };
 

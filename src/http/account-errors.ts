@@ -8,7 +8,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CATALOG } from '../core/errors.ts';
-import { problemHeaders, toProblem } from './errors.ts';
+import { logProblem, problemHeaders, toProblem } from './errors.ts';
 
 export function accountErrorDocument(code: string, message: string, details: Record<string, unknown> = {}) {
   return { status: 'error' as const, error: { code, message, details } };
@@ -20,6 +20,7 @@ export function handleAccountError(error: unknown, request: FastifyRequest, repl
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(accountErrorDocument('INTERNAL_ERROR', 'Internal server error', { request_id: request.id }));
   }
+  logProblem(problem, request);
   problemHeaders(problem, reply);
   const message = typeof problem.details.message === 'string' ? problem.details.message : ERROR_CATALOG[problem.code].doc;
   const { message: _omitted, ...details } = problem.details;

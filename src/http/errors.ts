@@ -3,13 +3,14 @@
  * The one error translator of the HTTP layer: everything a handler throws becomes the DatoCMS
  * error envelope `{"data":[{"id","type":"api_error","attributes":{"code","details","doc_url"}}]}`.
  * Framework errors (bad JSON, wrong content type, oversized body) map onto catalog codes; a database
- * that is away (as the store classifies it) is a 503 with `Retry-After`; anything unexpected is
- * logged and answered with a 500 that reveals nothing.
+ * that is away (as the store classifies it) is a 503 with `Retry-After`, a statement that ran past
+ * its time limit a 504 (logged with its route); anything unexpected is logged and answered with a
+ * 500 that reveals nothing.
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem, ERROR_CATALOG, type ErrorCode, type ErrorDetails } from '../core/errors.ts';
-import { isDatabaseUnavailable } from '../store/unavailable.ts';
+import { isDatabaseUnavailable, isQueryTimeout } from '../store/unavailable.ts';
 
 /**
  * Seconds a client should wait before retrying a 503. Short: the pool reconnects on the next
@@ -43,6 +44,7 @@ export function toProblem(error: unknown): ApiProblem | null {
   // Not logged per request: during an outage that would be one line per request; the pool logs
   // the outage itself.
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  if (isQueryTimeout(error)) return queryTimeout();
   const fastifyError = error as Partial<FastifyError>;
   const code = fastifyError.code ? FRAMEWORK_CODES[fastifyError.code] : undefined;
   if (code) return new ApiProblem(code, { message: fastifyError.message });
@@ -58,6 +60,18 @@ export function databaseUnavailable(): ApiProblem {
   return new ApiProblem('DATABASE_UNAVAILABLE', { message: 'The database is unavailable; retry shortly' });
 }
 
+export function queryTimeout(): ApiProblem {
+  return new ApiProblem('QUERY_TIMEOUT', { message: 'A database statement of this request took too long and was cancelled' });
+}
+
+/**
+ * A slow query is a bug to find (unlike an outage, which the pool logs once): one warning per such
+ * request, naming the route pattern (never the raw URL, which may hold a secret).
+ */
+export function logProblem(problem: ApiProblem, request: FastifyRequest): void {
+  if (problem.code === 'QUERY_TIMEOUT') request.log.warn({ method: request.method, route: request.routeOptions.url ?? null }, 'database statement timed out');
+}
+
 /** The headers a problem's status calls for: the Bearer challenge on a 401, `Retry-After` on a 503. */
 export function problemHeaders(problem: ApiProblem, reply: FastifyReply): void {
   if (problem.status === 401 && !reply.hasHeader('www-authenticate')) {
@@ -69,6 +83,7 @@ export function problemHeaders(problem: ApiProblem, reply: FastifyReply): void {
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const problem = toProblem(error);
   if (problem) {
+    logProblem(problem, request);
     problemHeaders(problem, reply);
     return reply.code(problem.status).send(errorDocument(problem.code, problem.details));
   }

@@ -49,6 +49,13 @@ export interface ListSource<T> {
  * invalid JSON, never as a complete but shorter list.
  */
 export async function sendList<T>(reply: FastifyReply, request: ListRequest, source: ListSource<T>, head: Record<string, unknown> = {}): Promise<unknown> {
+  if (request.kind === 'all' && reply.request.method === 'HEAD') {
+    // The framework answers HEAD by running GET and draining its body: for a whole list that
+    // would read and serialise every row only to discard it. The same headers GET would send
+    // (a streamed JSON body carries no length), and nothing read.
+    reply.type('application/json; charset=utf-8');
+    return Readable.from([]);
+  }
   const totalCount = await source.count();
   if (request.kind === 'page') {
     const rows = await source.page({ offset: request.offset, limit: request.limit });

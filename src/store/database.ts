@@ -9,9 +9,10 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, sql } from 'kysely';
 import { OwnSchemaPostgresDialect } from './pg-dialect.ts';
+import { guardedDialect } from './guarded-dialect.ts';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { createSqlStore, setupLockKey, type SqlStore } from './sql-store.ts';
+import { createSqlStore, SETUP_LOCK_WAIT_MS, setupLockKey, type SqlStore } from './sql-store.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import { StatementCache } from './sqlite-statements.ts';
 import { errorMessage, silentLog, type Log } from './log.ts';
@@ -44,29 +45,34 @@ export interface OpenOptions {
   readonly schemaTtlMs?: number;
 }
 
-export function openKysely(target: DatabaseTarget, options: OpenOptions = {}): Kysely<Database> {
+/** How a PostgreSQL pool is made: the request time limits apply unless `requestTimeouts` is false (migrating). */
+interface PoolOptions {
+  readonly requestTimeouts?: boolean;
+  readonly poolSize?: number;
+}
+
+export function openKysely(target: DatabaseTarget, options: OpenOptions = {}, poolOptions: PoolOptions = {}): Kysely<Database> {
   if (target.kind === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
     const sqlite = new SqliteDatabase(target.path);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new StatementCache(sqlite) }) });
+    return new Kysely<Database>({ dialect: guardedDialect(new ImmediateSqliteDialect({ database: new StatementCache(sqlite) })) });
   }
   const pool = new pg.Pool({
     connectionString: target.url,
-    max: target.poolSize ?? 10,
+    max: poolOptions.poolSize ?? target.poolSize ?? 10,
     // Names the connections in pg_stat_activity; an `application_name` in the URL wins.
     application_name: 'latchkey',
     keepAlive: true,
     connectionTimeoutMillis: PG_TIMEOUTS.connectMs,
-    statement_timeout: PG_TIMEOUTS.statementMs,
-    query_timeout: PG_TIMEOUTS.queryMs,
+    ...(poolOptions.requestTimeouts === false ? {} : { statement_timeout: PG_TIMEOUTS.statementMs, query_timeout: PG_TIMEOUTS.queryMs }),
     idle_in_transaction_session_timeout: PG_TIMEOUTS.idleInTransactionMs,
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
   guardPool(pool, options.log ?? silentLog, options.faultLogIntervalMs ?? 30_000);
-  return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: guardedDialect(new OwnSchemaPostgresDialect({ pool })) });
 }
 
 /**
@@ -117,31 +123,41 @@ async function currentSchema(db: Kysely<Database>): Promise<string | undefined> 
 }
 
 /**
- * Migrates while holding the project's setup lock on PostgreSQL (a session lock on one pooled
- * connection): instances started together on an empty database take turns, and each after the
+ * Migrates while holding the project's setup lock on PostgreSQL (a session lock on a connection
+ * of its own): instances started together on an empty database take turns, and each after the
  * first finds nothing left to do. On SQLite the migrations' own `BEGIN IMMEDIATE` transaction
  * already admits one process at a time.
  */
-async function migrateLocked(db: Kysely<Database>, target: DatabaseTarget): Promise<void> {
+async function migrateLocked(db: Kysely<Database>, target: DatabaseTarget, options: OpenOptions): Promise<void> {
   if (target.kind === 'sqlite') {
     await migrate(db);
     return;
   }
-  await db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${setupLockKey})`.execute(conn);
-    try {
-      await migrate(conn, target.schema ?? (await currentSchema(conn)));
-    } finally {
-      await sql`select pg_advisory_unlock(${setupLockKey})`.execute(conn);
-    }
-  });
+  // Its own connection, without the request time limits (the server's statement_timeout and the
+  // client's read timeout): a migration may rightly take longer than a request, and so may waiting
+  // for another instance's migration; a cancelled one would fail (or endlessly retry) the start.
+  // The wait for the lock is still bounded, so a stuck holder ends the start with a clear error.
+  const migrator = openKysely(target, options, { requestTimeouts: false, poolSize: 1 });
+  try {
+    await migrator.connection().execute(async (conn) => {
+      await sql.raw(`set lock_timeout = ${SETUP_LOCK_WAIT_MS}`).execute(conn);
+      await sql`select pg_advisory_lock(${setupLockKey})`.execute(conn);
+      try {
+        await migrate(conn, target.schema ?? (await currentSchema(conn)));
+      } finally {
+        await sql`select pg_advisory_unlock(${setupLockKey})`.execute(conn);
+      }
+    });
+  } finally {
+    await migrator.destroy();
+  }
 }
 
 /** Opens, migrates and wraps the database in the store. */
 export async function openStore(target: DatabaseTarget, options: OpenOptions = {}): Promise<SqlStore> {
   const db = openKysely(target, options);
   try {
-    await migrateLocked(db, target);
+    await migrateLocked(db, target, options);
   } catch (error) {
     await db.destroy();
     throw error;

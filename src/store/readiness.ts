@@ -11,7 +11,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
-import { isDatabaseUnavailable } from './unavailable.ts';
+import { DatabaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
 
 export interface Readiness {
   readonly ready: boolean;
@@ -68,11 +68,11 @@ export function createReadinessProbe(options: ReadinessOptions): ReadinessProbe 
   };
 }
 
-/** Rejects with a timeout the classifier counts as an outage, so a hung database reads as unavailable. */
+/** Rejects with an outage after `ms`, so a hung database reads as unavailable. */
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('readiness query timed out'), { code: 'ETIMEDOUT' })), ms);
+    timer = setTimeout(() => reject(new DatabaseUnavailable(new Error('readiness query timed out'))), ms);
   });
   // The query may still settle after the timeout; nobody waits for it any more.
   work.catch(() => {});

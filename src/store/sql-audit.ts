@@ -2,11 +2,30 @@
  * @module
  * Audit-log queries. Rows are only ever inserted: nothing in Latchkey updates or deletes them.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuditLog } from '../core/ports.ts';
 import type { ActorType, AuditAction, AuditEvent, SubjectType } from '../core/audit.ts';
 import type { SqlContext } from './sql-context.ts';
 import { rowId } from './rows.ts';
+import type { Database } from './schema.ts';
+import type { Dialect } from './sql-context.ts';
+import { FALSE, joinOr, subtree } from './read-predicate.ts';
+
+/** The materialised paths of the root items `ids` names (one indexed lookup by id). */
+async function rootPathsOf(db: Kysely<Database>, ids: readonly string[]): Promise<string[]> {
+  const keys = ids.map(rowId).filter((k): k is number => k !== null);
+  if (keys.length === 0) return [];
+  const rows = await db.selectFrom('items').select('path').where('id', 'in', keys).execute();
+  return rows.map((r) => r.path);
+}
+
+/** Ids (as text, like `subject_id`) of the items inside these subtrees: one path-index range per root. */
+export function itemsWithin(db: Kysely<Database>, dialect: Dialect, paths: readonly string[]) {
+  return db
+    .selectFrom('items')
+    .select(sql<string>`cast(id as text)`.as('id'))
+    .where(paths.length === 0 ? FALSE : joinOr(paths.map((path) => subtree(dialect, path))));
+}
 
 export function auditQueries(ctx: SqlContext): AuditLog {
   const { db } = ctx;
@@ -38,14 +57,11 @@ export function auditQueries(ctx: SqlContext): AuditLog {
       if (query.since !== undefined) filtered = filtered.where('occurred_at', '>=', query.since);
       if (query.until !== undefined) filtered = filtered.where('occurred_at', '<', query.until);
       if (query.withinIds !== undefined) {
-        // Only record events whose record lies in one of the subtrees (the same materialised-path
-        // match as item lists). Ids that cannot name a row match nothing; a record deleted since
-        // has no path any more, so its events are left out rather than guessed at.
-        const roots = query.withinIds.map(rowId).filter((k): k is number => k !== null);
-        const inside = db
-          .selectFrom('items')
-          .select(sql<string>`cast(id as text)`.as('id'))
-          .where((eb) => (roots.length === 0 ? sql<boolean>`1 = 0` : eb.or(roots.map((k) => eb('path', 'like', `%/${k}/%`)))));
+        // Only record events whose record lies in one of the subtrees (the same path range as
+        // content reads, served by the path index). Ids that cannot name a row, or name no item,
+        // match nothing; a record deleted since has no path any more, so its events are left out
+        // rather than guessed at.
+        const inside = itemsWithin(db, ctx.dialect, await rootPathsOf(db, query.withinIds));
         filtered = filtered.where('subject_type', '=', 'item').where('subject_id', 'in', inside);
       }
       const total = await filtered.select(sql<number>`count(*)`.as('n')).executeTakeFirst();

@@ -19,6 +19,7 @@ import { auditQueries } from './sql-audit.ts';
 import { contentQueries } from './sql-content.ts';
 import { withRetries } from './retry.ts';
 import { SchemaCache } from './schema-cache.ts';
+import { createRetryLock, type RetryLock } from './retry-lock.ts';
 
 export interface SqlStore extends Store {
   readonly db: Kysely<Database>;
@@ -46,9 +47,17 @@ export const setupLockKey = sql`${SETUP_LOCK_CLASS}::int4, hashtext(current_sche
  * heavy contention on one hot spot (many writers adding records under one parent) the losers run
  * one at a time instead of aborting each other again until their attempts run out. Taken before
  * the transaction begins, so the transaction's snapshot includes what the previous holder committed.
+ * Waiting for it holds no pooled connection and is bounded (see `retry-lock.ts`).
  */
 const RETRY_LOCK_CLASS = 0x4c6c;
 const retryLockKey = sql`${RETRY_LOCK_CLASS}::int4, hashtext(current_schema())`;
+
+/**
+ * How long an instance starting up waits for another one's migration or first-start setup (which
+ * hold the setup lock) before giving up with an error: generous, as a large migration may run for
+ * minutes, but finite, so a stuck holder is reported rather than waited on forever.
+ */
+export const SETUP_LOCK_WAIT_MS = 10 * 60_000;
 
 export interface SqlStoreOptions {
   readonly changes?: ChangeBus;
@@ -105,6 +114,17 @@ function build(db: Kysely<Database>, dialect: Dialect, changes: ChangeBus, queue
   return store;
 }
 
+/** One retry queue per database handle, shared by the stores built on it, so its bound is per instance. */
+const retryLocks = new WeakMap<object, RetryLock>();
+function sharedRetryLock(db: Kysely<Database>): RetryLock {
+  let lock = retryLocks.get(db);
+  if (!lock) {
+    lock = createRetryLock(retryLockKey);
+    retryLocks.set(db, lock);
+  }
+  return lock;
+}
+
 function buildStore(
   db: Kysely<Database>,
   dialect: Dialect,
@@ -114,6 +134,7 @@ function buildStore(
   schema: SchemaCache,
 ): SqlStore {
   const ctx = createContext(db, dialect, changes, queue);
+  const retryLock = sharedRetryLock(db);
 
   /** One attempt of `work` in a fresh transaction; its changes are published once it committed. */
   async function attempt<T>(work: (store: Store) => Promise<T>, setup: boolean, retry: boolean): Promise<T> {
@@ -123,20 +144,20 @@ function buildStore(
       // the instance that held the lock before committed (a SERIALIZABLE snapshot would predate it).
       const begin = dialect === 'postgres' && !setup ? executor.transaction().setIsolationLevel('serializable') : executor.transaction();
       return begin.execute(async (trx) => {
-        if (setup && dialect === 'postgres') await sql`select pg_advisory_xact_lock(${setupLockKey})`.execute(trx);
+        if (setup && dialect === 'postgres') {
+          // Waiting for another instance's first start is no slow query: cancelled by the server it
+          // would end this start (57014 is not retried). The client's read timeout still bounds
+          // the wait, and that counts as unavailable, so the start retries (see `serve.ts`).
+          await sql`set local statement_timeout = 0`.execute(trx);
+          await sql.raw(`set local lock_timeout = ${SETUP_LOCK_WAIT_MS}`).execute(trx);
+          await sql`select pg_advisory_xact_lock(${setupLockKey})`.execute(trx);
+        }
         return work(build(trx, dialect, changes, pending, close, schema));
       });
     };
     const result =
       retry && dialect === 'postgres'
-        ? await db.connection().execute(async (conn) => {
-            await sql`select pg_advisory_lock(${retryLockKey})`.execute(conn);
-            try {
-              return await run(conn);
-            } finally {
-              await sql`select pg_advisory_unlock(${retryLockKey})`.execute(conn);
-            }
-          })
+        ? await retryLock.run(db, run)
         : await run(db);
     for (const change of pending) changes.publish(change);
     return result;

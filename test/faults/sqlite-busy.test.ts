@@ -52,7 +52,7 @@ describe('sqlite: another connection holds the write lock', () => {
       // The last-access flush fails too, and keeps what it could not write.
       expect(recorder.pendingCount).toBeGreaterThan(0);
       const pending = recorder.pendingCount;
-      await expect(recorder.flush()).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+      await expect(recorder.flush()).rejects.toMatchObject({ name: 'DatabaseUnavailable', cause: { code: expect.stringMatching(/^SQLITE_BUSY/) } });
       expect(recorder.pendingCount).toBeGreaterThanOrEqual(pending);
     } finally {
       other.exec('ROLLBACK');

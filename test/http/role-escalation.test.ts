@@ -134,5 +134,43 @@ for (const dialect of DIALECTS) {
       expect((await h.request('PUT', `/roles/${weak}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Nobody at all' } } } })).statusCode).toBe(200);
       expect((await h.request('DELETE', `/roles/${weak}`, { token: manager.secret })).statusCode).toBe(200);
     });
+
+    it('cannot reshape a stronger role by editing a role it inherits from, directly or further down', async () => {
+      const inherits = (...ids: string[]) => ({ inherits_permissions_from: { data: ids.map((id) => ({ type: 'role', id })) } });
+      const create = async (name: string, attributes: Record<string, unknown>, relationships: Record<string, unknown> = {}) => {
+        const res = await h.request('POST', '/roles', { token: h.adminSecret, body: { data: { type: 'role', attributes: { name, ...attributes }, relationships } } });
+        expect(res.statusCode).toBe(201);
+        return res.json().data.id as string;
+      };
+      // Base grants no more than the manager holds; Lead (through Middle) grants more.
+      const base = await create('Base', { positive_item_type_permissions: readArticles, negative_item_type_permissions: [] });
+      const middle = await create('Middle', {}, inherits(base));
+      await create('Lead', { can_manage_access_tokens: true }, inherits(middle));
+      const rename = await h.request('PUT', `/roles/${base}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Base renamed' } } } });
+      expect(escalation(rename)).toEqual(['role:can_manage_access_tokens']);
+      const narrow = await h.request('PUT', `/roles/${base}`, {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { positive_item_type_permissions: [], negative_item_type_permissions: [] } } },
+      });
+      expect(escalation(narrow)).toEqual(['role:can_manage_access_tokens']);
+      const stored = (await h.request('GET', `/roles/${base}`, { token: h.adminSecret })).json().data;
+      expect(stored.attributes.name).toBe('Base');
+      expect(stored.attributes.positive_item_type_permissions).toHaveLength(1);
+      // Middle's only heir is Lead too; the full-access token may still edit them all.
+      expect(escalation(await h.request('PUT', `/roles/${middle}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'M2' } } } }))).toEqual([
+        'role:can_manage_access_tokens',
+      ]);
+      expect((await h.request('PUT', `/roles/${base}`, { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Base renamed' } } } })).statusCode).toBe(200);
+    });
+
+    it('may edit a role whose heirs it holds in full', async () => {
+      const base = await createRole(h, 'Plain base', { positive_item_type_permissions: readArticles, negative_item_type_permissions: [] });
+      const heir = await h.request('POST', '/roles', {
+        token: h.adminSecret,
+        body: { data: { type: 'role', attributes: { name: 'Plain heir' }, relationships: { inherits_permissions_from: { data: [{ type: 'role', id: base }] } } } },
+      });
+      expect(heir.statusCode).toBe(201);
+      expect((await h.request('PUT', `/roles/${base}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Plain base 2' } } } })).statusCode).toBe(200);
+    });
   });
 }
