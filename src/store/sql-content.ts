@@ -7,7 +7,8 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
-import { addModelCounter, countCreated, countMoved, stepModelCounter, stepSubtreeCounters } from './item-counts.ts';
+import { addModelCounter, stepModelCounter } from './item-counts.ts';
+import { countCreated, countMoved, stepSubtreeCounters } from './item-subtree-counts.ts';
 import { countRows, searchRows } from './item-search.ts';
 import { FALSE, joinOr, keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
