@@ -134,11 +134,20 @@ export function growScaleStore(store: ScaleStore, records: number): number {
     const base = Date.parse(String(template.created_at));
     // The model's record counters (migration 005) move with each batch, as the app's writes move them.
     const counted = db.prepare('UPDATE item_counts SET total = total + @n, published = published + @n WHERE item_type_id = @type');
+    // So do the subtree counters (migration 006): each article's own row, and its ancestors' rows
+    // (the website, its section, its leaf) by the batch's articles below each of them.
+    const own = db.prepare('INSERT INTO item_subtree_counts (ancestor_id, item_type_id, total, published) VALUES (@id, @type, 1, 1)');
+    const above = db.prepare(
+      `INSERT INTO item_subtree_counts (ancestor_id, item_type_id, total, published) VALUES (@id, @type, @n, @n)
+       ON CONFLICT (ancestor_id, item_type_id) DO UPDATE SET total = total + excluded.total, published = published + excluded.published`,
+    );
     const batch = db.transaction((from: number, to: number) => {
       counted.run({ n: to - from, type: template.item_type_id });
+      const below = new Map<string, number>();
       for (let n = from; n < to; n++) {
         const leaf = store.leaves[n % LEAVES]!;
         const id = store.firstArticleId + n;
+        for (const ancestor of leaf.path.split('/').filter((s) => s !== '')) below.set(ancestor, (below.get(ancestor) ?? 0) + 1);
         const values = JSON.stringify({ title: titleOf(n), body: bodyOf(n) });
         const at = new Date(base + n * 1000).toISOString();
         insert.run({
@@ -153,7 +162,9 @@ export function growScaleStore(store: ScaleStore, records: number): number {
           updated_at: at,
           published_at: at,
         });
+        own.run({ id, type: template.item_type_id });
       }
+      for (const [id, n] of below) above.run({ id: Number(id), type: template.item_type_id, n });
     });
     for (let from = store.seeded; from < records; from += 50_000) batch(from, Math.min(records, from + 50_000));
     db.pragma('journal_mode = WAL');

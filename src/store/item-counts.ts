@@ -1,10 +1,12 @@
 /**
  * @module
  * The per-model record counters of migration 005: kept by the writes that change them, inside
- * their transaction, and read for counts of whole models (see `modelCounters` in core).
+ * their transaction, and read for counts of whole models (see `modelCounters` in core); counts
+ * of whole models within root nodes add the subtree counters (`item-subtree-counts.ts`).
  */
 import { sql, type Kysely } from 'kysely';
 import type { ModelCounters } from '../core/content/query.ts';
+import { readSubtreeCounters } from './item-subtree-counts.ts';
 import { keys } from './read-predicate.ts';
 import type { Database } from './schema.ts';
 
@@ -32,9 +34,14 @@ export async function readModelCounters(db: Kysely<Database>, counters: ModelCou
   const total = new Set(keys(counters.total));
   const published = new Set(keys(counters.published));
   const ids = [...total, ...published];
-  if (ids.length === 0) return 0;
-  const rows = await db.selectFrom('item_counts').select(['item_type_id', 'total', 'published']).where('item_type_id', 'in', ids).execute();
-  return rows.reduce((sum, row) => sum + Number(total.has(row.item_type_id) ? row.total : published.has(row.item_type_id) ? row.published : 0), 0);
+  const whole =
+    ids.length === 0
+      ? 0
+      : (await db.selectFrom('item_counts').select(['item_type_id', 'total', 'published']).where('item_type_id', 'in', ids).execute()).reduce(
+          (sum, row) => sum + Number(total.has(row.item_type_id) ? row.total : published.has(row.item_type_id) ? row.published : 0),
+          0,
+        );
+  return whole + (counters.subtrees ? await readSubtreeCounters(db, counters.subtrees) : 0);
 }
 
 /** Every model that has counters, i.e. every model: what a search without `itemTypeIds` covers. */

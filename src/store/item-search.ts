@@ -201,7 +201,9 @@ export async function searchRows(ctx: SqlContext, search: ItemSearch) {
 /**
  * How many records a search matches. A count of whole models (of every model, without
  * `itemTypeIds`) that the read rule admits whole, or by their published records, reads the models'
- * counters — one row each, whatever their size; every other count counts the rows.
+ * counters — one row each, whatever their size; one the rule admits whole within root nodes (the
+ * scope alone) reads the roots' subtree counters, one row per root and model; every other count
+ * counts the rows.
  */
 export async function countRows(ctx: SqlContext, search: ItemSearch): Promise<number> {
   // A search of every model (the CMA's `GET /items` without `filter[type]`) covers the models there are.

@@ -113,6 +113,14 @@ export interface ItemCountTable {
   published: number;
 }
 
+/** Per-item, per-model subtree counters (see migration 006). */
+export interface ItemSubtreeCountTable {
+  ancestor_id: number;
+  item_type_id: number;
+  total: number;
+  published: number;
+}
+
 export interface Database {
   site: SiteTable;
   roles: RoleTable;
@@ -123,4 +131,5 @@ export interface Database {
   item_types: ItemTypeTable;
   items: ItemTable;
   item_counts: ItemCountTable;
+  item_subtree_counts: ItemSubtreeCountTable;
 }

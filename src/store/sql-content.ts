@@ -8,6 +8,7 @@ import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
 import { addModelCounter, stepModelCounter } from './item-counts.ts';
+import { countCreated, countMoved, stepSubtreeCounters } from './item-subtree-counts.ts';
 import { countRows, searchRows } from './item-search.ts';
 import { FALSE, joinOr, keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
@@ -162,9 +163,11 @@ export function contentQueries(ctx: SqlContext): ContentStore {
         .returning('id')
         .executeTakeFirstOrThrow();
       // The path ends with the item's own id, known only once the row exists.
-      await db.updateTable('items').set({ path: `${await pathOf(parent)}${id}/` }).where('id', '=', id).execute();
-      // A new record is a draft: it adds to its model's total only.
+      const path = `${await pathOf(parent)}${id}/`;
+      await db.updateTable('items').set({ path }).where('id', '=', id).execute();
+      // A new record is a draft: it adds to its model's total only, and so in every subtree it is in.
       await stepModelCounter(db, Number(item.itemTypeId), { total: 1 });
+      await countCreated(db, path, Number(item.itemTypeId));
       return (await itemById(id))!;
     },
     async updateItem(id, patch) {
@@ -177,21 +180,26 @@ export function contentQueries(ctx: SqlContext): ContentStore {
       if (patch.published !== undefined) row.published = optionalJson(patch.published);
       if (patch.status !== undefined) row.status = patch.status;
       if (patch.publishedAt !== undefined) row.published_at = patch.publishedAt;
+      let path = `/${before.pathIds.join('/')}/`;
       if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
         const parent = patch.parentId === null ? null : rowId(patch.parentId);
         row.parent_id = parent;
-        const oldPath = `/${before.pathIds.join('/')}/`;
-        const newPath = `${await pathOf(parent)}${key}/`;
+        const oldPath = path;
+        path = `${await pathOf(parent)}${key}/`;
         await db
           .updateTable('items')
-          .set({ path: sql<string>`cast(${newPath} as text) || substr(path, ${oldPath.length + 1})` })
+          .set({ path: sql<string>`cast(${path} as text) || substr(path, ${oldPath.length + 1})` })
           .where(subtree(ctx.dialect, oldPath))
           .execute();
+        // The subtree's records leave the old ancestors' counters and join the new ones' (with the
+        // record's version as it was; a publish in the same patch steps the new path below).
+        await countMoved(db, key, oldPath, path);
       }
       await db.updateTable('items').set(row).where('id', '=', key).execute();
       if (patch.published !== undefined) {
         const step = Number(row.published != null) - Number(before.published !== null);
         await stepModelCounter(db, Number(before.itemTypeId), { published: step });
+        await stepSubtreeCounters(db, path, Number(before.itemTypeId), { published: step });
       }
       return itemById(key);
     },
@@ -202,10 +210,13 @@ export function contentQueries(ctx: SqlContext): ContentStore {
       const gone = await db
         .deleteFrom('items')
         .where('id', '=', key)
-        .returning(['item_type_id', sql<number | boolean>`published is not null`.as('was_published')])
+        .returning(['item_type_id', 'path', sql<number | boolean>`published is not null`.as('was_published')])
         .executeTakeFirst();
       if (!gone) return false;
-      await stepModelCounter(db, gone.item_type_id, { total: -1, published: -Number(Boolean(gone.was_published)) });
+      const step = { total: -1, published: -Number(Boolean(gone.was_published)) };
+      await stepModelCounter(db, gone.item_type_id, step);
+      // The record's own counter rows went with it (cascade); its ancestors' step down.
+      await stepSubtreeCounters(db, gone.path, gone.item_type_id, step);
       return true;
     },
     async reassignItems(from: Creator, to: Creator) {

@@ -60,10 +60,24 @@ export function keepsEverything(condition: Condition): boolean {
   }
 }
 
-/** Models whose records a count takes whole: every record (`total`) or those with a published version. */
+/**
+ * The records of one model within root nodes: what a root-node-scoped count takes from the subtree
+ * counters (every record of the model, or with `published` every published one).
+ */
+export interface SubtreeCounter {
+  readonly itemTypeId: string;
+  readonly rootIds: readonly string[];
+  readonly published: boolean;
+}
+
+/**
+ * Models whose records a count takes whole: every record (`total`) or those with a published
+ * version; and models it takes within root nodes (`subtrees`, present only when there are some).
+ */
 export interface ModelCounters {
   readonly total: readonly string[];
   readonly published: readonly string[];
+  readonly subtrees?: readonly SubtreeCounter[];
 }
 
 /** Whether a search asks for whole models: no ids, no parent, no condition that drops a record. */
@@ -72,21 +86,25 @@ export function asksWholeModels(search: ItemSearch): boolean {
 }
 
 /**
- * How the count of a search follows from per-model record counters, or null when only counting
- * the rows can tell. It does when — and only when — the search asks for whole models and the read
- * rule, for each of those models, admits all of its records, all of its published ones, or none;
- * a root-node scope or a creator condition that concerns one of the models leaves the count to the
- * rows. `models`: the models a search without `itemTypeIds` covers (every model there is).
+ * How the count of a search follows from record counters, or null when only counting the rows can
+ * tell. It does when — and only when — the search asks for whole models and the read rule, for
+ * each of those models, admits all of its records, all of its published ones, none, or all (or
+ * all published) within root nodes: the per-model counters answer the first kinds, the subtree
+ * counters the scoped ones. A creator condition that concerns one of the models, or a scope mixed
+ * with anything else, leaves the count to the rows. `models`: the models a search without
+ * `itemTypeIds` covers (every model there is).
  */
 export function modelCounters(search: ItemSearch, models: readonly string[] | undefined = search.itemTypeIds): ModelCounters | null {
   if (!models || !asksWholeModels(search)) return null;
   const total: string[] = [];
   const published: string[] = [];
+  const subtrees: SubtreeCounter[] = [];
   for (const id of new Set(models)) {
     const share = modelShare(search.rule, id);
     if (share === null) return null;
     if (share === 'all') total.push(id);
-    if (share === 'published') published.push(id);
+    else if (share === 'published') published.push(id);
+    else if (share !== 'none') subtrees.push({ itemTypeId: id, rootIds: share.within, published: share.published });
   }
-  return { total, published };
+  return subtrees.length > 0 ? { total, published, subtrees } : { total, published };
 }

@@ -152,16 +152,39 @@ export function forModel(rule: ReadRule, itemTypeId: string): ReadRule {
 }
 
 /**
- * Which records of a model the rule admits, when that needs no look at any single record:
- * `all` of them, every one with a `published` version, or `none`. Null when the rule still depends
- * on a record's place (root-node scope) or creator (`on_creator`, including negative entries that
- * concern this model): only the records themselves can tell then.
+ * Which records of a model the rule admits, when that needs no look at any single record's
+ * creator or values: `all` of them, every one with a `published` version, `none`, or every record
+ * (every published record, with `published: true`) `within` these root nodes — the root-node
+ * scope alone, which the subtree counters answer. Null when the rule still depends on a record's
+ * creator (`on_creator`, including negative entries that concern this model) or mixes the scope
+ * into anything else: only the records themselves can tell then.
  */
-export type ModelShare = 'all' | 'published' | 'none';
+export type ModelShare = 'all' | 'published' | 'none' | { readonly within: readonly string[]; readonly published: boolean };
+
+/** The conjuncts of a rule, nested `and`s flattened. */
+function conjuncts(rule: ReadRule): ReadRule[] {
+  return rule.kind === 'and' ? rule.rules.flatMap(conjuncts) : [rule];
+}
 
 export function modelShare(rule: ReadRule, itemTypeId: string): ModelShare | null {
   const reduced = forModel(rule, itemTypeId);
-  return reduced.kind === 'all' ? 'all' : reduced.kind === 'hasPublished' ? 'published' : reduced.kind === 'none' ? 'none' : null;
+  if (reduced.kind === 'all') return 'all';
+  if (reduced.kind === 'hasPublished') return 'published';
+  if (reduced.kind === 'none') return 'none';
+  // Exactly one scope, at most the published condition beside it, and nothing else.
+  const parts = conjuncts(reduced);
+  const scopes = parts.filter((r) => r.kind === 'withinRoots');
+  const published = parts.some((r) => r.kind === 'hasPublished');
+  if (scopes.length !== 1 || parts.length !== scopes.length + Number(published)) return null;
+  return { within: [...new Set(scopes[0]!.rootIds)], published };
+}
+
+/**
+ * The roots among `paths` (root id → the ids on its path, itself last) that lie inside no other
+ * of them: a record below two overlapping roots is counted once, under the outer one.
+ */
+export function outermostRoots(paths: ReadonlyMap<string, readonly string[]>): string[] {
+  return [...paths].filter(([id, path]) => !path.some((ancestor) => ancestor !== id && paths.has(ancestor))).map(([id]) => id);
 }
 
 /** Whether evaluating the rule needs the creator's role (one store lookup for a single record). */

@@ -8,6 +8,7 @@ import * as m002 from './002-content.ts';
 import * as m003 from './003-audit-log.ts';
 import * as m004 from './004-content-indexes.ts';
 import * as m005 from './005-item-counts.ts';
+import * as m006 from './006-item-subtree-counts.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-audit-log': m003,
   '004-content-indexes': m004,
   '005-item-counts': m005,
+  '006-item-subtree-counts': m006,
 };
 
 export const migrationProvider: MigrationProvider = {
