@@ -71,35 +71,42 @@ function batched<V>(load: (keys: string[]) => Promise<Map<string, V>>, missing: 
 
 export function createDeliveryReader(store: Store, principal: Principal, includeDrafts: boolean) {
   const version = includeDrafts ? 'current' : 'published';
-  const rule = readRule(principal, 'cda.query', { includeDrafts, version });
-  const base: Pick<ItemSearch, 'rule' | 'version'> = { rule, version };
+  // The read rule serves searches only; a record by id goes through the per-record decision.
+  let searchBase: Pick<ItemSearch, 'rule' | 'version'> | null = null;
+  const base = () => (searchBase ??= { rule: readRule(principal, 'cda.query', { includeDrafts, version }), version });
   const deliver = (item: Item): DeliveredRecord => ({ item, values: versionOf(item, includeDrafts) ?? {} });
 
-  const related = batched(async (ids) => {
-    const items = await store.searchItems({ ...base, ids });
-    return new Map(items.map((item) => [item.id, deliver(item)]));
-  }, null as DeliveredRecord | null);
+  // The batchers are made on first use: most queries (a record by id, a page without traversals)
+  // never follow a relation, and a reader is made for every request.
+  let related: ((id: string) => Promise<DeliveredRecord | null>) | null = null;
+  const relatedLoader = () =>
+    batched(async (ids) => {
+      const items = await store.searchItems({ ...base(), ids });
+      return new Map(items.map((item) => [item.id, deliver(item)]));
+    }, null as DeliveredRecord | null);
 
-  const children = batched(
-    async (parentIds) => {
-      const items = await store.searchItems({ ...base, parentIds, orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }] });
-      const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
-      for (const item of items) byParent.get(item.parentId ?? '')?.push(deliver(item));
-      return byParent;
-    },
-    [] as DeliveredRecord[],
-  );
+  let children: ((parentId: string) => Promise<DeliveredRecord[]>) | null = null;
+  const childrenLoader = () =>
+    batched(
+      async (parentIds) => {
+        const items = await store.searchItems({ ...base(), parentIds, orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }] });
+        const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
+        for (const item of items) byParent.get(item.parentId ?? '')?.push(deliver(item));
+        return byParent;
+      },
+      [] as DeliveredRecord[],
+    );
 
   return {
     /** One page of a model's readable records. */
     async page(itemTypeId: string, request: PageRequest): Promise<DeliveredRecord[]> {
-      const items = await store.searchItems({ ...base, itemTypeIds: [itemTypeId], ...request });
+      const items = await store.searchItems({ ...base(), itemTypeIds: [itemTypeId], ...request });
       return items.map(deliver);
     },
 
     /** How many readable records of a model match. */
     count(itemTypeId: string, where?: Condition): Promise<number> {
-      return store.countSearch({ ...base, itemTypeIds: [itemTypeId], ...(where ? { where } : {}) });
+      return store.countSearch({ ...base(), itemTypeIds: [itemTypeId], ...(where ? { where } : {}) });
     },
 
     /**
@@ -118,11 +125,14 @@ export function createDeliveryReader(store: Store, principal: Principal, include
 
     /** A record reached through a relation (parent, link): silently null when not readable. */
     related(id: string | null): Promise<DeliveredRecord | null> {
-      return id === null ? Promise.resolve(null) : related(id);
+      if (id === null) return Promise.resolve(null);
+      related ??= relatedLoader();
+      return related(id);
     },
 
     /** Readable children of a record, by position. */
     children(parentId: string): Promise<DeliveredRecord[]> {
+      children ??= childrenLoader();
       return children(parentId);
     },
   };
