@@ -28,7 +28,8 @@ describe('CORS', () => {
   });
 
   it('refuses an OPTIONS request that is no preflight in the envelope, still readable cross-origin', async () => {
-    for (const headers of [{}, { origin: ORIGIN }, { 'access-control-request-method': 'GET' }]) {
+    const partial: Record<string, string>[] = [{}, { origin: ORIGIN }, { 'access-control-request-method': 'GET' }];
+    for (const headers of partial) {
       const res = await h.request('OPTIONS', '/items', { headers });
       expect(res.statusCode, JSON.stringify(headers)).toBe(400);
       expect(res.json().data[0].attributes.code).toBe('INVALID_PREFLIGHT_REQUEST');
