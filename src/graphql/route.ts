@@ -69,6 +69,8 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     readonly variables?: Record<string, unknown> | null | undefined;
     readonly operationName?: string | null | undefined;
   }
+  // Made once: the context of every request shares it.
+  const siteName = async () => (await deps.store.getSite())?.name ?? '';
   const run = async (request: FastifyRequest, reply: FastifyReply, principal: Principal, includeDrafts: boolean, params: Params) => {
     const built = await schemas.current();
     const compiled = schemas.compile(built, params.query);
@@ -76,7 +78,7 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     if ('errors' in compiled) return { errors: compiled.errors };
     const contextValue: DeliveryContext = {
       reader: createDeliveryReader(deps.store, principal, includeDrafts),
-      siteName: async () => (await deps.store.getSite())?.name ?? '',
+      siteName,
     };
     const result = await execute({
       schema: built.schema,

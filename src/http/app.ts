@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import cors from '@fastify/cors';
 import { ApiProblem } from '../core/errors.ts';
 import type { AppDeps } from './context.ts';
 import { notFoundHandler } from './errors.ts';
 import { jsonBodyParser } from './body.ts';
+import { registerCors } from './cors.ts';
 import { handleAnyError, handleClientError, handleFrameworkError, refuseInvalidPreflight } from './framework-errors.ts';
 import { safeLogger } from './log.ts';
 import { guardRoutes } from './routing.ts';
@@ -87,17 +87,12 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   // Before anything registers a route: every route, plugins' included, must declare what it needs.
   guardRoutes(app, deps);
 
-  // Set before any route exists: a route keeps the error handler it was registered under, and the
-  // CORS plugin registers its OPTIONS route right below.
+  // Set before any route exists: a route keeps the error handler it was registered under, and
+  // CORS registers its OPTIONS route right below.
   app.setErrorHandler(handleAnyError);
-  // Before the CORS plugin's own hook, which would answer a non-preflight OPTIONS in plain text.
+  // Before the CORS hook, which answers every OPTIONS that reaches it as a preflight.
   app.addHook('onRequest', refuseInvalidPreflight);
-  await app.register(cors, {
-    origin: '*',
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'x-api-version', 'x-environment', 'x-include-drafts', 'accept', 'user-agent'],
-    exposedHeaders: ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'x-request-id', 'x-api-version'],
-  });
+  registerCors(app);
 
   // Any JSON content type (application/json, application/vnd.api+json…), read by our own parser:
   // it delivers the 413 to clients still sending and refuses over-deep JSON (see body.ts).

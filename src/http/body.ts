@@ -29,6 +29,51 @@ function tooLarge(limits: BodyLimits): ApiProblem {
   return new ApiProblem('REQUEST_TOO_LARGE', { max_bytes: limits.maxBytes, message: `The request body is larger than ${limits.maxBytes} bytes` });
 }
 
+/** What one body read has received so far, and how it ends. */
+interface BodyRead {
+  readonly limits: BodyLimits;
+  readonly chunks: Buffer[];
+  received: number;
+  readonly resolve: (text: string) => void;
+  readonly reject: (error: ApiProblem) => void;
+}
+
+// The listeners are shared by every request (a listener's `this` is the stream it listens to) and
+// find their read's state here: a set of closures per body was measurable on a single read.
+const reads = new WeakMap<IncomingMessage, BodyRead>();
+
+function stop(payload: IncomingMessage): BodyRead | undefined {
+  payload.off('data', onData);
+  payload.off('end', onEnd);
+  payload.off('error', onAbort);
+  payload.off('close', onAbort);
+  const read = reads.get(payload);
+  reads.delete(payload);
+  return read;
+}
+
+function onData(this: IncomingMessage, chunk: Buffer): void {
+  const read = reads.get(this);
+  if (read === undefined) return;
+  read.received += chunk.length;
+  if (read.received > read.limits.drainBytes) {
+    stop(this);
+    read.reject(tooLarge(read.limits));
+  } else if (read.received <= read.limits.maxBytes) read.chunks.push(chunk);
+  else read.chunks.length = 0;
+}
+
+function onEnd(this: IncomingMessage): void {
+  const read = stop(this);
+  if (read === undefined) return;
+  if (read.received > read.limits.maxBytes) read.reject(tooLarge(read.limits));
+  else read.resolve(Buffer.concat(read.chunks, read.received).toString('utf8'));
+}
+
+function onAbort(this: IncomingMessage): void {
+  stop(this)?.reject(new ApiProblem('MALFORMED_REQUEST', { message: 'The request body ended before it was complete' }));
+}
+
 /** The whole body as UTF-8 text, or REQUEST_TOO_LARGE once the rest of an over-limit body is drained. */
 export function readBodyText(payload: IncomingMessage, limits: BodyLimits): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -36,31 +81,7 @@ export function readBodyText(payload: IncomingMessage, limits: BodyLimits): Prom
     // A body announced beyond the drain bound is refused at once: reading it would cost more
     // than the client's convenience is worth, and the connection closes after the answer.
     if (declared > limits.drainBytes) return reject(tooLarge(limits));
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const stop = () => {
-      payload.off('data', onData);
-      payload.off('end', onEnd);
-      payload.off('error', onAbort);
-      payload.off('close', onAbort);
-    };
-    function onData(chunk: Buffer): void {
-      received += chunk.length;
-      if (received > limits.drainBytes) {
-        stop();
-        reject(tooLarge(limits));
-      } else if (received <= limits.maxBytes) chunks.push(chunk);
-      else chunks.length = 0;
-    }
-    function onEnd(): void {
-      stop();
-      if (received > limits.maxBytes) reject(tooLarge(limits));
-      else resolve(Buffer.concat(chunks, received).toString('utf8'));
-    }
-    function onAbort(): void {
-      stop();
-      reject(new ApiProblem('MALFORMED_REQUEST', { message: 'The request body ended before it was complete' }));
-    }
+    reads.set(payload, { limits, chunks: [], received: 0, resolve, reject });
     payload.on('data', onData);
     payload.on('end', onEnd);
     payload.on('error', onAbort);
@@ -79,10 +100,15 @@ export function jsonBodyParser(app: FastifyInstance, maxBytes: number) {
   return async (request: FastifyRequest, payload: IncomingMessage): Promise<unknown> => {
     const text = await readBodyText(payload, limits);
     if (text.trim() === '') return undefined;
-    const value = await new Promise<unknown>((resolve, reject) => {
-      parseJson(request, text, (error, parsed) => (error ? reject(error) : resolve(parsed)));
+    // Fastify's JSON parser answers synchronously; its result is taken as it comes, without a promise.
+    let outcome: { readonly error: Error } | { readonly value: unknown } | null = null;
+    parseJson(request, text, (error, parsed) => {
+      outcome = error ? { error } : { value: parsed };
     });
-    assertJsonDepth(value);
-    return value;
+    const parsed = outcome as { readonly error: Error } | { readonly value: unknown } | null;
+    if (parsed === null) throw new Error('the JSON parser did not answer synchronously');
+    if ('error' in parsed) throw parsed.error;
+    assertJsonDepth(parsed.value);
+    return parsed.value;
   };
 }

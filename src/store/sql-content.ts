@@ -4,7 +4,7 @@
  * ancestors come with the row and a subtree is one index range on the path away. Searches (the
  * access rule, filters, order, page) are compiled in `item-search.ts`.
  */
-import { sql, type Selectable, type Updateable } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
 import { addModelCounter, stepModelCounter } from './item-counts.ts';
@@ -13,7 +13,7 @@ import { countRows, searchRows } from './item-search.ts';
 import { FALSE, joinOr, keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
-import type { ItemTable, ItemTypeTable } from './schema.ts';
+import type { Database, ItemTable, ItemTypeTable } from './schema.ts';
 
 function toItemType(row: Selectable<ItemTypeTable>): ItemType {
   return {
@@ -27,13 +27,15 @@ function toItemType(row: Selectable<ItemTypeTable>): ItemType {
   };
 }
 
+const nonEmpty = (segment: string) => segment !== '';
+
 function toItem(row: Selectable<ItemTable>): Item {
   return {
     id: String(row.id),
     itemTypeId: String(row.item_type_id),
     parentId: row.parent_id === null ? null : String(row.parent_id),
     position: row.position,
-    pathIds: row.path.split('/').filter((s) => s !== ''),
+    pathIds: row.path.split('/').filter(nonEmpty),
     current: JSON.parse(row.current) as Record<string, unknown>,
     published: row.published === null ? null : (JSON.parse(row.published) as Record<string, unknown>),
     status: row.status as ItemStatus,
@@ -42,6 +44,21 @@ function toItem(row: Selectable<ItemTable>): Item {
     updatedAt: row.updated_at,
     publishedAt: row.published_at,
   };
+}
+
+/**
+ * The read of one item by id, compiled once per executor and run with the id as its only
+ * parameter: building and compiling the query anew cost more than running it on a single read.
+ */
+const itemByIdQueries = new WeakMap<Kysely<Database>, CompiledQuery<Selectable<ItemTable>>>();
+
+function itemByIdQuery(db: Kysely<Database>): CompiledQuery<Selectable<ItemTable>> {
+  let query = itemByIdQueries.get(db);
+  if (query === undefined) {
+    query = db.selectFrom('items').selectAll().where('id', '=', 0).compile();
+    itemByIdQueries.set(db, query);
+  }
+  return query;
 }
 
 const typeColumns = (t: NewItemType) => ({ name: t.name, api_key: t.apiKey, fields: json(t.fields), tree: bool(t.tree) });
@@ -53,8 +70,8 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     return row ? toItemType(row) : null;
   };
   const itemById = async (id: number) => {
-    const row = await db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toItem(row) : null;
+    const { rows } = await db.executeQuery<Selectable<ItemTable>>({ ...itemByIdQuery(db), parameters: [id] });
+    return rows[0] ? toItem(rows[0]) : null;
   };
   const pathOf = async (id: number | null): Promise<string> => {
     if (id === null) return '/';

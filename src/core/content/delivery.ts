@@ -69,63 +69,90 @@ function batched<V>(load: (keys: string[]) => Promise<Map<string, V>>, missing: 
   };
 }
 
-export function createDeliveryReader(store: Store, principal: Principal, includeDrafts: boolean) {
-  const version = includeDrafts ? 'current' : 'published';
-  const rule = readRule(principal, 'cda.query', { includeDrafts, version });
-  const base: Pick<ItemSearch, 'rule' | 'version'> = { rule, version };
-  const deliver = (item: Item): DeliveredRecord => ({ item, values: versionOf(item, includeDrafts) ?? {} });
+/**
+ * A class rather than a closure over the request: one reader is made per request, and its methods
+ * then live once on the prototype instead of being made (and named) anew each time. The read rule
+ * and the batchers are made on first use: a record by id needs neither, a page needs no batcher.
+ */
+export class DeliveryReader {
+  readonly #store: Store;
+  readonly #principal: Principal;
+  readonly #includeDrafts: boolean;
+  #base: Pick<ItemSearch, 'rule' | 'version'> | null = null;
+  #related: ((id: string) => Promise<DeliveredRecord | null>) | null = null;
+  #children: ((parentId: string) => Promise<DeliveredRecord[]>) | null = null;
 
-  const related = batched(async (ids) => {
-    const items = await store.searchItems({ ...base, ids });
-    return new Map(items.map((item) => [item.id, deliver(item)]));
-  }, null as DeliveredRecord | null);
+  constructor(store: Store, principal: Principal, includeDrafts: boolean) {
+    this.#store = store;
+    this.#principal = principal;
+    this.#includeDrafts = includeDrafts;
+  }
 
-  const children = batched(
-    async (parentIds) => {
-      const items = await store.searchItems({ ...base, parentIds, orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }] });
-      const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
-      for (const item of items) byParent.get(item.parentId ?? '')?.push(deliver(item));
-      return byParent;
-    },
-    [] as DeliveredRecord[],
-  );
+  /** What every search of this reader starts from: the read rule, the version it reads. */
+  #search(): Pick<ItemSearch, 'rule' | 'version'> {
+    if (this.#base === null) {
+      const version = this.#includeDrafts ? 'current' : 'published';
+      this.#base = { rule: readRule(this.#principal, 'cda.query', { includeDrafts: this.#includeDrafts, version }), version };
+    }
+    return this.#base;
+  }
 
-  return {
-    /** One page of a model's readable records. */
-    async page(itemTypeId: string, request: PageRequest): Promise<DeliveredRecord[]> {
-      const items = await store.searchItems({ ...base, itemTypeIds: [itemTypeId], ...request });
-      return items.map(deliver);
-    },
+  #deliver(item: Item): DeliveredRecord {
+    return { item, values: versionOf(item, this.#includeDrafts) ?? {} };
+  }
 
-    /** How many readable records of a model match. */
-    count(itemTypeId: string, where?: Condition): Promise<number> {
-      return store.countSearch({ ...base, itemTypeIds: [itemTypeId], ...(where ? { where } : {}) });
-    },
+  /** One page of a model's readable records. */
+  async page(itemTypeId: string, request: PageRequest): Promise<DeliveredRecord[]> {
+    const items = await this.#store.searchItems({ ...this.#search(), itemTypeIds: [itemTypeId], ...request });
+    return items.map((item) => this.#deliver(item));
+  }
 
-    /**
-     * One record asked for by id: null when it does not exist (in this model, or in the version
-     * asked for); a denial is thrown, as for a single item on the CMA.
-     */
-    async one(itemTypeId: string, id: string): Promise<DeliveredRecord | null> {
-      const item = await store.findItem(id);
-      if (!item || item.itemTypeId !== itemTypeId) return null;
-      const values = versionOf(item, includeDrafts);
-      if (values === null) return null;
-      const denial = denialFor(principal, 'cda.query', item, { includeDrafts, roles: await creatorRoles(store, principal, item.creator) });
-      if (denial) throw denialProblem(denial, item.id);
-      return { item, values };
-    },
+  /** How many readable records of a model match. */
+  count(itemTypeId: string, where?: Condition): Promise<number> {
+    return this.#store.countSearch({ ...this.#search(), itemTypeIds: [itemTypeId], ...(where ? { where } : {}) });
+  }
 
-    /** A record reached through a relation (parent, link): silently null when not readable. */
-    related(id: string | null): Promise<DeliveredRecord | null> {
-      return id === null ? Promise.resolve(null) : related(id);
-    },
+  /**
+   * One record asked for by id: null when it does not exist (in this model, or in the version
+   * asked for); a denial is thrown, as for a single item on the CMA.
+   */
+  async one(itemTypeId: string, id: string): Promise<DeliveredRecord | null> {
+    const item = await this.#store.findItem(id);
+    if (!item || item.itemTypeId !== itemTypeId) return null;
+    const values = versionOf(item, this.#includeDrafts);
+    if (values === null) return null;
+    const roles = await creatorRoles(this.#store, this.#principal, item.creator);
+    const denial = denialFor(this.#principal, 'cda.query', item, { includeDrafts: this.#includeDrafts, roles });
+    if (denial) throw denialProblem(denial, item.id);
+    return { item, values };
+  }
 
-    /** Readable children of a record, by position. */
-    children(parentId: string): Promise<DeliveredRecord[]> {
-      return children(parentId);
-    },
-  };
+  /** A record reached through a relation (parent, link): silently null when not readable. */
+  related(id: string | null): Promise<DeliveredRecord | null> {
+    if (id === null) return Promise.resolve(null);
+    this.#related ??= batched(async (ids) => {
+      const items = await this.#store.searchItems({ ...this.#search(), ids });
+      return new Map(items.map((item) => [item.id, this.#deliver(item)]));
+    }, null as DeliveredRecord | null);
+    return this.#related(id);
+  }
+
+  /** Readable children of a record, by position. */
+  children(parentId: string): Promise<DeliveredRecord[]> {
+    this.#children ??= batched(
+      async (parentIds) => {
+        const byPosition: OrderKey[] = [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }];
+        const items = await this.#store.searchItems({ ...this.#search(), parentIds, orderBy: byPosition });
+        const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
+        for (const item of items) byParent.get(item.parentId ?? '')?.push(this.#deliver(item));
+        return byParent;
+      },
+      [] as DeliveredRecord[],
+    );
+    return this.#children(parentId);
+  }
 }
 
-export type DeliveryReader = ReturnType<typeof createDeliveryReader>;
+export function createDeliveryReader(store: Store, principal: Principal, includeDrafts: boolean): DeliveryReader {
+  return new DeliveryReader(store, principal, includeDrafts);
+}

@@ -25,10 +25,13 @@ export function serializeItem(item: Item, itemType: ItemType | undefined, versio
   const values = (version === 'published' ? item.published : item.current) ?? {};
   const attributes: Record<string, unknown> = {};
   for (const field of itemType?.fields ?? []) attributes[field.api_key] = values[field.api_key] ?? null;
+  // Field api keys never name these two (they are reserved), so nothing is overwritten.
+  attributes.parent_id = item.parentId;
+  attributes.position = item.position;
   return {
     type: 'item' as const,
     id: item.id,
-    attributes: { ...attributes, parent_id: item.parentId, position: item.position },
+    attributes,
     relationships: {
       item_type: { data: { type: 'item_type' as const, id: item.itemTypeId } },
       creator: { data: { type: item.creator.type, id: item.creator.id } },
