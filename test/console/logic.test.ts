@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { tokenStatus } from '../../console/src/logic/status.ts';
 import { expiresAtFor, graceSeconds } from '../../console/src/logic/expiry.ts';
-import { addString, ALL_PERMISSIONS, expand, mayGrant, normalise, togglePermission } from '../../console/src/logic/permissions.ts';
+import { addString, ALL_PERMISSIONS, CATALOG, expand, mayGrant, normalise, togglePermission } from '../../console/src/logic/permissions.ts';
+import { PERMISSION_CATALOG } from '../../src/core/permissions.ts';
 import { fieldMessages, fieldOfExcess, parseErrorBody } from '../../console/src/logic/errors.ts';
 import { capabilities } from '../../console/src/logic/access.ts';
 import { matches } from '../../console/src/logic/filter.ts';
@@ -52,6 +53,10 @@ describe('expiry presets', () => {
 });
 
 describe('the permission picker', () => {
+  it('offers exactly the catalogue the server enforces (the console keeps its own copy, sharing no code)', () => {
+    expect(CATALOG).toEqual(PERMISSION_CATALOG);
+  });
+
   it('expands wildcards against the catalogue', () => {
     expect(expand('*')).toHaveLength(ALL_PERMISSIONS.length);
     expect(expand('*:*')).toHaveLength(ALL_PERMISSIONS.length);
