@@ -6,6 +6,7 @@ export default defineConfig({
     // Each file gets its own database (a temp SQLite file, or its own PostgreSQL schema), so files
     // run in parallel without sharing state.
     pool: 'forks',
+    setupFiles: ['test/support/property-seed.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
