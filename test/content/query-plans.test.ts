@@ -5,7 +5,7 @@
  * Checked with the databases' own plans (SQLite `EXPLAIN QUERY PLAN`, PostgreSQL `EXPLAIN` with
  * sequential scans discouraged, since on a test-sized table a scan is cheaper and would be chosen).
  */
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelCounters, type ItemSearch } from '../../src/core/content/query.ts';
 import { readRule } from '../../src/core/content/read-rule.ts';
@@ -17,6 +17,7 @@ import { createContext, type SqlContext } from '../../src/store/sql-context.ts';
 import { ChangeBus } from '../../src/store/changes.ts';
 import { openStore } from '../../src/store/database.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { queryPlan } from '../support/query-plan.ts';
 import { principal } from '../support/principals.ts';
 
 const NOW = '2026-11-18T10:00:00.000Z';
@@ -73,16 +74,7 @@ for (const dialect of DIALECTS) {
       await target?.drop();
     });
 
-    /** The plan's text: SQLite's `detail` lines, PostgreSQL's `QUERY PLAN` lines. */
-    async function plan(query: { compile(): { sql: string; parameters: readonly unknown[] } }): Promise<string> {
-      const compiled = query.compile();
-      return db.transaction().execute(async (trx) => {
-        if (dialect === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
-        const explain = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
-        const result = await trx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(explain + compiled.sql, [...compiled.parameters]));
-        return result.rows.map((r) => String(r.detail ?? r['QUERY PLAN'])).join('\n');
-      });
-    }
+    const plan = (query: Parameters<typeof queryPlan>[2]) => queryPlan(db, dialect, query);
 
     const everyone = readRule(principal(), 'cda.query', { version: 'published' });
     const page: ItemSearch = { rule: everyone, version: 'published', itemTypeIds: [], offset: 0, limit: 10 };

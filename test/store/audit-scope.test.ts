@@ -3,12 +3,13 @@
  * by a range on the path index, as content reads do, never by a `LIKE '%/k/%'` that reads every
  * item; and it finds exactly the subtree.
  */
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKysely, openStore } from '../../src/store/database.ts';
 import { itemsWithin } from '../../src/store/sql-audit.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { queryPlan } from '../support/query-plan.ts';
 
 const NOW = '2026-11-18T10:00:00.000Z';
 const RECORDS = 2_000;
@@ -54,16 +55,7 @@ for (const dialect of DIALECTS) {
       await target?.drop();
     });
 
-    async function plan(query: { compile(): { sql: string; parameters: readonly unknown[] } }): Promise<string> {
-      const compiled = query.compile();
-      return db.transaction().execute(async (trx) => {
-        // On a test-sized table a scan is cheaper and would be chosen; the question is whether the index can serve it.
-        if (dialect === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
-        const explain = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
-        const result = await trx.executeQuery<Record<string, unknown>>(CompiledQuery.raw(explain + compiled.sql, [...compiled.parameters]));
-        return result.rows.map((r) => String(r.detail ?? r['QUERY PLAN'])).join('\n');
-      });
-    }
+    const plan = (query: Parameters<typeof queryPlan>[2]) => queryPlan(db, dialect, query);
 
     it('reads the subtree through the path index', async () => {
       const query = itemsWithin(db, dialect, ['/1/7/', '/1/3/']);
