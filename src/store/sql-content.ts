@@ -10,7 +10,7 @@ import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports
 import { addModelCounter, stepModelCounter } from './item-counts.ts';
 import { countCreated, countMoved, stepSubtreeCounters } from './item-subtree-counts.ts';
 import { countRows, searchRows } from './item-search.ts';
-import { FALSE, joinOr, keys, subtree } from './read-predicate.ts';
+import { keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { Database, ItemTable, ItemTypeTable } from './schema.ts';
@@ -79,18 +79,12 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     return row?.path ?? '/';
   };
 
-  const filtered = async (query: ItemQuery) => {
+  const filtered = (query: ItemQuery) => {
     let q = db.selectFrom('items');
     if (query.itemTypeIds) q = q.where('item_type_id', 'in', [...keys(query.itemTypeIds), -1]);
     if (query.ids) q = q.where('id', 'in', [...keys(query.ids), -1]);
     if (query.parentId === null) q = q.where('parent_id', 'is', null);
     else if (query.parentId !== undefined) q = q.where('parent_id', '=', rowId(query.parentId) ?? -1);
-    if (query.publishedOnly) q = q.where('published', 'is not', null);
-    const within = query.withinIds ? keys(query.withinIds) : undefined;
-    if (within) {
-      const roots = within.length === 0 ? [] : await db.selectFrom('items').select('path').where('id', 'in', within).execute();
-      q = q.where(roots.length === 0 ? FALSE : joinOr(roots.map((r) => subtree(ctx.dialect, r.path))));
-    }
     return q;
   };
 
@@ -129,11 +123,11 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     },
 
     async countItems(query) {
-      const row = await (await filtered(query)).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
+      const row = await filtered(query).select(sql<number>`count(*)`.as('n')).executeTakeFirst();
       return Number(row?.n ?? 0);
     },
     async listItems(query) {
-      return (await (await filtered(query)).selectAll().orderBy('id').execute()).map(toItem);
+      return (await filtered(query).selectAll().orderBy('id').execute()).map(toItem);
     },
     async searchItems(search) {
       return (await searchRows(ctx, search)).map(toItem);

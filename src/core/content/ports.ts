@@ -31,16 +31,16 @@ export interface ItemPatch {
   readonly updatedAt: string;
 }
 
-/** Structural filters the store applies in SQL; access is decided afterwards, item by item. */
+/**
+ * Structural filters for the use cases' own bookkeeping (a new record's position, whether a
+ * record or model still has records). Reads on a caller's behalf go through `ItemSearch`, which
+ * carries the read rule.
+ */
 export interface ItemQuery {
   readonly itemTypeIds?: readonly string[];
   readonly ids?: readonly string[];
   /** `null`: top-level items (websites) only. */
   readonly parentId?: string | null;
-  /** Only items under (or at) one of these ids: a prefilter for root-node scope. */
-  readonly withinIds?: readonly string[];
-  /** Only items that have a published version. */
-  readonly publishedOnly?: boolean;
 }
 
 export interface ContentStore {
