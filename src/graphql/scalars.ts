@@ -90,22 +90,31 @@ export const FILTERS: Record<FieldType, GraphQLInputObjectType> = {
   float: filterType('FloatFilter', GraphQLFloat, ORDERED),
   boolean: filterType('BooleanFilter', GraphQLBoolean, ['eq']),
   date: filterType('DateFilter', DateScalar, ORDERED),
-  datetime: filterType('DateTimeFilter', DateTimeScalar, ORDERED),
+  date_time: filterType('DateTimeFilter', DateTimeScalar, ORDERED),
   json: filterType('JsonFilter', GraphQLBoolean, ['exists']),
   link: filterType('LinkFilter', GraphQLID, ['eq', 'neq', 'in', 'notIn', 'exists']),
+  links: filterType('LinksFilter', GraphQLBoolean, ['exists']),
+  slug: filterType('SlugFilter', GraphQLString, ['eq', 'neq', 'in', 'notIn', 'exists']),
+  color: filterType('ColorFilter', GraphQLBoolean, ['exists']),
+  lat_lon: filterType('LatLonFilter', GraphQLBoolean, ['exists']),
+  seo: filterType('SeoFilter', GraphQLBoolean, ['exists']),
 };
 export const ItemIdFilter = filterType('ItemIdFilter', GraphQLID, ['eq', 'neq', 'in', 'notIn']);
 export const StatusFilter = filterType('StatusFilter', ItemStatusEnum, ['eq', 'neq', 'in', 'notIn']);
 export const ParentFilter = filterType('ParentFilter', GraphQLID, ['eq', 'exists']);
 export const PositionFilter = filterType('PositionFilter', GraphQLInt, ORDERED);
 
-export const OUTPUT: Record<Exclude<FieldType, 'link'>, GraphQLScalarType> = {
+export const OUTPUT: Record<Exclude<FieldType, 'link' | 'links'>, GraphQLScalarType> = {
   string: GraphQLString,
   text: GraphQLString,
   integer: GraphQLInt,
   float: GraphQLFloat,
   boolean: GraphQLBoolean,
   date: DateScalar,
-  datetime: DateTimeScalar,
+  date_time: DateTimeScalar,
   json: JsonScalar,
+  slug: GraphQLString,
+  color: JsonScalar,
+  lat_lon: JsonScalar,
+  seo: JsonScalar,
 };

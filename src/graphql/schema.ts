@@ -45,7 +45,7 @@ const MAX_FIRST = 500;
  * list with a filter (e.g. `_createdAt: { gt: … }`) instead.
  */
 export const MAX_SKIP = 100_000;
-const ORDERABLE = new Set(['string', 'integer', 'float', 'boolean', 'date', 'datetime']);
+const ORDERABLE = new Set(['string', 'integer', 'float', 'boolean', 'date', 'date_time', 'slug']);
 
 function pageArgs(args: { first?: number | null; skip?: number | null }): { first: number; skip: number } {
   const first = args.first ?? DEFAULT_FIRST;
@@ -85,9 +85,9 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
     const filterFields: Record<string, GraphQLInputFieldConfig> = {
       id: { type: t.ItemIdFilter },
       _status: { type: t.StatusFilter },
-      _createdAt: { type: t.FILTERS.datetime },
-      _updatedAt: { type: t.FILTERS.datetime },
-      _publishedAt: { type: t.FILTERS.datetime },
+      _createdAt: { type: t.FILTERS.date_time },
+      _updatedAt: { type: t.FILTERS.date_time },
+      _publishedAt: { type: t.FILTERS.date_time },
       parent: { type: t.ParentFilter },
       position: { type: t.PositionFilter },
     };
@@ -108,7 +108,16 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
       recordFields[name] =
         field.field_type === 'link'
           ? { type: RecordInterface, resolve: (r, _a, ctx) => ctx.reader.related((read(r) as string | null) ?? null) }
-          : { type: t.OUTPUT[field.field_type], resolve: read };
+          : field.field_type === 'links'
+            ? {
+                type: nonNull(new GraphQLList(nonNull(RecordInterface))),
+                // Records the reader may not see drop out of the list, as a single link reads null.
+                resolve: async (r, _a, ctx) => {
+                  const linked = await Promise.all(((read(r) as string[] | null) ?? []).map((id) => ctx.reader.related(id)));
+                  return linked.filter((record) => record !== null);
+                },
+              }
+            : { type: t.OUTPUT[field.field_type], resolve: read };
     }
     if (model.tree) {
       recordFields.children = { type: nonNull(new GraphQLList(nonNull(RecordInterface))), resolve: (r, _a, ctx) => ctx.reader.children(r.item.id) };

@@ -26,12 +26,17 @@ const FIELD_KINDS: Record<FieldType, Kind> = {
   string: 'text',
   text: 'text',
   date: 'text',
-  datetime: 'text',
+  date_time: 'text',
   link: 'text',
+  slug: 'text',
   integer: 'number',
   float: 'number',
   boolean: 'boolean',
   json: 'json',
+  links: 'json',
+  color: 'json',
+  lat_lon: 'json',
+  seo: 'json',
 };
 
 const SYSTEM_COLUMNS = {

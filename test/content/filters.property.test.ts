@@ -25,7 +25,7 @@ const FIELDS: FieldDefinition[] = (
     ['f', 'float'],
     ['b', 'boolean'],
     ['d', 'date'],
-    ['dt', 'datetime'],
+    ['dt', 'date_time'],
     ['j', 'json'],
     ['l', 'link'],
   ] as const
@@ -39,7 +39,7 @@ const POOLS: Record<string, unknown[]> = {
   float: [null, -1.5, 0, 2.25, 3, 'x'],
   boolean: [null, true, false, 'x'],
   date: [null, '2025-12-31', '2026-01-01', '2026-02-10', 5],
-  datetime: [null, '2026-01-01T00:00:00.000Z', '2026-01-01T10:30:00.000Z', '2025-06-01T00:00:00.000Z'],
+  date_time: [null, '2026-01-01T00:00:00.000Z', '2026-01-01T10:30:00.000Z', '2025-06-01T00:00:00.000Z'],
   json: [null, {}, [], '', 0, 'x', false, { a: 1 }],
   link: [null, '1', '2', '99', 4],
 };
@@ -50,7 +50,7 @@ const ARGS: Record<string, unknown[]> = {
   float: [-1.5, 0, 2.25, 3],
   boolean: [true, false],
   date: ['2025-12-31', '2026-01-01', '2026-02-10'],
-  datetime: ['2026-01-01T00:00:00.000Z', '2026-01-01T10:30:00.000Z'],
+  date_time: ['2026-01-01T00:00:00.000Z', '2026-01-01T10:30:00.000Z'],
   json: [],
   link: ['1', '2', '99'],
 };
@@ -62,7 +62,7 @@ const OPS: Record<string, string[]> = {
   float: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
   boolean: ['eq'],
   date: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
-  datetime: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
+  date_time: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
   json: ['exists'],
   link: ['eq', 'neq', 'in', 'notIn', 'exists'],
 };
@@ -73,7 +73,7 @@ const SYSTEM_TESTS: [string, string, fc.Arbitrary<unknown>][] = [
   ['_publishedAt', 'exists', fc.boolean()],
   ['parent', 'exists', fc.boolean()],
 ];
-const ORDERABLE = ['string', 'integer', 'float', 'boolean', 'date', 'datetime'];
+const ORDERABLE = ['string', 'integer', 'float', 'boolean', 'date', 'date_time'];
 
 const testArb: fc.Arbitrary<RecordFilter> = fc.oneof(
   fc.constantFrom(...FIELDS).chain((field) => {

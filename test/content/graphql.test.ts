@@ -31,7 +31,7 @@ describe('the generated schema', () => {
           { api_key: 'score', label: 'Score', field_type: 'float', required: false },
           { api_key: 'featured', label: 'Featured', field_type: 'boolean', required: false },
           { api_key: 'day', label: 'Day', field_type: 'date', required: false },
-          { api_key: 'at', label: 'At', field_type: 'datetime', required: false },
+          { api_key: 'at', label: 'At', field_type: 'date_time', required: false },
           { api_key: 'meta_data', label: 'Meta', field_type: 'json', required: false },
           { api_key: 'author_page', label: 'Author', field_type: 'link', required: false },
           { api_key: 'body', label: 'Body', field_type: 'text', required: false },

@@ -4,7 +4,23 @@
  * content tree. Timestamps are ISO-8601 strings in UTC; ids are strings.
  */
 
-export const FIELD_TYPES = ['string', 'text', 'integer', 'float', 'boolean', 'date', 'datetime', 'json', 'link'] as const;
+/** DatoCMS's field type names, as its API and clients spell them. */
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'integer',
+  'float',
+  'boolean',
+  'date',
+  'date_time',
+  'json',
+  'link',
+  'links',
+  'slug',
+  'color',
+  'lat_lon',
+  'seo',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export interface FieldDefinition {

@@ -9,6 +9,7 @@ import * as m003 from './003-audit-log.ts';
 import * as m004 from './004-content-indexes.ts';
 import * as m005 from './005-item-counts.ts';
 import * as m006 from './006-item-subtree-counts.ts';
+import * as m007 from './007-datocms-field-types.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-content-indexes': m004,
   '005-item-counts': m005,
   '006-item-subtree-counts': m006,
+  '007-datocms-field-types': m007,
 };
 
 export const migrationProvider: MigrationProvider = {
