@@ -66,6 +66,10 @@ export interface Item {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly publishedAt: string | null;
+  /** The first publication, kept when the record is unpublished (DatoCMS `meta.first_published_at`). */
+  readonly firstPublishedAt: string | null;
+  /** Counts the record's saves from 1; DatoCMS's `meta.current_version` (as a string). */
+  readonly version: number;
 }
 
 /** Which version of an item a reader sees: the CMA edits `current`, the CDA serves `published`. */
