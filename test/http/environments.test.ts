@@ -138,17 +138,18 @@ for (const dialect of DIALECTS) {
         }
       });
 
-      it.each([
+      const noBody = (): unknown => undefined;
+      it.each<[string, 'POST' | 'PUT' | 'DELETE', string, () => unknown]>([
         ['POST /items', 'POST', '/items', () => post('0', 'x')],
         ['PUT /items/:id', 'PUT', '/items/:note', () => ({ data: { type: 'item', attributes: { title: 'sandboxed' } } })],
-        ['DELETE /items/:id', 'DELETE', '/items/:note', () => undefined],
-        ['PUT /items/:id/unpublish', 'PUT', '/items/:note/unpublish', () => undefined],
+        ['DELETE /items/:id', 'DELETE', '/items/:note', noBody],
+        ['PUT /items/:id/unpublish', 'PUT', '/items/:note/unpublish', noBody],
         ['POST /item-types', 'POST', '/item-types', () => ({ data: { type: 'item_type', attributes: { name: 'S', api_key: 'sandboxed', fields: [] } } })],
-        ['DELETE /item-types/:id', 'DELETE', '/item-types/:type', () => undefined],
+        ['DELETE /item-types/:id', 'DELETE', '/item-types/:type', noBody],
         ['PUT /site', 'PUT', '/site', () => ({ data: { type: 'site', attributes: { name: 'Sandbox' } } })],
         ['POST /access_tokens', 'POST', '/access_tokens', () => ({ data: { type: 'access_token', attributes: { name: 'S', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false } } })],
         ['POST /roles', 'POST', '/roles', () => ({ data: { type: 'role', attributes: { name: 'Sandbox role' } } })],
-      ] as const)('refuses a write aimed at a sandbox (%s) with 404 INVALID_ENVIRONMENT, changing nothing', async (_name, method, path, body) => {
+      ])('refuses a write aimed at a sandbox (%s) with 404 INVALID_ENVIRONMENT, changing nothing', async (_name, method, path, body) => {
         const before = await snapshot();
         const url = path.replace(':note', note).replace(':type', noteType);
         expectInvalidEnvironment(await as(method, url, 'sandbox', body()), 'sandbox');
