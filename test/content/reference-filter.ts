@@ -11,8 +11,8 @@ export type Accessors = ReadonlyMap<string, (record: Readable) => unknown>;
 
 type Condition = Readonly<Record<string, unknown>>;
 export interface RecordFilter {
-  readonly AND?: readonly RecordFilter[] | null;
-  readonly OR?: readonly RecordFilter[] | null;
+  readonly AND?: readonly (RecordFilter | null)[] | null;
+  readonly OR?: readonly (RecordFilter | null)[] | null;
   readonly [field: string]: unknown;
 }
 
