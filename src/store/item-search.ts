@@ -39,6 +39,12 @@ const FIELD_KINDS: Record<FieldType, Kind> = {
   seo: 'json',
 };
 
+/**
+ * Structured values stored as JSON: present only in their own JSON shape (a value of another
+ * shape no longer fits the field and reads as null), the same word on both databases.
+ */
+const JSON_SHAPES: Partial<Record<FieldType, 'array' | 'object'>> = { links: 'array', color: 'object', lat_lon: 'object', seo: 'object' };
+
 const SYSTEM_COLUMNS = {
   id: ['items.id', 'id'],
   _status: ['items.status', 'text'],
@@ -65,6 +71,8 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
     const type = sql`json_type(${col}, ${path})`;
     const raw = sql`json_extract(${col}, ${path})`;
     if (kind === 'json') {
+      const shape = JSON_SHAPES[fieldType];
+      if (shape) return { kind, expr: raw, present: sql<SqlBool>`coalesce(${type} = ${shape}, false)` };
       return { kind, expr: raw, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'text' and ${raw} = ''))` };
     }
     const types = kind === 'text' ? ['text'] : kind === 'boolean' ? ['true', 'false'] : fieldType === 'integer' ? ['integer'] : ['integer', 'real'];
@@ -75,6 +83,8 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
   const type = sql`jsonb_typeof(${node})`;
   const text = sql`(cast(${col} as jsonb) ->> cast(${apiKey} as text))`;
   if (kind === 'json') {
+    const shape = JSON_SHAPES[fieldType];
+    if (shape) return { kind, expr: node, present: sql<SqlBool>`coalesce(${type} = ${shape}, false)` };
     return { kind, expr: node, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'string' and ${text} = ''))` };
   }
   const expr =
