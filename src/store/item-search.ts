@@ -45,6 +45,7 @@ const SYSTEM_COLUMNS = {
   _createdAt: ['items.created_at', 'text'],
   _updatedAt: ['items.updated_at', 'text'],
   _publishedAt: ['items.published_at', 'text'],
+  _firstPublishedAt: ['items.first_published_at', 'text'],
   parent: ['items.parent_id', 'id'],
   position: ['items.position', 'number'],
 } as const satisfies Record<string, readonly [string, Kind]>;
@@ -107,13 +108,16 @@ const ordered = (value: Value, dialect: Dialect) => (dialect === 'postgres' && v
 function test(value: Value, dialect: Dialect, op: string, raw: unknown): RawBuilder<SqlBool> {
   const { expr, present } = value;
   if (op === 'exists') return raw ? present : sql<SqlBool>`not ${present}`;
-  if (op === 'matches') {
-    if (value.kind !== 'text') return FALSE;
+  if (op === 'matches' || op === 'notMatches') {
+    if (value.kind !== 'text') return op === 'matches' ? FALSE : TRUE;
     const { pattern, caseSensitive } = raw as { pattern: string; caseSensitive?: boolean | null };
     const [hay, needle] = caseSensitive ? [expr, sql`${pattern}`] : [sql`lower(${expr})`, sql`lower(${pattern})`];
     const found = dialect === 'sqlite' ? sql`instr(${hay}, ${needle})` : sql`strpos(${hay}, ${needle})`;
-    return sql<SqlBool>`(${expr} is not null and ${found} > 0)`;
+    // NULL-free (`false and null` is false), so its negation is exact.
+    const matched = sql<SqlBool>`(${expr} is not null and ${found} > 0)`;
+    return op === 'matches' ? matched : sql<SqlBool>`not ${matched}`;
   }
+  if (op === 'anyIn' || op === 'allIn') return FALSE;
   if (op === 'in' || op === 'notIn') {
     const args = (raw as unknown[]).map((a) => argument(value.kind, dialect, a)).filter((a) => a !== undefined && a !== null);
     if (op === 'in') return args.length === 0 ? FALSE : sql<SqlBool>`${expr} in (${sql.join(args)})`;
@@ -127,16 +131,62 @@ function test(value: Value, dialect: Dialect, op: string, raw: unknown): RawBuil
   return sql<SqlBool>`(${present} and ${ordered(value, dialect)} ${sql.raw(cmp)} ${arg})`;
 }
 
+/**
+ * The members of a list-of-ids field as rows of one text column `value` (none when the stored
+ * value is not a list).
+ */
+function listMembers(dialect: Dialect, column: 'current' | 'published', apiKey: string): RawBuilder<unknown> {
+  const col = sql.ref(`items.${column}`);
+  if (dialect === 'sqlite') {
+    const path = `$.${apiKey}`;
+    return sql`(select value from json_each(case when json_type(${col}, ${path}) = 'array' then json_extract(${col}, ${path}) else '[]' end))`;
+  }
+  const node = sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
+  return sql`(select value from jsonb_array_elements_text(case when jsonb_typeof(${node}) = 'array' then ${node} else cast('[]' as jsonb) end) as members(value))`;
+}
+
+/** The list operators on a list of ids (see {@link Condition}); members compare as text. */
+function listTest(dialect: Dialect, column: 'current' | 'published', apiKey: string, op: string, raw: unknown): RawBuilder<SqlBool> {
+  const args = [...new Set((Array.isArray(raw) ? raw : [raw]).filter((a) => a !== null && a !== undefined).map(String))];
+  const members = listMembers(dialect, column, apiKey);
+  const anyOf = args.length === 0 ? FALSE : sql<SqlBool>`exists (select 1 from ${members} as m where m.value in (${sql.join(args)}))`;
+  const allOf = args.length === 0 ? TRUE : sql<SqlBool>`(select count(distinct m.value) from ${members} as m where m.value in (${sql.join(args)})) = ${args.length}`;
+  switch (op) {
+    case 'anyIn':
+    case 'in':
+      return anyOf;
+    case 'allIn':
+      return allOf;
+    case 'notIn':
+      return sql<SqlBool>`not ${anyOf}`;
+    case 'eq':
+    case 'neq': {
+      // Stored lists hold distinct ids, so "as many members as ids, all of them among the ids" is equality.
+      const same = sql<SqlBool>`((select count(*) from ${members} as m) = ${args.length} and ${allOf})`;
+      return op === 'eq' ? same : sql<SqlBool>`not ${same}`;
+    }
+    default:
+      return FALSE;
+  }
+}
+
+const LIST_OPS = new Set(['eq', 'neq', 'in', 'notIn', 'anyIn', 'allIn']);
+
 export function conditionSql(condition: Condition, dialect: Dialect, column: 'current' | 'published'): RawBuilder<SqlBool> {
   switch (condition.kind) {
     case 'and':
       return joinAnd(condition.conditions.map((c) => conditionSql(c, dialect, column)));
     case 'or':
       return joinOr(condition.conditions.map((c) => conditionSql(c, dialect, column)));
-    case 'test':
+    case 'itemTypes':
+      return oneOf('items.item_type_id', keys(condition.ids));
+    case 'test': {
       // A null argument is no condition, as in DatoCMS's filters.
       if (condition.arg === null || condition.arg === undefined) return TRUE;
-      return test(valueOf(dialect, column, condition.ref), dialect, condition.op, condition.arg);
+      const { ref, op } = condition;
+      if (ref.kind === 'field' && ref.fieldType === 'links' && LIST_OPS.has(op)) return listTest(dialect, column, ref.apiKey, op, condition.arg);
+      return test(valueOf(dialect, column, ref), dialect, op, condition.arg);
+    }
   }
 }
 
