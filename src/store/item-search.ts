@@ -64,6 +64,11 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
     const path = `$.${apiKey}`;
     const type = sql`json_type(${col}, ${path})`;
     const raw = sql`json_extract(${col}, ${path})`;
+    if (fieldType === 'links') {
+      // A list of ids is present when it is a list of strings (empty included); anything else reads as null.
+      const strings = sql<SqlBool>`not exists (select 1 from json_each(${col}, ${path}) where type <> 'text')`;
+      return { kind, expr: raw, present: sql<SqlBool>`(${type} is not null and ${type} = 'array' and ${strings})` };
+    }
     if (kind === 'json') {
       return { kind, expr: raw, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'text' and ${raw} = ''))` };
     }
@@ -74,6 +79,10 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
   const node = sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
   const type = sql`jsonb_typeof(${node})`;
   const text = sql`(cast(${col} as jsonb) ->> cast(${apiKey} as text))`;
+  if (fieldType === 'links') {
+    const strings = sql<SqlBool>`not exists (select 1 from jsonb_array_elements(case when ${type} = 'array' then ${node} else cast('[]' as jsonb) end) as e(member) where jsonb_typeof(e.member) <> 'string')`;
+    return { kind, expr: node, present: sql<SqlBool>`(${type} is not null and ${type} = 'array' and ${strings})` };
+  }
   if (kind === 'json') {
     return { kind, expr: node, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'string' and ${text} = ''))` };
   }
@@ -132,17 +141,23 @@ function test(value: Value, dialect: Dialect, op: string, raw: unknown): RawBuil
 }
 
 /**
- * The members of a list-of-ids field as rows of one text column `value` (none when the stored
- * value is not a list).
+ * The members of a list-of-ids field as rows of one text column `value`. A stored value that is
+ * not a list of strings (written before the model changed) holds no ids, as it reads as null.
  */
 function listMembers(dialect: Dialect, column: 'current' | 'published', apiKey: string): RawBuilder<unknown> {
   const col = sql.ref(`items.${column}`);
   if (dialect === 'sqlite') {
     const path = `$.${apiKey}`;
-    return sql`(select value from json_each(case when json_type(${col}, ${path}) = 'array' then json_extract(${col}, ${path}) else '[]' end))`;
+    const list = sql`case when json_type(${col}, ${path}) <> 'array' then '[]'
+      when exists (select 1 from json_each(${col}, ${path}) where type <> 'text') then '[]'
+      else json_extract(${col}, ${path}) end`;
+    return sql`(select value from json_each(${list}))`;
   }
   const node = sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
-  return sql`(select value from jsonb_array_elements_text(case when jsonb_typeof(${node}) = 'array' then ${node} else cast('[]' as jsonb) end) as members(value))`;
+  const list = sql`case when ${node} is null or jsonb_typeof(${node}) <> 'array' then cast('[]' as jsonb)
+    when exists (select 1 from jsonb_array_elements(${node}) as e(member) where jsonb_typeof(e.member) <> 'string') then cast('[]' as jsonb)
+    else ${node} end`;
+  return sql`(select value from jsonb_array_elements_text(${list}) as members(value))`;
 }
 
 /** The list operators on a list of ids (see {@link Condition}); members compare as text. */

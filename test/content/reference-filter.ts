@@ -24,9 +24,41 @@ function compare(a: unknown, b: unknown): number {
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
-function meets(value: unknown, condition: Condition): boolean {
+/** The list operators on a list of ids (a `links` value); anything but a list holds no ids. */
+function meetsList(value: unknown, op: string, arg: unknown): boolean {
+  const members = Array.isArray(value) ? value.map(String) : [];
+  const args = [...new Set((arg as unknown[]).map(String))];
+  switch (op) {
+    case 'anyIn':
+    case 'in':
+      return args.some((a) => members.includes(a));
+    case 'allIn':
+      return args.every((a) => members.includes(a));
+    case 'notIn':
+      return !args.some((a) => members.includes(a));
+    case 'eq':
+      return members.length === args.length && args.every((a) => members.includes(a));
+    case 'neq':
+      return !(members.length === args.length && args.every((a) => members.includes(a)));
+    default:
+      return false;
+  }
+}
+
+function matchesText(value: unknown, arg: unknown): boolean {
+  const { pattern, caseSensitive } = arg as { pattern: string; caseSensitive?: boolean };
+  if (typeof value !== 'string') return false;
+  return caseSensitive ? value.includes(pattern) : value.toLowerCase().includes(pattern.toLowerCase());
+}
+
+/** `list`: the value is a list of ids (a `links` field), which the list operators look into. */
+function meets(value: unknown, condition: Condition, list = false): boolean {
   for (const [op, arg] of Object.entries(condition)) {
     if (arg === undefined || arg === null) continue;
+    if (list && op !== 'exists') {
+      if (!meetsList(value, op, arg)) return false;
+      continue;
+    }
     const ok = (() => {
       switch (op) {
         case 'eq':
@@ -47,11 +79,10 @@ function meets(value: unknown, condition: Condition): boolean {
           return present(value) && compare(value, arg) <= 0;
         case 'exists':
           return present(value) === arg;
-        case 'matches': {
-          const { pattern, caseSensitive } = arg as { pattern: string; caseSensitive?: boolean };
-          if (typeof value !== 'string') return false;
-          return caseSensitive ? value.includes(pattern) : value.toLowerCase().includes(pattern.toLowerCase());
-        }
+        case 'matches':
+          return matchesText(value, arg);
+        case 'notMatches':
+          return !matchesText(value, arg);
         default:
           return false;
       }
@@ -61,17 +92,18 @@ function meets(value: unknown, condition: Condition): boolean {
   return true;
 }
 
-export function matches(record: Readable, filter: RecordFilter | null | undefined, accessors: Accessors): boolean {
+/** `lists`: the names whose values are lists of ids (`links` fields). */
+export function matches(record: Readable, filter: RecordFilter | null | undefined, accessors: Accessors, lists: ReadonlySet<string> = new Set()): boolean {
   if (!filter) return true;
   for (const [key, condition] of Object.entries(filter)) {
     if (condition === null || condition === undefined) continue;
     if (key === 'AND') {
-      if (!(condition as RecordFilter[]).every((f) => matches(record, f, accessors))) return false;
+      if (!(condition as RecordFilter[]).every((f) => matches(record, f, accessors, lists))) return false;
     } else if (key === 'OR') {
-      if (!(condition as RecordFilter[]).some((f) => matches(record, f, accessors))) return false;
+      if (!(condition as RecordFilter[]).some((f) => matches(record, f, accessors, lists))) return false;
     } else {
       const read = accessors.get(key);
-      if (!read || !meets(read(record), condition as Condition)) return false;
+      if (!read || !meets(read(record), condition as Condition, lists.has(key))) return false;
     }
   }
   return true;
