@@ -198,7 +198,10 @@ function fieldConditions(name: string, entries: readonly { op: string; rest: rea
     }
     if (op === 'matches' || op === 'not_matches') {
       const parts = new Map(group.map((e) => [e.rest.join(']['), e]));
-      for (const key of parts.keys()) if (!['pattern', 'case_sensitive', 'regexp'].includes(key)) throw bad(`${parameter}[${key}]`, 'Unknown member');
+      for (const key of parts.keys()) {
+        if (key === '') throw bad(parameter, `Give ${op}[pattern], and optionally ${op}[case_sensitive]`);
+        if (!['pattern', 'case_sensitive', 'regexp'].includes(key)) throw bad(`${parameter}[${key}]`, 'Unknown member');
+      }
       const pattern = parts.get('pattern');
       if (!pattern) throw bad(`${parameter}[pattern]`, 'A pattern is required');
       const regexp = parts.get('regexp');
