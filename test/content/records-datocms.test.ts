@@ -307,6 +307,21 @@ for (const dialect of DIALECTS) {
         expect((await get(`/items/${mine}`)).statusCode).toBe(200);
       });
 
+      it('changes nothing when one record lies outside a root-node-scoped token\u2019s subtrees', async () => {
+        const inside = await createItem(h, section, { name: 'inside' });
+        const outside = await createItem(h, section, { name: 'outside' });
+        const mine = await createItem(h, person, { name: 'in scope' }, { parentId: inside });
+        const theirs = await createItem(h, person, { name: 'out of scope' }, { parentId: outside });
+        const scoped = await createToken(h, { cma: true, rootNodes: [inside] });
+        const res = await bulk('publish', [mine, theirs], scoped.secret);
+        expect(res.statusCode).toBe(403);
+        expect(problem(res)).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'scope', item_id: theirs } });
+        expect(await status(mine)).toBe('draft');
+        expect(await status(theirs)).toBe('draft');
+        expect((await bulk('publish', [mine], scoped.secret)).statusCode).toBe(202);
+        expect(await status(mine)).toBe('published');
+      });
+
       it('refuses more than 200 records, none, unknown ones and malformed bodies', async () => {
         const many = Array.from({ length: 201 }, (_, i) => String(i + 1));
         const tooMany = await bulk('publish', many);
@@ -338,6 +353,21 @@ for (const dialect of DIALECTS) {
         expect(either.json().data.map((d: { id: string }) => d.id)).toEqual(names('a', 'b', 'c'));
         expect((await get(`/items/${ada}/references?version=draft`)).statusCode).toBe(400);
         expect((await get('/items/999999/references')).statusCode).toBe(404);
+      });
+
+      it('leaves out referring records outside a root-node-scoped token\u2019s subtrees', async () => {
+        const inside = await createItem(h, section, { name: 'inside' });
+        const outside = await createItem(h, section, { name: 'outside' });
+        const target = await createItem(h, person, { name: 'target' }, { parentId: inside });
+        const near = await createItem(h, article, { title: 'near', author: target }, { parentId: inside });
+        const far = await createItem(h, article, { title: 'far', tags: [target] }, { parentId: outside });
+        expect((await get(`/items/${target}/references`)).json().data.map((d: { id: string }) => d.id)).toEqual([near, far]);
+        const scoped = await createToken(h, { cma: true, rootNodes: [inside] });
+        const res = await get(`/items/${target}/references`, scoped.secret);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json().data.map((d: { id: string }) => d.id)).toEqual([near]);
+        const elsewhere = await createToken(h, { cma: true, rootNodes: [outside] });
+        expect((await get(`/items/${target}/references`, elsewhere.secret)).statusCode).toBe(403);
       });
 
       it('leaves out referring records the caller may not read', async () => {
