@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = [
   'item_type.destroy',
   'item.publish',
   'item.unpublish',
+  'item.destroy',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -85,6 +85,12 @@ export const ENDPOINTS = {
   'items.unpublish': cma('PUT', '/items/:id/unpublish', 'content:publish', { content: 'publish' }),
   'environments.list': cma('GET', '/environments', 'environments:read'),
   'environments.find': cma('GET', '/environments/:id', 'environments:read'),
+  'items.references': cma('GET', '/items/:id/references', 'content:read', { content: 'read' }),
+  'items.bulk_publish': cma('POST', '/items/bulk/publish', 'content:publish', { content: 'publish' }),
+  'items.bulk_unpublish': cma('POST', '/items/bulk/unpublish', 'content:publish', { content: 'publish' }),
+  'items.bulk_destroy': cma('POST', '/items/bulk/destroy', 'content:delete', { content: 'delete' }),
+  // A job's result is served to the token that started the job, whatever it may do now.
+  'job_results.find': cma('GET', '/job-results/:id', null),
   // With `X-Include-Drafts: true` the decision asks for `content:preview` instead. `POST /` is
   // where `@datocms/cda-client` sends its queries when its `graphqlEndpointUrl` is the base URL.
   'cda.query': endpoint('cda', 'content:read', [{ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' }, { method: 'POST', path: '/' }], { content: 'read' }),

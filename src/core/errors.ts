@@ -61,6 +61,10 @@ export const ERROR_CATALOG = {
     status: 422,
     doc: 'The resource is still in use (a role bound to tokens, users or other roles; a user that tokens are based on; an item type with items; an item with children).',
   },
+  STALE_ITEM_VERSION: {
+    status: 422,
+    doc: 'An update named a `meta.current_version` that is no longer the record\'s current version: someone saved it since it was read. Nothing was changed; `details.current_version` is the version now. Read the record again and reapply the change.',
+  },
   CONFLICT: {
     status: 409,
     doc: 'Concurrent requests kept changing the same resource while this one was being applied; nothing was changed, and the request can be retried as it is.',

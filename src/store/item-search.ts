@@ -51,9 +51,9 @@ const SYSTEM_COLUMNS = {
   _createdAt: ['items.created_at', 'text'],
   _updatedAt: ['items.updated_at', 'text'],
   _publishedAt: ['items.published_at', 'text'],
+  _firstPublishedAt: ['items.first_published_at', 'text'],
   parent: ['items.parent_id', 'id'],
   position: ['items.position', 'number'],
-  _firstPublishedAt: ['items.first_published_at', 'text'],
 } as const satisfies Record<string, readonly [string, Kind]>;
 
 /** System values every record has (NOT NULL columns; timestamps are never empty). */
@@ -70,6 +70,11 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
     const path = `$.${apiKey}`;
     const type = sql`json_type(${col}, ${path})`;
     const raw = sql`json_extract(${col}, ${path})`;
+    if (fieldType === 'links') {
+      // A list of ids is present when it is a list of strings (empty included); anything else reads as null.
+      const strings = sql<SqlBool>`not exists (select 1 from json_each(${col}, ${path}) where type <> 'text')`;
+      return { kind, expr: raw, present: sql<SqlBool>`(${type} is not null and ${type} = 'array' and ${strings})` };
+    }
     if (kind === 'json') {
       const shape = JSON_SHAPES[fieldType];
       if (shape) return { kind, expr: raw, present: sql<SqlBool>`coalesce(${type} = ${shape}, false)` };
@@ -82,6 +87,10 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
   const node = sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
   const type = sql`jsonb_typeof(${node})`;
   const text = sql`(cast(${col} as jsonb) ->> cast(${apiKey} as text))`;
+  if (fieldType === 'links') {
+    const strings = sql<SqlBool>`not exists (select 1 from jsonb_array_elements(case when ${type} = 'array' then ${node} else cast('[]' as jsonb) end) as e(member) where jsonb_typeof(e.member) <> 'string')`;
+    return { kind, expr: node, present: sql<SqlBool>`(${type} is not null and ${type} = 'array' and ${strings})` };
+  }
   if (kind === 'json') {
     const shape = JSON_SHAPES[fieldType];
     if (shape) return { kind, expr: node, present: sql<SqlBool>`coalesce(${type} = ${shape}, false)` };
@@ -118,14 +127,16 @@ const ordered = (value: Value, dialect: Dialect) => (dialect === 'postgres' && v
 function test(value: Value, dialect: Dialect, op: string, raw: unknown): RawBuilder<SqlBool> {
   const { expr, present } = value;
   if (op === 'exists') return raw ? present : sql<SqlBool>`not ${present}`;
-  if (op === 'matches') {
-    if (value.kind !== 'text') return FALSE;
+  if (op === 'matches' || op === 'notMatches') {
+    if (value.kind !== 'text') return op === 'matches' ? FALSE : TRUE;
     const { pattern, caseSensitive } = raw as { pattern: string; caseSensitive?: boolean | null };
     const [hay, needle] = caseSensitive ? [expr, sql`${pattern}`] : [sql`lower(${expr})`, sql`lower(${pattern})`];
     const found = dialect === 'sqlite' ? sql`instr(${hay}, ${needle})` : sql`strpos(${hay}, ${needle})`;
-    return sql<SqlBool>`(${expr} is not null and ${found} > 0)`;
+    // NULL-free (`false and null` is false), so its negation is exact.
+    const matched = sql<SqlBool>`(${expr} is not null and ${found} > 0)`;
+    return op === 'matches' ? matched : sql<SqlBool>`not ${matched}`;
   }
-  if (op === 'notMatches') return sql<SqlBool>`not ${test(value, dialect, 'matches', raw)}`;
+  if (op === 'anyIn' || op === 'allIn') return FALSE;
   if (op === 'in' || op === 'notIn') {
     const args = (raw as unknown[]).map((a) => argument(value.kind, dialect, a)).filter((a) => a !== undefined && a !== null);
     if (op === 'in') return args.length === 0 ? FALSE : sql<SqlBool>`${expr} in (${sql.join(args)})`;
@@ -145,12 +156,15 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
       return joinAnd(condition.conditions.map((c) => conditionSql(c, dialect, column)));
     case 'or':
       return joinOr(condition.conditions.map((c) => conditionSql(c, dialect, column)));
-    case 'test':
+    case 'itemTypes':
+      return oneOf('items.item_type_id', keys(condition.ids));
+    case 'test': {
       // A null argument is no condition, as in DatoCMS's filters.
       if (condition.arg === null || condition.arg === undefined) return TRUE;
       if (condition.ref.kind === 'field' && condition.ref.fieldType === 'links' && condition.op !== 'exists') return linksTest(dialect, column, condition.ref.apiKey, condition.op, condition.arg);
       if (condition.op === 'near') return condition.ref.kind === 'field' && condition.ref.fieldType === 'lat_lon' ? nearTest(dialect, column, condition.ref.apiKey, condition.arg as NearArgument) : FALSE;
       return test(valueOf(dialect, column, condition.ref), dialect, condition.op, condition.arg);
+    }
   }
 }
 
@@ -159,12 +173,16 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
  * read with `json_each` / `jsonb_array_elements_text`; a value that is not a list links to nothing.
  */
 function linksTest(dialect: Dialect, column: 'current' | 'published', apiKey: string, op: string, raw: unknown): RawBuilder<SqlBool> {
-  const ids = [...new Set((Array.isArray(raw) ? raw : []).filter((id): id is string | number => typeof id === 'string' || typeof id === 'number').map(String))];
+  // One id alone is a list of one.
+  const ids = [...new Set((Array.isArray(raw) ? raw : [raw]).filter((id): id is string | number => typeof id === 'string' || typeof id === 'number').map(String))];
   const col = sql.ref(`items.${column}`);
   const path = `$.${apiKey}`;
   const sqlite = dialect === 'sqlite';
   const node = sqlite ? sql`json_extract(${col}, ${path})` : sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
-  const isList = sqlite ? sql<SqlBool>`coalesce(json_type(${col}, ${path}) = 'array', false)` : sql<SqlBool>`coalesce(jsonb_typeof(${node}) = 'array', false)`;
+  // A list of ids holds strings only; anything else (written before the model changed) links to nothing.
+  const isList = sqlite
+    ? sql<SqlBool>`(coalesce(json_type(${col}, ${path}) = 'array', false) and not exists (select 1 from json_each(${col}, ${path}) where type <> 'text'))`
+    : sql<SqlBool>`(coalesce(jsonb_typeof(${node}) = 'array', false) and not exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${node}) = 'array' then ${node} else cast('[]' as jsonb) end) as m(member) where jsonb_typeof(m.member) <> 'string'))`;
   if (op === 'eq') {
     // The same ids in the same order: both sides as canonical JSON (SQLite's minified text, jsonb).
     const list = JSON.stringify(ids);

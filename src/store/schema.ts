@@ -124,6 +124,17 @@ export interface ItemSubtreeCountTable {
   published: number;
 }
 
+/** Results of background jobs, read by their creator until they expire (see migration 010). */
+export interface JobResultTable {
+  id: string;
+  owner_token_id: string;
+  status: number;
+  /** The JSON document the job's request would have answered. */
+  payload: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   site: SiteTable;
   roles: RoleTable;
@@ -135,4 +146,5 @@ export interface Database {
   items: ItemTable;
   item_counts: ItemCountTable;
   item_subtree_counts: ItemSubtreeCountTable;
+  job_results: JobResultTable;
 }

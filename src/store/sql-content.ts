@@ -241,6 +241,32 @@ export function contentQueries(ctx: SqlContext): ContentStore {
       await stepSubtreeCounters(db, gone.path, gone.item_type_id, step);
       return true;
     },
+    async saveJobResult(result) {
+      await db.deleteFrom('job_results').where('expires_at', '<', result.createdAt).execute();
+      await db
+        .insertInto('job_results')
+        .values({
+          id: result.id,
+          owner_token_id: result.ownerTokenId,
+          status: result.status,
+          payload: json(result.payload),
+          created_at: result.createdAt,
+          expires_at: result.expiresAt,
+        })
+        .execute();
+    },
+    async findJobResult(id, now) {
+      const row = await db.selectFrom('job_results').selectAll().where('id', '=', id).where('expires_at', '>=', now).executeTakeFirst();
+      if (!row) return null;
+      return {
+        id: row.id,
+        ownerTokenId: row.owner_token_id,
+        status: row.status,
+        payload: JSON.parse(row.payload) as Record<string, unknown>,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      };
+    },
     async reassignItems(from: Creator, to: Creator) {
       const result = await db
         .updateTable('items')

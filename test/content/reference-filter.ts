@@ -40,8 +40,9 @@ function distance(a: { latitude: number; longitude: number }, b: { latitude: num
 /** DatoCMS's operators on a `links` value (a list of ids). */
 function meetsLinks(value: unknown, op: string, arg: unknown): boolean {
   if (op === 'exists') return present(value) === arg;
-  const list = Array.isArray(value) ? (value as string[]) : null;
-  const ids = (arg as (string | null)[]).filter((id): id is string => id !== null);
+  // A list of ids holds strings only; anything else links to nothing.
+  const list = Array.isArray(value) && value.every((id) => typeof id === 'string') ? (value as string[]) : null;
+  const ids = (Array.isArray(arg) ? (arg as unknown[]) : [arg]).filter((id) => id !== null).map(String);
   switch (op) {
     case 'eq':
       return list !== null && JSON.stringify(list) === JSON.stringify([...new Set(ids)]);

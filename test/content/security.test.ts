@@ -33,12 +33,28 @@ const cmaItem = (name: string, method: 'GET' | 'PUT' | 'DELETE', suffix: string,
   send: (w, auth, target) => send(w, method, `/items/${target}${suffix}`, auth, body?.(w)),
 });
 
+const bulkCase = (action: 'publish' | 'unpublish' | 'destroy', permission: SecurityCase['permission'], content: SecurityCase['content']): SecurityCase => ({
+  name: `POST /items/bulk/${action}`,
+  surface: 'cma',
+  permission,
+  content,
+  shape: 'single',
+  send: (w, auth, target) =>
+    send(w, 'POST', `/items/bulk/${action}`, auth, {
+      data: { type: `item_bulk_${action}_operation`, relationships: { items: { data: [{ type: 'item', id: target }] } } },
+    }),
+});
+
 const CASES: SecurityCase[] = [
   cmaItem('GET /items/:id', 'GET', '', 'content:read', 'read'),
   cmaItem('PUT /items/:id', 'PUT', '', 'content:update', 'update', () => ({ data: { type: 'item', attributes: { title: 'changed' } } })),
   cmaItem('DELETE /items/:id', 'DELETE', '', 'content:delete', 'delete'),
   cmaItem('PUT /items/:id/publish', 'PUT', '/publish', 'content:publish', 'publish'),
   cmaItem('PUT /items/:id/unpublish', 'PUT', '/unpublish', 'content:publish', 'publish'),
+  cmaItem('GET /items/:id/references', 'GET', '/references', 'content:read', 'read'),
+  bulkCase('publish', 'content:publish', 'publish'),
+  bulkCase('unpublish', 'content:publish', 'publish'),
+  bulkCase('destroy', 'content:delete', 'delete'),
   {
     name: 'POST /items',
     surface: 'cma',

@@ -40,6 +40,36 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
     }
   });
 
+  it('update × update naming the same version: exactly one wins, the other is stale and wrote nothing', async () => {
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const id = await createItem('start');
+      const version = String((await pair.a.runtime.store.findItem(id))!.version);
+      const write = (h: Pair['a'], title: string) => send(h, 'PUT', `/items/${id}`, { data: { type: 'item', id, attributes: { title }, meta: { current_version: version } } });
+      const answers = await race(() => write(pair.a, 'left'), () => write(pair.b, 'right'));
+      const winners = answers.filter((res) => res.statusCode === 200);
+      expect(winners, answers.map((r) => r.body).join('\n')).toHaveLength(1);
+      const loser = answers.find((res) => res.statusCode !== 200)!;
+      expectOnly(loser, ['422 STALE_ITEM_VERSION']);
+      const item = await pair.a.runtime.store.findItem(id);
+      expect(item?.current.title).toBe(winners[0]!.json().data.attributes.title);
+      expect(item?.version).toBe(Number(version) + 1);
+    }
+  });
+
+  it('bulk publish × bulk destroy of the same records: all published then gone, or gone and the publish 404', async () => {
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const ids = [await createItem('one'), await createItem('two')];
+      const body = (action: string) => ({ data: { type: `item_bulk_${action}_operation`, relationships: { items: { data: ids.map((id) => ({ type: 'item', id })) } } } });
+      const [published, destroyed] = await race(
+        () => send(pair.a, 'POST', '/items/bulk/publish', body('publish')),
+        () => send(pair.b, 'POST', '/items/bulk/destroy', body('destroy')),
+      );
+      expect(destroyed.statusCode, destroyed.body).toBe(202);
+      if (published.statusCode !== 202) expectOnly(published, ['404 NOT_FOUND']);
+      for (const id of ids) expect(await pair.a.runtime.store.findItem(id)).toBeNull();
+    }
+  });
+
   it('delete × update of one record: the record is gone, the update 200 or 404', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const id = await createItem('doomed');

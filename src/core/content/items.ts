@@ -10,13 +10,17 @@
  * out values a read refuses. A create answers with what the caller sent (a write-only ingest token
  * is a real use), never with anything else.
  */
+import { randomBytes } from 'node:crypto';
 import { ApiProblem, notFound } from '../errors.ts';
 import type { Principal } from '../model.ts';
 import type { Clock, Store } from '../ports.ts';
+import type { RandomBytes } from '../secret.ts';
 import { assertAllowed, assertPlacement, creatorOf, denialFor, needsCreatorRoles, type CreatorRoles } from './access.ts';
 import { linkedIds, validateValues } from './fields.ts';
 import { afterEdit, published, unpublished } from './lifecycle.ts';
 import type { ContentVersion, Creator, FieldValues, Item, ItemType } from './model.ts';
+import type { JobResult } from './ports.ts';
+import type { Condition, ItemSearch, OrderKey } from './query.ts';
 import { readRule } from './read-rule.ts';
 import { auditEvent, type RequestContext } from '../audit.ts';
 
@@ -24,10 +28,24 @@ export interface ItemListQuery {
   readonly itemTypeIds?: readonly string[];
   readonly ids?: readonly string[];
   readonly parentId?: string | null;
+  /** Conditions on system and field values of the version read. */
+  readonly where?: Condition;
+  /** Default: creation order. */
+  readonly orderBy?: readonly OrderKey[];
   readonly version: ContentVersion;
   readonly offset: number;
   readonly limit: number;
 }
+
+/** DatoCMS's cap on the records of one bulk operation. */
+export const BULK_MAX = 200;
+/** How long a job's result can be read after it finished. */
+export const JOB_RESULT_TTL_MS = 60 * 60_000;
+
+export type BulkAction = 'publish' | 'unpublish' | 'destroy';
+
+/** Which version of the referring records `references` reads (DatoCMS's `version` parameter). */
+export type ReferenceVersion = ContentVersion | 'published-or-current';
 
 export interface NewItemInput {
   readonly itemTypeId: string;
@@ -42,6 +60,27 @@ export interface ItemChange {
   readonly values?: FieldValues;
   readonly parentId?: string | null;
   readonly position?: number;
+  /**
+   * The version the writer last read (DatoCMS's `meta.current_version`): when given and no longer
+   * the record's current one, the update is refused as stale and nothing is written.
+   */
+  readonly currentVersion?: string;
+}
+
+/**
+ * Whether values satisfy the model's field definitions as they are today (DatoCMS's
+ * `meta.is_valid`): a field added as required since, or a value whose type no longer fits,
+ * makes a record invalid until it is edited.
+ */
+export function satisfiesModel(itemType: ItemType, values: FieldValues | null): boolean {
+  if (values === null) return false;
+  try {
+    validateValues(itemType.fields, {}, values);
+    return true;
+  } catch (error) {
+    if (error instanceof ApiProblem) return false;
+    throw error;
+  }
 }
 
 /**
@@ -59,24 +98,29 @@ export async function creatorRoles(store: Store, principal: Principal, creator: 
  * write, the audit entry), so a concurrent writer can never slip between a check and the write it
  * guards; reads run on the store directly.
  */
-export function createItemService(deps: { store: Store; clock: Clock }) {
+export function createItemService(deps: { store: Store; clock: Clock; random?: RandomBytes }) {
   const { store } = deps;
   const reads = itemUseCases(deps);
   const within = (tx: Store) => itemUseCases({ ...deps, store: tx });
   return {
     list: reads.list,
     find: reads.find,
+    references: reads.references,
+    jobResult: reads.jobResult,
     create: (principal: Principal | null, input: NewItemInput) => store.transaction((tx) => within(tx).create(principal, input)),
     update: (principal: Principal | null, id: string, change: ItemChange) => store.transaction((tx) => within(tx).update(principal, id, change)),
-    destroy: (principal: Principal | null, id: string) => store.transaction((tx) => within(tx).destroy(principal, id)),
+    destroy: (principal: Principal | null, id: string, context: RequestContext) => store.transaction((tx) => within(tx).destroy(principal, id, context)),
+    bulk: (principal: Principal, action: BulkAction, ids: readonly string[], context: RequestContext) =>
+      store.transaction((tx) => within(tx).bulk(principal, action, ids, context)),
     publish: (principal: Principal | null, id: string, context: RequestContext) => store.transaction((tx) => within(tx).publish(principal, id, context)),
     unpublish: (principal: Principal | null, id: string, context: RequestContext) =>
       store.transaction((tx) => within(tx).unpublish(principal, id, context)),
   };
 }
 
-function itemUseCases(deps: { store: Store; clock: Clock }) {
+function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }) {
   const { store, clock } = deps;
+  const random = deps.random ?? ((size: number) => randomBytes(size));
   const iso = () => new Date(clock.now()).toISOString();
 
   async function loadType(id: string, field = 'item_type'): Promise<ItemType> {
@@ -126,9 +170,46 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
         ...(query.itemTypeIds ? { itemTypeIds: query.itemTypeIds } : {}),
         ...(query.ids ? { ids: query.ids } : {}),
         ...(query.parentId !== undefined ? { parentIds: [query.parentId] } : {}),
+        ...(query.where ? { where: query.where } : {}),
       };
-      const [items, total] = await Promise.all([store.searchItems({ ...search, offset: query.offset, limit: query.limit }), store.countSearch(search)]);
+      const page = { ...search, ...(query.orderBy && query.orderBy.length > 0 ? { orderBy: query.orderBy } : {}), offset: query.offset, limit: query.limit };
+      const [items, total] = await Promise.all([store.searchItems(page), store.countSearch(search)]);
       return { items, total };
+    },
+
+    /**
+     * The records whose `link` or `links` fields point to the record `id` (which the caller must
+     * be able to read), in creation order, under the caller's read rule; `published` looks at
+     * the published versions, `published-or-current` at either.
+     */
+    async references(principal: Principal, id: string, version: ReferenceVersion = 'current'): Promise<Item[]> {
+      const target = await loadItem(id);
+      assertAllowed(principal, 'items.find', target, { roles: await creatorRoles(store, principal, target.creator) });
+      const models = (await store.listItemTypes()).flatMap((itemType) => {
+        const links = itemType.fields.filter((f) => f.field_type === 'link' || f.field_type === 'links');
+        if (links.length === 0) return [];
+        const tests: Condition[] = links.map((f) => ({
+          kind: 'test',
+          ref: { kind: 'field', apiKey: f.api_key, fieldType: f.field_type },
+          op: f.field_type === 'link' ? 'eq' : 'anyIn',
+          arg: f.field_type === 'link' ? id : [id],
+        }));
+        return [{ kind: 'and' as const, conditions: [{ kind: 'itemTypes' as const, ids: [itemType.id] }, { kind: 'or' as const, conditions: tests }] }];
+      });
+      if (models.length === 0) return [];
+      const where: Condition = { kind: 'or', conditions: models };
+      const search = (v: ContentVersion): ItemSearch => ({ rule: readRule(principal, 'items.list', { version: v }), version: v, where });
+      if (version !== 'published-or-current') return store.searchItems(search(version));
+      const [current, publishedOnes] = await Promise.all([store.searchItems(search('current')), store.searchItems(search('published'))]);
+      const byId = new Map([...current, ...publishedOnes].map((item) => [item.id, item]));
+      return [...byId.values()].sort((a, b) => Number(a.id) - Number(b.id));
+    },
+
+    /** A job's result, for the token that started the job only (anyone else: not found). */
+    async jobResult(principal: Principal, id: string): Promise<JobResult> {
+      const result = await store.findJobResult(id, iso());
+      if (!result || result.ownerTokenId !== principal.token.id) throw notFound('job_result', id);
+      return result;
     },
 
     async find(principal: Principal, id: string, version: ContentVersion = 'current'): Promise<Item> {
@@ -156,6 +237,13 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
       const item = await loadItem(id);
       const roles = principal ? await creatorRoles(store, principal, item.creator) : undefined;
       if (principal) assertMayWrite(principal, 'items.update', item, roles);
+      // Read in the write's own transaction: no other save can land between this check and the write.
+      if (change.currentVersion !== undefined && change.currentVersion !== String(item.version)) {
+        throw new ApiProblem('STALE_ITEM_VERSION', {
+          message: `The record was saved since version ${change.currentVersion} was read; its current version is ${item.version}`,
+          current_version: String(item.version),
+        });
+      }
       if (change.itemTypeId !== undefined && change.itemTypeId !== item.itemTypeId) {
         throw new ApiProblem('INVALID_FIELD', { field: 'item_type', code: 'ITEM_TYPE_CANNOT_BE_CHANGED', message: "A record's model cannot be changed" });
       }
@@ -178,13 +266,71 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
       });
     },
 
-    async destroy(principal: Principal | null, id: string): Promise<Item> {
+    async destroy(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
       const item = await loadItem(id);
       if (principal) assertMayWrite(principal, 'items.destroy', item, await creatorRoles(store, principal, item.creator));
       const children = await store.countItems({ parentId: id });
       if (children > 0) throw new ApiProblem('DELETE_RESTRICTION', { message: 'The item still has children', children });
       await store.deleteItem(id);
+      await store.recordAuditEvent(auditEvent(context, iso(), 'item.destroy', { type: 'item', id }, { item_type_id: item.itemTypeId, status: item.status }));
       return item;
+    },
+
+    /**
+     * Publishes, unpublishes or deletes up to {@link BULK_MAX} records at once, all or nothing:
+     * every record is judged by the same decision as its single-record route before anything
+     * changes, and the first refusal (naming the record in `details.item_id`) fails the whole
+     * operation. Each record is audited as its own route would audit it. The result is stored as
+     * a job result (DatoCMS answers bulk operations with a job) and returned.
+     */
+    async bulk(principal: Principal, action: BulkAction, ids: readonly string[], context: RequestContext): Promise<JobResult> {
+      const unique = [...new Set(ids)];
+      if (unique.length === 0 || unique.length > BULK_MAX) {
+        throw new ApiProblem('INVALID_FIELD', {
+          field: 'items',
+          code: 'VALIDATION_LENGTH',
+          message: `A bulk operation takes from 1 to ${BULK_MAX} records; ${unique.length} were given`,
+        });
+      }
+      const endpoint = action === 'destroy' ? 'items.destroy' : action === 'publish' ? 'items.publish' : 'items.unpublish';
+      const items: Item[] = [];
+      for (const id of unique) {
+        const item = await store.findItem(id);
+        if (!item) throw new ApiProblem('NOT_FOUND', { message: `No item with id ${JSON.stringify(id)}`, resource: 'item', id, item_id: id });
+        try {
+          assertMayWrite(principal, endpoint, item, await creatorRoles(store, principal, item.creator));
+        } catch (error) {
+          if (error instanceof ApiProblem) throw new ApiProblem(error.code, { ...error.details, item_id: id });
+          throw error;
+        }
+        items.push(item);
+      }
+      const now = iso();
+      if (action === 'destroy') {
+        // Deepest first: a parent comes after its children of the same operation, which are gone by then.
+        for (const item of [...items].sort((a, b) => b.pathIds.length - a.pathIds.length)) {
+          const kept = await store.countItems({ parentId: item.id });
+          if (kept > 0) throw new ApiProblem('DELETE_RESTRICTION', { message: 'The item still has children', children: kept, item_id: item.id });
+          await store.deleteItem(item.id);
+          await store.recordAuditEvent(auditEvent(context, now, 'item.destroy', { type: 'item', id: item.id }, { item_type_id: item.itemTypeId, status: item.status }));
+        }
+      } else {
+        for (const item of items) {
+          const state = action === 'publish' ? published(item, now) : unpublished(item);
+          const updated = (await store.updateItem(item.id, { ...state, updatedAt: now })) ?? item;
+          await store.recordAuditEvent(auditEvent(context, now, action === 'publish' ? 'item.publish' : 'item.unpublish', { type: 'item', id: item.id }, publication(item, updated)));
+        }
+      }
+      const result: JobResult = {
+        id: Buffer.from(random(16)).toString('base64url'),
+        ownerTokenId: principal.token.id,
+        status: 200,
+        payload: { data: [], meta: { successful: items.length, failed: 0 } },
+        createdAt: now,
+        expiresAt: new Date(clock.now() + JOB_RESULT_TTL_MS).toISOString(),
+      };
+      await store.saveJobResult(result);
+      return result;
     },
 
     async publish(principal: Principal | null, id: string, context: RequestContext): Promise<Item> {

@@ -43,6 +43,20 @@ export interface ItemQuery {
   readonly parentId?: string | null;
 }
 
+/** The outcome of a background job, kept for its creator to read (DatoCMS's `job_result`). */
+export interface JobResult {
+  /** Unguessable: random, not sequential. */
+  readonly id: string;
+  /** The token that started the job; only it may read the result. */
+  readonly ownerTokenId: string;
+  /** The HTTP status the job's request would have answered. */
+  readonly status: number;
+  /** The document it would have answered. */
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
 export interface ContentStore {
   listItemTypes(): Promise<ItemType[]>;
   findItemType(id: string): Promise<ItemType | null>;
@@ -63,6 +77,10 @@ export interface ContentStore {
   /** A new `parentId` moves the whole subtree; callers run it inside a transaction. */
   updateItem(id: string, patch: ItemPatch): Promise<Item | null>;
   deleteItem(id: string): Promise<boolean>;
+  /** Stores a job's result, dropping results that expired before `result.createdAt`. */
+  saveJobResult(result: JobResult): Promise<void>;
+  /** A job's result, unless it expired before `now`. */
+  findJobResult(id: string, now: string): Promise<JobResult | null>;
   /** Moves every record created by `from` to `to`; returns how many moved. */
   reassignItems(from: Creator, to: Creator): Promise<number>;
 }

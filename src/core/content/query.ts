@@ -7,7 +7,7 @@
 import type { ContentVersion, FieldType } from './model.ts';
 import { modelShare, type ReadRule } from './read-rule.ts';
 
-export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', 'parent', 'position', '_firstPublishedAt'] as const;
+export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', '_firstPublishedAt', 'parent', 'position'] as const;
 export type SystemValue = (typeof SYSTEM_VALUES)[number];
 
 /** A value a condition or an ordering looks at: a system column, or a field of the version read. */
@@ -33,12 +33,17 @@ export interface NearArgument {
 /**
  * Conditions. Semantics (the same on both databases): a value is *present* when it is neither null
  * nor the empty string; `neq`/`notIn` keep records without the value; `gt`…`lte` need a present
- * value; `matches` is a substring test on string values, `notMatches` its negation (keeping
- * records without the value). On `links` values see {@link LINKS_OPS}; `near` see {@link NearArgument}.
+ * value; `matches` is a substring test on string values (`{ pattern, caseSensitive }`) and
+ * `notMatches` keeps exactly the records `matches` drops. On `links` values see {@link LINKS_OPS};
+ * `near` see {@link NearArgument}.
+ *
+ * `itemTypes` keeps the records of these models: a condition that differs per model (a text
+ * search over each model's own text fields) names the model it concerns.
  */
 export type Condition =
   | { readonly kind: 'and'; readonly conditions: readonly Condition[] }
   | { readonly kind: 'or'; readonly conditions: readonly Condition[] }
+  | { readonly kind: 'itemTypes'; readonly ids: readonly string[] }
   | { readonly kind: 'test'; readonly ref: ValueRef; readonly op: FilterOp; readonly arg: unknown };
 
 /** Records without the value come last in either direction; ties fall back to creation order (id). */
@@ -69,6 +74,7 @@ export function keepsEverything(condition: Condition): boolean {
     case 'and':
       return condition.conditions.every(keepsEverything);
     case 'or':
+    case 'itemTypes':
       return false;
     case 'test':
       return condition.arg === null || condition.arg === undefined;

@@ -3,6 +3,7 @@
  * Item types and items in DatoCMS's JSON:API shape: field values are attributes, `item_type` and
  * `creator` are relationships, the lifecycle lives in `meta`.
  */
+import { satisfiesModel } from '../../core/content/items.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
 
 export function serializeItemType(itemType: ItemType) {
@@ -28,6 +29,7 @@ export function serializeItem(item: Item, itemType: ItemType | undefined, versio
   // Field api keys never name these two (they are reserved), so nothing is overwritten.
   attributes.parent_id = item.parentId;
   attributes.position = item.position;
+  const valid = itemType ? satisfiesModel(itemType, item.current) : false;
   return {
     type: 'item' as const,
     id: item.id,
@@ -43,7 +45,12 @@ export function serializeItem(item: Item, itemType: ItemType | undefined, versio
       first_published_at: item.firstPublishedAt,
       current_version: String(item.version),
       status: item.status,
-      is_valid: true,
+      is_valid: valid,
+      is_current_version_valid: valid,
+      is_published_version_valid: item.published === null ? null : itemType ? satisfiesModel(itemType, item.published) : false,
+      publication_scheduled_at: null,
+      unpublishing_scheduled_at: null,
+      stage: null,
     },
   };
 }

@@ -5,12 +5,14 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { itemTypeIdsFor } from '../../core/content/type-filter.ts';
+import type { BulkAction, ReferenceVersion } from '../../core/content/items.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
+import { ApiProblem } from '../../core/errors.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
-import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOne } from '../jsonapi.ts';
+import { parseItemListQuery } from './item-filters.ts';
 import { serializeItem } from './items-serializers.ts';
 
 const idText = z.union([z.string().regex(/^\d{1,15}$/), z.number().int().positive()]).transform(String);
@@ -23,17 +25,26 @@ const updateDocument = resourceDocument('item', attributes, z.object({ item_type
 const idParams = z.object({ id: z.string() });
 const versionParam = z.enum(['current', 'published']).optional();
 const findQuery = z.object({ version: versionParam }).strict();
-const csv = z.string().max(10_000).transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''));
-const listQuery = z
+const referencesQuery = z
   .object({
-    'filter[type]': csv.optional(),
-    'filter[ids]': csv.optional(),
-    'filter[parent]': z.string().regex(/^(\d{1,15}|null)$/, 'an item id or null').optional(),
-    'page[offset]': z.coerce.number().int().min(0).max(1_000_000_000).optional(),
-    'page[limit]': z.coerce.number().int().min(1).max(500).optional(),
-    version: versionParam,
+    version: z.enum(['current', 'published', 'published-or-current']).optional(),
+    nested: z.enum(['true', 'false']).optional(),
   })
   .strict();
+/** `meta.current_version` of an update: the version the writer read (a string, as DatoCMS sends it). */
+const updateMeta = z.looseObject({ current_version: z.string().regex(/^\d{1,15}$/, 'a record version').optional() }).optional();
+/** The body of `POST /items/bulk/{publish,unpublish,destroy}`, as DatoCMS's client sends it. */
+const bulkDocument = (type: string) =>
+  z
+    .object({
+      data: z.object({ type: z.literal(type), relationships: z.object({ items: toMany('item') }).strict() }).strict(),
+    })
+    .strict();
+const BULK: Record<BulkAction, { readonly type: string; readonly endpoint: 'items.bulk_publish' | 'items.bulk_unpublish' | 'items.bulk_destroy' }> = {
+  publish: { type: 'item_bulk_publish_operation', endpoint: 'items.bulk_publish' },
+  unpublish: { type: 'item_bulk_unpublish_operation', endpoint: 'items.bulk_unpublish' },
+  destroy: { type: 'item_bulk_destroy_operation', endpoint: 'items.bulk_destroy' },
+};
 
 function hasNoKeys(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
@@ -68,20 +79,37 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   serveEndpoint(app, 'items.list', async (caller, request, reply) => {
-    const q = parseQuery(listQuery, request.query);
     const types = await typesById();
-    const itemTypeIds = q['filter[type]'] && itemTypeIdsFor(types.values(), q['filter[type]']);
-    const parent = q['filter[parent]'];
-    const version = q.version ?? 'current';
-    const { items: page, total } = await items.list(caller, {
-      ...(itemTypeIds ? { itemTypeIds } : {}),
-      ...(q['filter[ids]'] ? { ids: q['filter[ids]'] } : {}),
-      ...(parent !== undefined ? { parentId: parent === 'null' ? null : parent } : {}),
-      version,
-      offset: q['page[offset]'] ?? 0,
-      limit: q['page[limit]'] ?? 30,
+    const params = parseItemListQuery(request.query as Record<string, unknown>, types);
+    const { items: page, total } = await items.list(caller, params);
+    return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), params.version)), meta: { total_count: total } };
+  });
+
+  serveEndpoint(app, 'items.references', async (caller, request, reply) => {
+    const q = parseQuery(referencesQuery, request.query);
+    const version: ReferenceVersion = q.version ?? 'current';
+    const types = await typesById();
+    const found = await items.references(caller, idOf(request), version);
+    const shown: ContentVersion = version === 'published' ? 'published' : 'current';
+    return { data: found.map((item) => serializeItem(item, types.get(item.itemTypeId), shown)) };
+  });
+
+  for (const action of ['publish', 'unpublish', 'destroy'] as const) {
+    serveEndpoint(app, BULK[action].endpoint, async (caller, request, reply) => {
+      parseQuery(NO_PARAMS, request.query);
+      const { data } = parseBody(bulkDocument(BULK[action].type), request.body);
+      const job = await items.bulk(caller, action, data.relationships.items.data.map((ref) => ref.id), requestContext(request, caller));
+      // DatoCMS runs bulk operations as background jobs; here the job has finished by the time it
+      // is announced, and its result waits at /job-results/:id.
+      reply.code(202);
+      return { data: { type: 'job', id: job.id } };
     });
-    return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), version)), meta: { total_count: total } };
+  }
+
+  serveEndpoint(app, 'job_results.find', async (caller, request, reply) => {
+    parseQuery(NO_PARAMS, request.query);
+    const result = await items.jobResult(caller, idOf(request));
+    return { data: { type: 'job_result', id: result.id, attributes: { status: result.status, payload: result.payload } } };
   });
 
   serveEndpoint(app, 'items.find', async (caller, request, reply) => {
@@ -108,8 +136,11 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
+    const meta = updateMeta.safeParse(data.meta);
+    if (!meta.success) throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/meta/current_version', message: 'current_version must be a record version (a string of digits)' });
     const { parentId, position, values } = split(data.attributes);
     const item = await items.update(caller, id, {
+      ...(meta.data?.current_version !== undefined ? { currentVersion: meta.data.current_version } : {}),
       ...(data.relationships?.item_type ? { itemTypeId: data.relationships.item_type.data.id } : {}),
       ...(Object.keys(values).length > 0 ? { values } : {}),
       ...(parentId !== undefined ? { parentId } : {}),
@@ -120,7 +151,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'items.destroy', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await items.destroy(caller, idOf(request)));
+    return one(await items.destroy(caller, idOf(request), requestContext(request, caller)));
   });
 
   serveEndpoint(app, 'items.publish', async (caller, request, reply) => {
