@@ -7,6 +7,8 @@ export default defineConfig({
     // run in parallel without sharing state.
     pool: 'forks',
     setupFiles: ['test/support/property-seed.ts'],
+    // Builds dist/ when a source changed: the CLI, fault and console suites start bin/latchkey.js.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

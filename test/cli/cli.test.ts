@@ -198,7 +198,7 @@ describe('latchkey init, migrate and tokens', { timeout: 120_000 }, () => {
     for (const command of ['rotate', 'disable', 'enable', 'delete']) {
       const result = await run(['tokens', command, '424242', '--data-dir', dir]);
       expect(result.code, command).toBe(1);
-      expect(result.stderr, command).toMatch(/^NOT_FOUND: /);
+      expect(result.stderr, command).toMatch(/^latchkey: NOT_FOUND: /);
       expect(result.stderr).not.toContain('    at ');
     }
   });
