@@ -147,6 +147,6 @@ export async function runDemo(options: { dir: string; port?: string; host?: stri
     options.serve ? `  Serving on ${baseUrl}; stop with Ctrl-C.` : `  Start the server with: latchkey serve --data-dir ${config.dataDir}`,
     '',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
   if (options.serve) await serve(config);
 }

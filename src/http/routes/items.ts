@@ -67,7 +67,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     data: serializeItem(item, (await typesById()).get(item.itemTypeId), version),
   });
 
-  serveEndpoint(app, 'items.list', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.list', async (caller, request) => {
     const q = parseQuery(listQuery, request.query);
     const types = await typesById();
     const itemTypeIds = q['filter[type]'] && itemTypeIdsFor(types.values(), q['filter[type]']);
@@ -84,7 +84,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), version)), meta: { total_count: total } };
   });
 
-  serveEndpoint(app, 'items.find', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.find', async (caller, request) => {
     // Most reads carry no query string at all: nothing to check then.
     const { version } = hasNoKeys(request.query) ? { version: undefined } : parseQuery(findQuery, request.query);
     return one(await items.find(caller, idOf(request), version ?? 'current'), version ?? 'current');
@@ -104,7 +104,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  serveEndpoint(app, 'items.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -118,17 +118,17 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  serveEndpoint(app, 'items.destroy', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.destroy(caller, idOf(request)));
   });
 
-  serveEndpoint(app, 'items.publish', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.publish', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
   });
 
-  serveEndpoint(app, 'items.unpublish', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.unpublish', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
   });
