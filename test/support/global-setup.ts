@@ -1,12 +1,17 @@
 /**
- * Once per test run, before any test file: compiles `src/` into `dist/` when a source changed
- * since the last build, so the suites that start `bin/latchkey.js` run the same compiled code an
- * operator runs (see scripts/build.mjs). A run with nothing changed costs one directory walk.
+ * Once per test run, before any test file:
+ * - compiles `src/` into `dist/` when a source changed since the last build, so the suites that
+ *   start `bin/latchkey.js` run the same compiled code an operator runs (see scripts/build.mjs);
+ *   a run with nothing changed costs one directory walk;
+ * - opens the file where suites that cannot run here leave their notice (`skips.ts`), which the
+ *   run's last lines sum up (`skip-summary.ts`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SKIP_LOG_ENV } from './skips.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,7 +23,15 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-export default function buildOnce(): void {
+export default function setup(): () => void {
+  buildOnce();
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-skips-'));
+  process.env[SKIP_LOG_ENV] = join(dir, 'notices.jsonl');
+  writeFileSync(process.env[SKIP_LOG_ENV], '');
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+function buildOnce(): void {
   const stamp = join(ROOT, 'dist/.tsbuildinfo');
   const inputs = Math.max(newestSource(join(ROOT, 'src')), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs, statSync(join(ROOT, 'tsconfig.json')).mtimeMs);
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= inputs) return;
