@@ -19,8 +19,8 @@ import { TokenCache } from '../store/token-cache.ts';
 import { AccessRecorder } from '../store/access-recorder.ts';
 import { createMemoryRateLimiter } from '../store/rate-limiter.ts';
 import type { AppDeps } from '../http/context.ts';
-import { PgChangeListener } from '../store/pg-listener.ts';
-import { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
+import type { PgChangeListener } from '../store/pg-listener.ts';
+import type { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
 import { errorMessage, jsonLog, type Log } from '../store/log.ts';
 import { createReadinessProbe } from '../store/readiness.ts';
 
@@ -96,10 +96,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const target = options.target ?? databaseTarget(config);
   const store = await openStoreAt(target, { log, schemaTtlMs: config.cacheTtlMs });
   const rateDefaults = { cma: config.cmaRateLimit, cda: config.cdaRateLimit };
-  const listener = options.crossInstance && target.kind === 'postgres' ? new PgChangeListener({ url: target.url, bus: store.changes, log }) : null;
+  // Loaded only when used, so one-shot commands and single instances never load the Redis client.
+  const listener =
+    options.crossInstance && target.kind === 'postgres'
+      ? new (await import('../store/pg-listener.ts')).PgChangeListener({ url: target.url, bus: store.changes, log })
+      : null;
   const sharedRateLimits =
     options.crossInstance && config.redisUrl
-      ? new SharedRateLimiter({
+      ? new (await import('../store/shared-rate-limiter.ts')).SharedRateLimiter({
           url: config.redisUrl,
           defaults: rateDefaults,
           clock,
