@@ -22,6 +22,7 @@ import { registerAccessCheckRoutes } from './routes/access-check.ts';
 import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
 import { registerItemRoutes } from './routes/items.ts';
+import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerConsoleRoutes } from './console.ts';
 
@@ -38,6 +39,7 @@ export const CMA_ROUTES: readonly RouteRegistrar[] = [
   registerAccountTokenRoutes,
   registerItemTypeRoutes,
   registerItemRoutes,
+  registerEnvironmentRoutes,
 ];
 
 export interface BuildAppOptions {

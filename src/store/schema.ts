@@ -104,6 +104,9 @@ export interface ItemTable {
   created_at: string;
   updated_at: string;
   published_at: string | null;
+  /** Saves so far, from 1 (see migration 008). */
+  version: Generated<number>;
+  first_published_at: string | null;
 }
 
 /** Per-model record counters (see migration 005). */

@@ -43,6 +43,8 @@ function toItem(row: Selectable<ItemTable>): Item {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     publishedAt: row.published_at,
+    firstPublishedAt: row.first_published_at,
+    version: row.version,
   };
 }
 
@@ -206,7 +208,16 @@ export function contentQueries(ctx: SqlContext): ContentStore {
         // record's version as it was; a publish in the same patch steps the new path below).
         await countMoved(db, key, oldPath, path);
       }
-      await db.updateTable('items').set(row).where('id', '=', key).execute();
+      await db
+        .updateTable('items')
+        .set({
+          ...row,
+          // Every save is a new version, so a writer naming the one it read can tell it went stale.
+          version: sql<number>`version + 1`,
+          ...(patch.publishedAt ? { first_published_at: sql<string>`coalesce(first_published_at, ${patch.publishedAt})` } : {}),
+        })
+        .where('id', '=', key)
+        .execute();
       if (patch.published !== undefined) {
         const step = Number(row.published != null) - Number(before.published !== null);
         await stepModelCounter(db, Number(before.itemTypeId), { published: step });

@@ -10,7 +10,7 @@ const ALL_TYPES = [
   { api_key: 'rating', field_type: 'float' },
   { api_key: 'featured', field_type: 'boolean' },
   { api_key: 'day', field_type: 'date' },
-  { api_key: 'at', field_type: 'datetime' },
+  { api_key: 'at', field_type: 'date_time' },
   { api_key: 'extra', field_type: 'json' },
   { api_key: 'related', field_type: 'link' },
 ];

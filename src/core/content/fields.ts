@@ -14,6 +14,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ITEM_ID = /^[1-9][0-9]{0,14}$/;
 const STRING_MAX = 1_000;
+const LINKS_MAX = 500;
+/** DatoCMS's slug shape: lowercase words of letters, digits and underscores joined by single dashes. */
+const SLUG = /^[a-z0-9_]+(?:-[a-z0-9_]+)*$/;
+const SLUG_MAX = 200;
+const TWITTER_CARDS = new Set(['summary', 'summary_large_image']);
+const SEO_KEYS = new Set(['title', 'description', 'image', 'twitter_card', 'no_index']);
 
 const invalid = (field: string, code: string, message: string) => new ApiProblem('INVALID_FIELD', { field, code, message });
 const wrong = (field: string, expected: string) => invalid(field, 'VALIDATION_TYPE', `${field} must be ${expected}`);
@@ -68,7 +74,7 @@ function checkValue(field: string, type: FieldType, value: unknown): unknown {
     case 'date':
       if (typeof value !== 'string' || !DATE.test(value) || !isValidDate(value)) throw wrong(field, 'a date (YYYY-MM-DD)');
       return value;
-    case 'datetime':
+    case 'date_time':
       if (typeof value !== 'string' || !DATETIME.test(value) || !isValidDate(value)) throw wrong(field, 'an ISO-8601 date-time with an offset');
       return new Date(value).toISOString();
     case 'json':
@@ -76,7 +82,47 @@ function checkValue(field: string, type: FieldType, value: unknown): unknown {
     case 'link':
       if (typeof value !== 'string' || !ITEM_ID.test(value)) throw wrong(field, 'the id of an item');
       return value;
+    case 'links':
+      if (!Array.isArray(value) || value.length > LINKS_MAX || !value.every((id) => typeof id === 'string' && ITEM_ID.test(id)) || new Set(value).size !== value.length) {
+        throw wrong(field, `a list of at most ${LINKS_MAX} distinct item ids`);
+      }
+      return value;
+    case 'slug':
+      if (typeof value !== 'string' || value.length > SLUG_MAX || !SLUG.test(value)) throw wrong(field, 'a slug (lowercase letters, digits, underscores and single dashes)');
+      return value;
+    case 'color':
+      if (!isRecord(value) || !hasOnly(value, ['red', 'green', 'blue', 'alpha']) || !['red', 'green', 'blue', 'alpha'].every((c) => isByte(value[c]))) {
+        throw wrong(field, 'a colour {red, green, blue, alpha} with integers from 0 to 255');
+      }
+      return value;
+    case 'lat_lon':
+      if (!isRecord(value) || !hasOnly(value, ['latitude', 'longitude']) || !inRange(value.latitude, 90) || !inRange(value.longitude, 180)) {
+        throw wrong(field, 'a position {latitude, longitude} in degrees');
+      }
+      return value;
+    case 'seo':
+      if (!isRecord(value) || !Object.keys(value).every((k) => SEO_KEYS.has(k)) || !isSeo(value)) {
+        throw wrong(field, 'SEO metadata {title, description, image, twitter_card, no_index}');
+      }
+      return value;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const hasOnly = (value: Record<string, unknown>, keys: readonly string[]) => Object.keys(value).length === keys.length && keys.every((k) => Object.hasOwn(value, k));
+const isByte = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 255;
+const inRange = (n: unknown, limit: number) => typeof n === 'number' && Number.isFinite(n) && n >= -limit && n <= limit;
+const optionalText = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.length <= STRING_MAX);
+function isSeo(value: Record<string, unknown>): boolean {
+  return (
+    optionalText(value.title) &&
+    optionalText(value.description) &&
+    (value.image === undefined || value.image === null || (typeof value.image === 'string' && ITEM_ID.test(value.image))) &&
+    (value.twitter_card === undefined || value.twitter_card === null || TWITTER_CARDS.has(value.twitter_card as string)) &&
+    (value.no_index === undefined || value.no_index === null || typeof value.no_index === 'boolean')
+  );
 }
 
 /**
@@ -104,9 +150,12 @@ export function validateValues(fields: readonly FieldDefinition[], given: FieldV
 
 /** Ids a value set links to, for the existence check the store has to make. */
 export function linkedIds(fields: readonly FieldDefinition[], values: FieldValues): { field: string; id: string }[] {
-  return fields
-    .filter((f) => f.field_type === 'link' && typeof values[f.api_key] === 'string')
-    .map((f) => ({ field: f.api_key, id: values[f.api_key] as string }));
+  return fields.flatMap((f) => {
+    const value = values[f.api_key];
+    if (f.field_type === 'link' && typeof value === 'string') return [{ field: f.api_key, id: value }];
+    if (f.field_type === 'links' && Array.isArray(value)) return value.map((id: string) => ({ field: f.api_key, id }));
+    return [];
+  });
 }
 
 /** Whether a stored value still fits its field's type (a model may change after records were written). */

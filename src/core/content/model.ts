@@ -4,7 +4,23 @@
  * content tree. Timestamps are ISO-8601 strings in UTC; ids are strings.
  */
 
-export const FIELD_TYPES = ['string', 'text', 'integer', 'float', 'boolean', 'date', 'datetime', 'json', 'link'] as const;
+/** DatoCMS's field type names, as its API and clients spell them. */
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'integer',
+  'float',
+  'boolean',
+  'date',
+  'date_time',
+  'json',
+  'link',
+  'links',
+  'slug',
+  'color',
+  'lat_lon',
+  'seo',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export interface FieldDefinition {
@@ -50,6 +66,10 @@ export interface Item {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly publishedAt: string | null;
+  /** The first publication, kept when the record is unpublished (DatoCMS `meta.first_published_at`). */
+  readonly firstPublishedAt: string | null;
+  /** Counts the record's saves from 1; DatoCMS's `meta.current_version` (as a string). */
+  readonly version: number;
 }
 
 /** Which version of an item a reader sees: the CMA edits `current`, the CDA serves `published`. */

@@ -40,6 +40,8 @@ export function serializeItem(item: Item, itemType: ItemType | undefined, versio
       created_at: item.createdAt,
       updated_at: item.updatedAt,
       published_at: item.publishedAt,
+      first_published_at: item.firstPublishedAt,
+      current_version: String(item.version),
       status: item.status,
       is_valid: true,
     },

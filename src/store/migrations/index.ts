@@ -9,6 +9,8 @@ import * as m003 from './003-audit-log.ts';
 import * as m004 from './004-content-indexes.ts';
 import * as m005 from './005-item-counts.ts';
 import * as m006 from './006-item-subtree-counts.ts';
+import * as m007 from './007-datocms-field-types.ts';
+import * as m008 from './008-item-versions.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -17,6 +19,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-content-indexes': m004,
   '005-item-counts': m005,
   '006-item-subtree-counts': m006,
+  '007-datocms-field-types': m007,
+  '008-item-versions': m008,
 };
 
 export const migrationProvider: MigrationProvider = {
