@@ -7,6 +7,10 @@ export default defineConfig({
     // run in parallel without sharing state.
     pool: 'forks',
     setupFiles: ['test/support/property-seed.ts'],
+    // Builds dist/ when a source changed (the CLI, fault and race suites start bin/latchkey.js), and
+    // collects the notices of suites that cannot run here, which the last reporter sums up once.
+    globalSetup: ['test/support/global-setup.ts'],
+    reporters: ['default', './test/support/skip-summary.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -89,8 +89,13 @@ if (wants('floor')) {
   log(`verify ${floor.nsPerOp.verify} ns, floor ${floor.nsPerOp.floor} ns: ×${floor.ratioToFirst.verify} of the floor's throughput`);
 }
 
-const http = wants('http') ? (process.stdout.write('http: paired verification vs none, then each extra\n'), await runHttpSuites(plan.http, log)) : null;
-const scale = wants('scale') ? (process.stdout.write('scale: 10 / 100k / 1M tokens\n'), await runScaleSuite(plan.scale, log)) : null;
+/** Announces a suite on stdout, then runs it. */
+async function suite<T>(title: string, run: () => Promise<T>): Promise<T> {
+  process.stdout.write(`${title}\n`);
+  return run();
+}
+const http = wants('http') ? await suite('http: paired verification vs none, then each extra', () => runHttpSuites(plan.http, log)) : null;
+const scale = wants('scale') ? await suite('scale: 10 / 100k / 1M tokens', () => runScaleSuite(plan.scale, log)) : null;
 mkdirSync(RESULTS, { recursive: true });
 if (wants('content-scale')) {
   const contentPlan = contentSizes ? { ...plan.contentScale, sizes: contentSizes } : plan.contentScale;

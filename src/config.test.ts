@@ -34,3 +34,21 @@ describe('loadConfig: bootstrap secrets', () => {
     expect(message).not.toContain(secret);
   });
 });
+
+describe('default rate limits per surface', () => {
+  it('default to 60 requests per 3 s on the CMA and 40 per second on the CDA', () => {
+    const config = loadConfig({}, {});
+    expect(config.cmaRateLimit).toEqual({ limit: 60, period_seconds: 3 });
+    expect(config.cdaRateLimit).toEqual({ limit: 40, period_seconds: 1 });
+  });
+
+  it('read REQUESTS/SECONDS from the environment', () => {
+    const config = loadConfig({}, { LATCHKEY_CMA_RATE_LIMIT: '600/30', LATCHKEY_CDA_RATE_LIMIT: '1000000/1' });
+    expect(config.cmaRateLimit).toEqual({ limit: 600, period_seconds: 30 });
+    expect(config.cdaRateLimit).toEqual({ limit: 1_000_000, period_seconds: 1 });
+  });
+
+  it.each(['60', '60/0', '0/3', '60/3s', '1000001/1', '1/86401', '-1/3', ''.padEnd(3, ' ')])('refuses %j, naming the variable', (value) => {
+    expect(() => loadConfig({}, { LATCHKEY_CDA_RATE_LIMIT: value })).toThrow(/LATCHKEY_CDA_RATE_LIMIT: must/);
+  });
+});

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { secretShape } from './core/secret.ts';
+import { DEFAULT_RATE_LIMITS } from './store/rate-limiter.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /**
@@ -16,6 +17,18 @@ const bootstrapSecret = z
   .string()
   .refine((value) => secretShape(value) !== 'malformed', 'must be a latchkey secret (lk_…) or 20–200 URL-safe characters [A-Za-z0-9._~-]');
 const positiveInt = z.coerce.number().int().positive();
+/**
+ * A surface's default rate limit, `REQUESTS/SECONDS` (a token's own `rate_limit` overrides it),
+ * within the bounds the API accepts for a token's own limit.
+ */
+const ratePolicy = z
+  .string()
+  .regex(/^\d{1,7}\/\d{1,5}$/, 'must be REQUESTS/SECONDS, e.g. 60/3')
+  .transform((value) => {
+    const [limit, seconds] = value.split('/').map(Number) as [number, number];
+    return { limit, period_seconds: seconds };
+  })
+  .refine((p) => p.limit >= 1 && p.limit <= 1_000_000 && p.period_seconds >= 1 && p.period_seconds <= 86_400, 'must allow 1–1000000 requests per 1–86400 seconds');
 
 const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
@@ -34,6 +47,8 @@ const ConfigSchema = z.object({
   cacheTtlMs: positiveInt.default(30_000),
   accessFlushMs: positiveInt.default(10_000),
   bodyLimitBytes: positiveInt.default(1_048_576),
+  cmaRateLimit: ratePolicy.default(DEFAULT_RATE_LIMITS.cma),
+  cdaRateLimit: ratePolicy.default(DEFAULT_RATE_LIMITS.cda),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -54,6 +69,8 @@ const ENV_NAMES: Record<keyof ConfigInput, string> = {
   cacheTtlMs: 'LATCHKEY_CACHE_TTL_MS',
   accessFlushMs: 'LATCHKEY_ACCESS_FLUSH_MS',
   bodyLimitBytes: 'LATCHKEY_BODY_LIMIT_BYTES',
+  cmaRateLimit: 'LATCHKEY_CMA_RATE_LIMIT',
+  cdaRateLimit: 'LATCHKEY_CDA_RATE_LIMIT',
 };
 
 export class ConfigError extends Error {}

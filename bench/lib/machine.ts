@@ -8,7 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PINNING, ROOT } from './proc.ts';
 
-const PACKAGES = ['fastify', 'graphql', 'better-sqlite3', 'kysely', 'autocannon', 'tsx'];
+const PACKAGES = ['fastify', 'graphql', 'better-sqlite3', 'kysely', 'autocannon'];
 
 function versionOf(name: string): string {
   try {

@@ -228,7 +228,7 @@ export function renderReport(results: Results, contentScale: ContentScaleResults
         }),
       ),
       '',
-      `The first response is timed from spawning \`node bin/latchkey.js serve\` (TypeScript loaded through tsx) to the first 200 on \`GET /users/me\`, median of the runs. RSS of the scale process with every store open and the wide sets cached: ${s.scaleProcessRssMiB} MiB.`,
+      `The first response is timed from spawning \`node bin/latchkey.js serve\` (${m.packages.tsx ? 'TypeScript loaded through tsx at run time' : 'the compiled JavaScript in dist/'}) to the first 200 on \`GET /users/me\`, median of the runs. RSS of the scale process with every store open and the wide sets cached: ${s.scaleProcessRssMiB} MiB.`,
       '',
     );
   }

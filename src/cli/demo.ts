@@ -8,7 +8,7 @@ import { newTokenGrants } from '../core/model.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../config.ts';
+import { envNameOf, loadConfig, type Config } from '../config.ts';
 import { ApiProblem } from '../core/errors.ts';
 import type { TokenGrants } from '../core/tokens.ts';
 import { createRuntime, DATABASE_FILE, type Runtime } from './runtime.ts';
@@ -123,9 +123,18 @@ export async function prepareDemo(config: Config): Promise<{ runtime: Runtime; s
   return { runtime, seed: await seedDemo(runtime, created.admin) };
 }
 
-export async function runDemo(options: { dir: string; port?: string; host?: string; serve: boolean }): Promise<void> {
-  // Hermetic: the demo never picks up LATCHKEY_* settings meant for a real project.
-  const config = loadConfig({ dataDir: options.dir, port: options.port, host: options.host, logLevel: 'warn' }, {});
+/**
+ * Settings that point at a real project's data: the demo never picks them up, so it cannot touch
+ * that project (it always runs on its own SQLite directory, with its own keys and tokens).
+ */
+const PROJECT_SETTINGS = new Set(
+  (['dataDir', 'databaseUrl', 'redisUrl', 'encryptionKeys', 'bootstrapAdminToken', 'bootstrapReadonlyToken'] as const).map(envNameOf),
+);
+
+export async function runDemo(options: { dir: string; port?: string; host?: string; serve: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  // Every other setting applies as to `serve` (port, host, limits…), flags first.
+  const settings = Object.fromEntries(Object.entries(env).filter(([name]) => !PROJECT_SETTINGS.has(name)));
+  const config = loadConfig({ dataDir: options.dir, port: options.port, host: options.host, ...(settings[envNameOf('logLevel')] ? {} : { logLevel: 'warn' }) }, settings);
   const { runtime, seed } = await prepareDemo(config);
   await runtime.close();
   const baseUrl = `http://${config.host}:${config.port}`;
@@ -138,6 +147,6 @@ export async function runDemo(options: { dir: string; port?: string; host?: stri
     options.serve ? `  Serving on ${baseUrl}; stop with Ctrl-C.` : `  Start the server with: latchkey serve --data-dir ${config.dataDir}`,
     '',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
   if (options.serve) await serve(config);
 }

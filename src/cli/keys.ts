@@ -16,6 +16,7 @@ import { keyUsage, reencryptSecrets } from '../core/key-rotation.ts';
 import { addKey, keyFilePath, parseKeys, removeKey } from '../store/key-file.ts';
 import type { DatabaseTarget } from '../store/database.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
+import { CliError } from './failure.ts';
 
 export type Print = (line: string) => void;
 const stdout: Print = (line) => process.stdout.write(`${line}\n`);
@@ -27,7 +28,7 @@ export interface KeyCommandOptions {
 }
 
 /** A refusal the operator can act on; the CLI prints it and exits with status 1. */
-export class KeyCommandError extends Error {}
+export class KeyCommandError extends CliError {}
 
 async function withRuntime<T>(config: Config, options: KeyCommandOptions, work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const runtime = await createRuntime(config, options.target ? { target: options.target } : {});

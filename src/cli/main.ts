@@ -1,16 +1,11 @@
 /**
  * @module
- * The `latchkey` command line.
+ * The `latchkey` command line. Each command loads its modules when it runs, so `--help` and the
+ * offline commands never load the HTTP server or the GraphQL schema.
  */
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type ConfigInput } from '../config.ts';
-import { ApiProblem } from '../core/errors.ts';
-import { serve } from './serve.ts';
-import { createRuntime } from './runtime.ts';
-import { tokenCommands } from './tokens.ts';
-import { KeyCommandError, keyCommands } from './keys.ts';
-import { printFactorySecrets } from './output.ts';
-import { runDemo } from './demo.ts';
+import { loadConfig, type ConfigInput } from '../config.ts';
+import { exitWithFailure } from './failure.ts';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -33,13 +28,18 @@ program
   .description('initialise if needed and serve the API')
   .option('--port <port>', 'port [LATCHKEY_PORT, 7700]')
   .option('--host <host>', 'interface [LATCHKEY_HOST, 127.0.0.1]')
-  .action((opts: { port?: string; host?: string }) => serve(config({ port: opts.port, host: opts.host })));
+  .action(async (opts: { port?: string; host?: string }) => {
+    const cfg = config({ port: opts.port, host: opts.host });
+    const { serve } = await import('./serve.ts');
+    await serve(cfg);
+  });
 
 program
   .command('init')
   .description('create the database, the Admin role and the factory tokens (prints their secrets once)')
   .action(async () => {
     const cfg = config();
+    const [{ createRuntime }, { printFactorySecrets }] = await Promise.all([import('./runtime.ts'), import('./output.ts')]);
     const runtime = await createRuntime(cfg);
     try {
       const { created } = await runtime.init();
@@ -54,7 +54,9 @@ program
   .command('migrate')
   .description('apply pending database migrations')
   .action(async () => {
-    const runtime = await createRuntime(config());
+    const cfg = config();
+    const { createRuntime } = await import('./runtime.ts');
+    const runtime = await createRuntime(cfg);
     await runtime.close();
     process.stdout.write('Database is up to date.\n');
   });
@@ -63,13 +65,22 @@ program
   .command('demo')
   .description('create an example site with tokens in its own directory, print curl commands to try, and serve it')
   .option('--dir <path>', 'demo data directory (recreated on every run)', './data-demo')
-  .option('--port <port>', 'port', '7700')
-  .option('--host <host>', 'interface', '127.0.0.1')
+  .option('--port <port>', 'port [LATCHKEY_PORT, 7700]')
+  .option('--host <host>', 'interface [LATCHKEY_HOST, 127.0.0.1]')
   .option('--no-serve', 'only create the demo data and print the commands')
-  .action((opts: { dir: string; port: string; host: string; serve: boolean }) => runDemo(opts));
+  .action(async (opts: { dir: string; port?: string; host?: string; serve: boolean }) => {
+    const { runDemo } = await import('./demo.ts');
+    await runDemo(opts);
+  });
+
+const tokenCommands = async () => (await import('./tokens.ts')).tokenCommands;
+const keyCommands = async () => (await import('./keys.ts')).keyCommands;
 
 const tokens = program.command('tokens').description('offline token administration, straight on the store');
-tokens.command('list').description('list tokens (never their secrets)').action(() => tokenCommands.list(config()));
+tokens
+  .command('list')
+  .description('list tokens (never their secrets)')
+  .action(async () => (await tokenCommands()).list(config()));
 tokens
   .command('create')
   .description('create a token and print its secret')
@@ -81,27 +92,23 @@ tokens
   .option('--preview', 'may read drafts on the Content Delivery API')
   .addOption(new Option('--permissions <list>', 'comma-separated permission strings').argParser((v) => v.split(',').map((s) => s.trim())))
   .option('--expires-at <datetime>', 'ISO-8601 expiry')
-  .action((opts) => tokenCommands.create(config(), opts));
-tokens.command('rotate <id>').description('give a token a new secret and print it').action((id: string) => tokenCommands.rotate(config(), id));
-tokens.command('disable <id>').description('disable a token (401 everywhere)').action((id: string) => tokenCommands.disable(config(), id));
-tokens.command('enable <id>').description('re-enable a disabled token').action((id: string) => tokenCommands.disable(config(), id, true));
-tokens.command('delete <id>').description('delete a token').action((id: string) => tokenCommands.delete(config(), id));
+  .action(async (opts) => (await tokenCommands()).create(config(), opts));
+tokens.command('rotate <id>').description('give a token a new secret and print it').action(async (id: string) => (await tokenCommands()).rotate(config(), id));
+tokens.command('disable <id>').description('disable a token (401 everywhere)').action(async (id: string) => (await tokenCommands()).disable(config(), id));
+tokens.command('enable <id>').description('re-enable a disabled token').action(async (id: string) => (await tokenCommands()).disable(config(), id, true));
+tokens.command('delete <id>').description('delete a token').action(async (id: string) => (await tokenCommands()).delete(config(), id));
 
 const keys = program.command('keys').description('encryption keys of retrievable secrets: add, re-encrypt, remove');
-keys.command('list').description('key versions and how many secrets each seals').action(() => keyCommands.list(config()));
-keys.command('add').description('add a new primary key to the key file').action(() => keyCommands.add(config()));
-keys.command('reencrypt').description('re-seal every stored secret under the primary key').action(() => keyCommands.reencrypt(config()));
+keys.command('list').description('key versions and how many secrets each seals').action(async () => (await keyCommands()).list(config()));
+keys.command('add').description('add a new primary key to the key file').action(async () => (await keyCommands()).add(config()));
+keys.command('reencrypt').description('re-seal every stored secret under the primary key').action(async () => (await keyCommands()).reencrypt(config()));
 keys
   .command('remove <version>')
   .description('remove a key version that no secret uses any more')
-  .action((version: string) => keyCommands.remove(config(), Number(version)));
+  .action(async (version: string) => (await keyCommands()).remove(config(), Number(version)));
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof KeyCommandError) process.stderr.write(`${error.message}\n`);
-  else if (error instanceof ApiProblem) process.stderr.write(`${error.code}: ${error.message}\n`);
-  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  exitWithFailure(error);
 }

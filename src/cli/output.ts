@@ -18,7 +18,7 @@ export function printFactorySecrets(created: { admin: string; readonly: string }
         '  Store them now; rotate them with POST /access_tokens/:id/regenerate_token.',
         '',
       ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** Where people manage tokens in a browser; signing in there takes one of the tokens above. */

@@ -10,15 +10,17 @@ import { createTokenService, type TokenService } from '../core/tokens.ts';
 import { createDirectoryService } from '../core/directory.ts';
 import { createContentServices } from '../core/content/services.ts';
 import { initProject, type BootstrapResult } from '../core/bootstrap.ts';
-import { openStore, type DatabaseTarget } from '../store/database.ts';
+import { openStore, type DatabaseTarget, type OpenOptions } from '../store/database.ts';
 import type { SqlStore } from '../store/sql-store.ts';
-import { loadKeyRing } from '../store/key-file.ts';
+import { keyFilePath, loadKeyRing } from '../store/key-file.ts';
+import type { KeyRing } from '../core/secret-box.ts';
+import { CliError, fileProblem } from './failure.ts';
 import { TokenCache } from '../store/token-cache.ts';
 import { AccessRecorder } from '../store/access-recorder.ts';
-import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from '../store/rate-limiter.ts';
+import { createMemoryRateLimiter } from '../store/rate-limiter.ts';
 import type { AppDeps } from '../http/context.ts';
-import { PgChangeListener } from '../store/pg-listener.ts';
-import { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
+import type { PgChangeListener } from '../store/pg-listener.ts';
+import type { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
 import { errorMessage, jsonLog, type Log } from '../store/log.ts';
 import { createReadinessProbe } from '../store/readiness.ts';
 
@@ -28,6 +30,38 @@ export function databaseTarget(config: Config): DatabaseTarget {
   return config.databaseUrl
     ? { kind: 'postgres', url: config.databaseUrl }
     : { kind: 'sqlite', path: join(config.dataDir, DATABASE_FILE) };
+}
+
+/** The key ring, or a one-line reason why the data directory or the keys cannot be used. */
+function openKeyRing(config: Config): KeyRing {
+  try {
+    return loadKeyRing(config.dataDir, config.encryptionKeys);
+  } catch (error) {
+    const reason = fileProblem(error);
+    if (reason) {
+      const path = (error as NodeJS.ErrnoException).path;
+      const where = path && path !== config.dataDir ? ` (${path})` : '';
+      throw new CliError(`cannot use the data directory ${config.dataDir} (--data-dir or LATCHKEY_DATA_DIR): ${reason}${where}`);
+    }
+    const source = config.encryptionKeys ? 'LATCHKEY_ENCRYPTION_KEYS' : `the key file ${keyFilePath(config.dataDir)}`;
+    throw new CliError(`${source} is not a valid key ring: ${errorMessage(error)}`);
+  }
+}
+
+/** SQLite result codes of a database file that cannot be opened, read or written. */
+const SQLITE_FILE_PROBLEM = /^SQLITE_(CANTOPEN|READONLY|NOTADB|CORRUPT|PERM|IOERR|FULL)/;
+
+/** The store; an SQLite file that cannot be opened or written is named, with the reason. */
+async function openStoreAt(target: DatabaseTarget, options: OpenOptions): Promise<SqlStore> {
+  try {
+    return await openStore(target, options);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (target.kind === 'sqlite' && typeof code === 'string' && (SQLITE_FILE_PROBLEM.test(code) || fileProblem(error))) {
+      throw new CliError(`cannot open the SQLite database ${target.path}: ${fileProblem(error) ?? errorMessage(error)}`);
+    }
+    throw error;
+  }
 }
 
 export interface Runtime {
@@ -58,15 +92,20 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? jsonLog(config.logLevel);
-  const keyRing = loadKeyRing(config.dataDir, config.encryptionKeys);
+  const keyRing = openKeyRing(config);
   const target = options.target ?? databaseTarget(config);
-  const store = await openStore(target, { log, schemaTtlMs: config.cacheTtlMs });
-  const listener = options.crossInstance && target.kind === 'postgres' ? new PgChangeListener({ url: target.url, bus: store.changes, log }) : null;
+  const store = await openStoreAt(target, { log, schemaTtlMs: config.cacheTtlMs });
+  const rateDefaults = { cma: config.cmaRateLimit, cda: config.cdaRateLimit };
+  // Loaded only when used, so one-shot commands and single instances never load the Redis client.
+  const listener =
+    options.crossInstance && target.kind === 'postgres'
+      ? new (await import('../store/pg-listener.ts')).PgChangeListener({ url: target.url, bus: store.changes, log })
+      : null;
   const sharedRateLimits =
     options.crossInstance && config.redisUrl
-      ? new SharedRateLimiter({
+      ? new (await import('../store/shared-rate-limiter.ts')).SharedRateLimiter({
           url: config.redisUrl,
-          defaults: DEFAULT_RATE_LIMITS,
+          defaults: rateDefaults,
           clock,
           log,
           ...(options.redisKeyPrefix ? { keyPrefix: options.redisKeyPrefix } : {}),
@@ -84,7 +123,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     directory: createDirectoryService({ store, clock }),
     content: createContentServices({ store, clock }),
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
-    rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(DEFAULT_RATE_LIMITS),
+    rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(rateDefaults),
     recorder,
     changes: store.changes,
     bodyLimitBytes: config.bodyLimitBytes,

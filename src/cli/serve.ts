@@ -17,6 +17,10 @@ import { registerGraphqlRoutes } from '../graphql/route.ts';
 import type { BootstrapResult } from '../core/bootstrap.ts';
 import { errorMessage, jsonLog, type Log } from '../store/log.ts';
 import { isDatabaseUnavailable } from '../store/unavailable.ts';
+import { openSecret } from '../core/secret-box.ts';
+import { eachToken, TOKEN_CHUNK } from '../core/token-chunks.ts';
+import { keyFilePath } from '../store/key-file.ts';
+import { CliError, describeFailure } from './failure.ts';
 
 /** Route modules beyond the CMA core (the GraphQL CDA and friends register here). */
 export const SERVER_MODULES: RouteRegistrar[] = [registerGraphqlRoutes];
@@ -67,6 +71,25 @@ export async function serve(config: Config): Promise<void> {
 }
 
 /**
+ * Refuses to serve with keys that do not open the stored secrets (a key file lost and recreated,
+ * or another project's keys): every retrievable secret would be unreadable. Tries the first sealed
+ * secret among the first tokens, which costs one read.
+ */
+async function checkKeyRing(runtime: Runtime, config: Config): Promise<void> {
+  let seen = 0;
+  for await (const token of eachToken(runtime.store)) {
+    if (token.sealedSecret !== null) {
+      if (openSecret(runtime.deps.keyRing, token.sealedSecret, token.id) !== null) return;
+      const source = config.encryptionKeys ? 'LATCHKEY_ENCRYPTION_KEYS' : `the key file ${keyFilePath(config.dataDir)}`;
+      throw new CliError(
+        `${source} does not open the stored secrets (token ${token.id} is sealed with key ${token.sealedSecret.split('.')[0]}): restore the keys the secrets were sealed with`,
+      );
+    }
+    if (++seen >= TOKEN_CHUNK) return;
+  }
+}
+
+/**
  * Opens, migrates and initialises; while the database is unreachable (not yet started, restarting,
  * a network partition), keeps trying instead of exiting, so that a fleet started before its
  * database comes up by itself. Only connection-class failures are retried: any other failure
@@ -79,15 +102,26 @@ async function startRuntime(config: Config, log: Log): Promise<{ runtime: Runtim
       const runtime = await createRuntime(config, { crossInstance: true, log });
       try {
         const { created } = await runtime.init();
-        if (attempt > 0) log('info', 'database reachable; starting', { attempts: attempt + 1 });
+        if (attempt > 0) {
+          log('info', 'database reachable; starting', { attempts: attempt + 1 });
+          process.stderr.write('latchkey: the database answers; starting.\n');
+        }
+        await checkKeyRing(runtime, config);
         return { runtime, created };
       } catch (error) {
         await runtime.close().catch(() => {});
         throw error;
       }
     } catch (error) {
-      if (!isDatabaseUnavailable(error)) throw new Error(`Latchkey could not start: ${errorMessage(error)}`, { cause: error });
-      if (attempt === 0) log('warn', 'database unreachable at start; retrying until it answers', { err: errorMessage(error) });
+      if (!isDatabaseUnavailable(error)) {
+        if (describeFailure(error) !== null) throw error;
+        throw new CliError(`could not start: ${errorMessage(error)}`, { cause: error });
+      }
+      if (attempt === 0) {
+        log('warn', 'database unreachable at start; retrying until it answers', { err: errorMessage(error) });
+        // Said once on stderr too, whatever the log level: a server that waits silently looks hung.
+        process.stderr.write(`latchkey: cannot reach the database (${errorMessage(error)}); retrying until it answers (Ctrl-C to stop).\n`);
+      }
       await sleep(Math.min(MAX_START_BACKOFF_MS, 250 * 2 ** Math.min(attempt, 8)));
     }
   }

@@ -46,7 +46,7 @@ export const tokenCommands = {
   list: (config: Config) =>
     withRuntime(config, async ({ store }) => {
       process.stdout.write(`${'id'.padStart(4)}  ${'key'.padEnd(14)}  ${'state'.padEnd(8)}  ${'surfaces'.padEnd(16)}  ${'base'.padEnd(10)}  name\n`);
-      for await (const token of eachToken(store)) process.stdout.write(tokenRow(token) + '\n');
+      for await (const token of eachToken(store)) process.stdout.write(`${tokenRow(token)}\n`);
     }),
 
   create: (config: Config, options: CreateOptions) =>
@@ -79,7 +79,7 @@ export const tokenCommands = {
   disable: (config: Config, id: string, enabled = false) =>
     withRuntime(config, async ({ tokens }) => {
       const token = await tokens.setEnabled(id, enabled, CLI_CONTEXT);
-      process.stdout.write(tokenRow(token) + '\n');
+      process.stdout.write(`${tokenRow(token)}\n`);
     }),
 
   delete: (config: Config, id: string) =>

@@ -1,7 +1,7 @@
 /**
  * @module
  * The access decision: one pure function for every request, REST and GraphQL alike. Layers are
- * checked in the order of the spec and the first failure wins; every denial names its layer so a
+ * checked in a fixed order (docs/errors.md lists it) and the first failure wins; every denial names its layer so a
  * least-privilege setup can be debugged from the response alone.
  *
  *  1. Authorization header present and well-formed       → 401

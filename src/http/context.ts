@@ -5,7 +5,7 @@
  * admission step in `routing.ts` runs {@link authenticate} before any of them).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { decide, checkGrant, type Credential, type Decision, type ItemTarget, type RateLimiter } from '../core/access.ts';
+import { decide, type Credential, type Decision, type RateLimiter } from '../core/access.ts';
 import { ENDPOINTS, type EndpointName } from '../core/endpoints.ts';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal, SecretMode } from '../core/model.ts';

@@ -25,7 +25,7 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown, pathId?
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
   throw new ApiProblem('INVALID_FORMAT', {
-    pointer: '/' + path.map(String).join('/'),
+    pointer: `/${path.map(String).join('/')}`,
     message: issue.code === 'unrecognized_keys' ? `Unknown member ${JSON.stringify(issue.keys[0])}` : issue.message,
   });
 }

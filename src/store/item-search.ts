@@ -107,7 +107,7 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
   return { kind, expr, present: presence(kind, expr) };
 }
 
-function valueOf(dialect: Dialect, column: 'current' | 'published', ref: ValueRef): Value {
+function refValue(dialect: Dialect, column: 'current' | 'published', ref: ValueRef): Value {
   if (ref.kind === 'field') return fieldValue(dialect, column, ref.apiKey, ref.fieldType);
   const [name, kind] = SYSTEM_COLUMNS[ref.name];
   const expr = sql.ref(name);
@@ -163,7 +163,7 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
       if (condition.arg === null || condition.arg === undefined) return TRUE;
       if (condition.ref.kind === 'field' && condition.ref.fieldType === 'links' && condition.op !== 'exists') return linksTest(dialect, column, condition.ref.apiKey, condition.op, condition.arg);
       if (condition.op === 'near') return condition.ref.kind === 'field' && condition.ref.fieldType === 'lat_lon' ? nearTest(dialect, column, condition.ref.apiKey, condition.arg as NearArgument) : FALSE;
-      return test(valueOf(dialect, column, condition.ref), dialect, condition.op, condition.arg);
+      return test(refValue(dialect, column, condition.ref), dialect, condition.op, condition.arg);
     }
   }
 }
@@ -234,7 +234,7 @@ function nearTest(dialect: Dialect, column: 'current' | 'published', apiKey: str
 
 function orderSql(keys: readonly OrderKey[], dialect: Dialect, column: 'current' | 'published'): RawBuilder<unknown> {
   const parts = keys.flatMap((key) => {
-    const value = valueOf(dialect, column, key.ref);
+    const value = refValue(dialect, column, key.ref);
     const direction = sql.raw(key.direction);
     // A NOT NULL column sorts as it is, which leaves its index usable for the order.
     if (key.ref.kind === 'system' && ALWAYS_PRESENT.has(key.ref.name)) return [sql`${ordered(value, dialect)} ${direction}`];

@@ -24,7 +24,7 @@ export function parseKeys(text: string): EncryptionKey[] {
 }
 
 export function formatKeys(keys: readonly EncryptionKey[]): string {
-  return keys.map((k) => `${k.version}:${Buffer.from(k.key).toString('base64')}`).join('\n') + '\n';
+  return `${keys.map((k) => `${k.version}:${Buffer.from(k.key).toString('base64')}`).join('\n')}\n`;
 }
 
 /** Reads the key ring; creates the key file with one fresh key when there is none yet. */

@@ -2,8 +2,9 @@
  * @module
  * The verification hot path: Authorization secret → compiled {@link Principal}, from memory.
  *
- * The cache is keyed by the presented secret itself, so a hit costs a checksum check and one Map
- * lookup; the SHA-256 that the store is keyed by is computed only on a miss. Measured in the
+ * The cache is keyed by the presented secret itself, so a hit costs one Map lookup (only
+ * well-formed secrets are ever remembered); the checksum check and the SHA-256 that the store is
+ * keyed by run only on a miss. Measured in the
  * server, that hash is the largest single cost of verification (several µs once the rest of a
  * request has evicted the CPU caches), while the secret string passes through this process's
  * memory on every request anyway. Nothing here is ever written out or logged. A Map lookup does

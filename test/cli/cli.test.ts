@@ -112,9 +112,17 @@ describe('latchkey serve', { timeout: 90_000 }, () => {
   });
 
   it('is what npm start runs', async () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      bin: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     expect(pkg.scripts.start).toBe('node bin/latchkey.js serve');
     expect(pkg.bin.latchkey).toBe('bin/latchkey.js');
+    // The compiled JavaScript runs as it is: no TypeScript loader at run time.
+    expect(pkg.scripts.prepare).toContain('npm run build');
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(readFileSync(join(ROOT, 'bin/latchkey.js'), 'utf8')).toContain("'../dist/cli/main.js'");
     const dir = dataDir();
     const server = await startServer(['--', '--port', '0', '--data-dir', dir], {}, { command: ['npm', 'start', '--silent'] });
     servers.push(server);
@@ -198,7 +206,7 @@ describe('latchkey init, migrate and tokens', { timeout: 120_000 }, () => {
     for (const command of ['rotate', 'disable', 'enable', 'delete']) {
       const result = await run(['tokens', command, '424242', '--data-dir', dir]);
       expect(result.code, command).toBe(1);
-      expect(result.stderr, command).toMatch(/^NOT_FOUND: /);
+      expect(result.stderr, command).toMatch(/^latchkey: NOT_FOUND: /);
       expect(result.stderr).not.toContain('    at ');
     }
   });

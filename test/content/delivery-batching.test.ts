@@ -41,7 +41,7 @@ for (const dialect of DIALECTS) {
       }
       counted = new Proxy(store, {
         get(target, key, receiver) {
-          if (key === 'searchItems') return (search: unknown) => (searches.push(search), target.searchItems(search as never));
+          if (key === 'searchItems') return (search: unknown) => { searches.push(search); return target.searchItems(search as never); };
           return Reflect.get(target, key, receiver) as unknown;
         },
       });

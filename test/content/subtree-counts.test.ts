@@ -159,7 +159,7 @@ for (const dialect of DIALECTS) {
             } else if (op.op === 'move') {
               // Never below itself (as the API refuses it).
               const target = op.parent === null ? null : at(op.parent)!;
-              if (target && target.pathIds.includes(item.id)) continue;
+              if (target?.pathIds.includes(item.id)) continue;
               await store.updateItem(item.id, { parentId: target?.id ?? null, updatedAt: NOW });
             } else {
               await store.updateItem(item.id, { ...(op.op === 'publish' ? published(item, NOW) : unpublished(item)), updatedAt: NOW });

@@ -21,9 +21,10 @@ import { waitFor, type Child } from './children.ts';
 import { call, errorCode, launchInstance, ready, startInstance, type Instance } from './instances.ts';
 import { OwnPostgres, postgresBinDir } from './postgres-server.ts';
 import { tally, Traffic, type Outcome } from './traffic.ts';
+import { skipNotice } from '../support/skips.ts';
 
 const bin = postgresBinDir();
-if (!bin) process.stderr.write('PostgreSQL fault suite skipped: initdb is not installed (looked in /usr/lib/postgresql/*/bin).\n');
+if (!bin) skipNotice('PostgreSQL fault suite', 'initdb is not installed (looked in /usr/lib/postgresql/*/bin)');
 
 /** "Within a few seconds" of the database answering again, with room for a loaded machine. */
 const RECOVERY_MS = 15_000;

@@ -10,9 +10,10 @@ import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken } from '../scaleout/instances.ts';
 import { waitFor } from './children.ts';
 import { OwnRedis, redisServerAvailable } from './redis-server.ts';
+import { skipNotice } from '../support/skips.ts';
 
 const available = redisServerAvailable();
-if (!available) process.stderr.write('Redis fault suite skipped: redis-server is not installed.\n');
+if (!available) skipNotice('Redis fault suite', 'redis-server is not installed');
 
 /** Generous bounds ("does not hang"), not timings: the command timeout is 1 s, the probe 1 s. */
 const NOTICE_MS = 10_000;

@@ -43,7 +43,8 @@ export function checkAnswer(request: FuzzRequest, path: string, answer: Answer):
   try {
     body = JSON.parse(answer.body) as Record<string, unknown>;
   } catch {
-    return fail('a body that is not JSON');
+    fail('a body that is not JSON');
+    return;
   }
   if (/RangeError|call stack|\bat \S+\.(ts|js):\d+/.test(answer.body)) fail('internals in the answer');
   const api = apiOf(path);
@@ -66,7 +67,10 @@ export function checkAnswer(request: FuzzRequest, path: string, answer: Answer):
     const entries = body.data as { type?: unknown; attributes?: { code?: unknown; details?: unknown } }[] | undefined;
     const entry = Array.isArray(entries) && entries.length === 1 ? entries[0] : undefined;
     const code = entry?.attributes?.code;
-    if (entry?.type !== 'api_error' || !isCode(code) || typeof entry.attributes?.details !== 'object') return fail('not the error envelope');
+    if (entry?.type !== 'api_error' || !isCode(code) || typeof entry.attributes?.details !== 'object') {
+      fail('not the error envelope');
+      return;
+    }
     if (ERROR_CATALOG[code].status !== answer.status) fail(`${code} with status ${answer.status}`);
   } else if (!('data' in body)) fail('a success without data');
 }

@@ -65,7 +65,7 @@ describe.each(DIALECTS)('%s: SIGKILL under write load', (dialect) => {
     let server = await spawnServer(databaseArgs(db), env);
     children.push(server);
     const roles = await call(server.url, admin, 'GET', '/roles');
-    const roleId = (roles?.data as unknown as { id: string; attributes: { name: string } }[]).find((r) => r.attributes.name === 'Admin')!.id;
+    const roleId = (roles!.data as unknown as { id: string; attributes: { name: string } }[]).find((r) => r.attributes.name === 'Admin')!.id;
     const tokenBody = (name: string) => ({
       data: {
         type: 'access_token',

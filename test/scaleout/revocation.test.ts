@@ -9,8 +9,9 @@ import type { Change } from '../../src/store/changes.ts';
 import { POSTGRES_URL } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken, eventually, pollStatus } from './instances.ts';
+import { skipNotice } from '../support/skips.ts';
 
-if (!POSTGRES_URL) process.stderr.write('Scale-out revocation suite skipped: set LATCHKEY_TEST_DATABASE_URL to run it.\n');
+if (!POSTGRES_URL) skipNotice('Scale-out revocation suite', 'set LATCHKEY_TEST_DATABASE_URL to run it');
 
 describe.runIf(POSTGRES_URL)('postgres: revocation across instances', () => {
   let a: Harness;

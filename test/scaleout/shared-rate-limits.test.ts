@@ -12,8 +12,9 @@ import type { LogLevel } from '../../src/store/log.ts';
 import { POSTGRES_URL, REDIS_URL } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken, eventually } from './instances.ts';
+import { skipNotice } from '../support/skips.ts';
 
-if (!REDIS_URL) process.stderr.write('Scale-out rate-limit suite skipped: set LATCHKEY_TEST_REDIS_URL to run it.\n');
+if (!REDIS_URL) skipNotice('Scale-out rate-limit suite', 'set LATCHKEY_TEST_REDIS_URL to run it');
 
 const dialect = POSTGRES_URL ? 'postgres' : 'sqlite';
 const prefix = `lk-test-${randomBytes(6).toString('hex')}:`;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { DatabaseTarget } from '../../src/store/database.ts';
+import { skipNotice } from './skips.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,18 +17,12 @@ export const POSTGRES_URL = process.env.LATCHKEY_TEST_DATABASE_URL;
 
 export const DIALECTS: DialectName[] = POSTGRES_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 
-if (!POSTGRES_URL && !(globalThis as { __lkWarned?: boolean }).__lkWarned) {
-  (globalThis as { __lkWarned?: boolean }).__lkWarned = true;
-  process.stderr.write('PostgreSQL suites skipped: set LATCHKEY_TEST_DATABASE_URL to run them.\n');
-}
+if (!POSTGRES_URL) skipNotice('PostgreSQL suites', 'set LATCHKEY_TEST_DATABASE_URL to run them');
 
 /** Redis for the shared rate-limit suites (CI sets it). */
 export const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL;
 
-if (!REDIS_URL && !(globalThis as { __lkRedisWarned?: boolean }).__lkRedisWarned) {
-  (globalThis as { __lkRedisWarned?: boolean }).__lkRedisWarned = true;
-  process.stderr.write('Redis suites skipped: set LATCHKEY_TEST_REDIS_URL to run them.\n');
-}
+if (!REDIS_URL) skipNotice('Redis suites', 'set LATCHKEY_TEST_REDIS_URL to run them');
 
 export interface TestDatabase {
   readonly target: DatabaseTarget;

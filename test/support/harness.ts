@@ -68,7 +68,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const created = joined ? { admin: joined.adminSecret, readonly: joined.readonlySecret } : (await runtime.init()).created;
   if (!created) throw new Error('expected a fresh project');
   const app = await buildApp(runtime.deps, { extraRoutes: [...SERVER_MODULES, ...(options.extraRoutes ?? [])] });
-  let listening = false;
   return {
     app,
     runtime,
@@ -89,7 +88,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async listen() {
       await app.listen({ host: '127.0.0.1', port: 0 });
-      listening = true;
       const address = app.server.address();
       if (typeof address !== 'object' || address === null) throw new Error('not listening');
       return `http://127.0.0.1:${address.port}`;

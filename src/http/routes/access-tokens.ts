@@ -104,7 +104,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     });
   });
 
-  serveEndpoint(app, 'access_tokens.find', async (caller, request, reply) => {
+  serveEndpoint(app, 'access_tokens.find', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const token = await deps.store.findToken(id);
@@ -120,7 +120,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     return one(caller, issued.token, issued.secret);
   });
 
-  serveEndpoint(app, 'access_tokens.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'access_tokens.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -128,13 +128,13 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     return one(caller, token);
   });
 
-  serveEndpoint(app, 'access_tokens.rotate', async (caller, request, reply) => {
+  serveEndpoint(app, 'access_tokens.rotate', async (caller, request) => {
     const { grace_period } = parseQuery(rotateQuery, request.query);
     const issued = await deps.tokens.rotate(idOf(request), requestContext(request, caller), grace_period ?? 0, caller);
     return one(caller, issued.token, issued.secret);
   });
 
-  serveEndpoint(app, 'access_tokens.destroy', async (caller, request, reply) => {
+  serveEndpoint(app, 'access_tokens.destroy', async (caller, request) => {
     const query = parseQuery(destroyQuery, request.query);
     const destination =
       query.destination_user_type && query.destination_user_id

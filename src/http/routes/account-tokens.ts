@@ -65,7 +65,7 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
         return { status: 'success', data: [accountToken(issued.token, issued.secret)] };
       });
 
-      serveEndpoint(scope, 'account_tokens.destroy', async (caller, request, reply) => {
+      serveEndpoint(scope, 'account_tokens.destroy', async (caller, request) => {
         parseQuery(NO_PARAMS, request.query);
         const { id } = parseQuery(idParams, request.params);
         const token = await deps.tokens.destroy(id, caller, requestContext(request, caller));

@@ -55,12 +55,12 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
   const one = (itemType: ItemType) => ({ data: serializeItemType(itemType) });
 
-  serveEndpoint(app, 'item_types.list', async (_caller, request, reply) => {
+  serveEndpoint(app, 'item_types.list', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return { data: (await service.list()).map(serializeItemType) };
   });
 
-  serveEndpoint(app, 'item_types.find', async (_caller, request, reply) => {
+  serveEndpoint(app, 'item_types.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await service.find(idOf(request)));
   });
@@ -73,14 +73,14 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
     return one(itemType);
   });
 
-  serveEndpoint(app, 'item_types.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'item_types.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
     return one(await service.update(id, (current) => merge(current, data.attributes), requestContext(request, caller)));
   });
 
-  serveEndpoint(app, 'item_types.destroy', async (caller, request, reply) => {
+  serveEndpoint(app, 'item_types.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await service.destroy(idOf(request), requestContext(request, caller)));
   });

@@ -78,14 +78,14 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     data: serializeItem(item, (await typesById()).get(item.itemTypeId), version),
   });
 
-  serveEndpoint(app, 'items.list', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.list', async (caller, request) => {
     const types = await typesById();
     const params = parseItemListQuery(request.query as Record<string, unknown>, types);
     const { items: page, total } = await items.list(caller, params);
     return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), params.version)), meta: { total_count: total } };
   });
 
-  serveEndpoint(app, 'items.references', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.references', async (caller, request) => {
     const q = parseQuery(referencesQuery, request.query);
     const version: ReferenceVersion = q.version ?? 'current';
     const types = await typesById();
@@ -106,13 +106,13 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   }
 
-  serveEndpoint(app, 'job_results.find', async (caller, request, reply) => {
+  serveEndpoint(app, 'job_results.find', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const result = await items.jobResult(caller, idOf(request));
     return { data: { type: 'job_result', id: result.id, attributes: { status: result.status, payload: result.payload } } };
   });
 
-  serveEndpoint(app, 'items.find', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.find', async (caller, request) => {
     // Most reads carry no query string at all: nothing to check then.
     const { version } = hasNoKeys(request.query) ? { version: undefined } : parseQuery(findQuery, request.query);
     return one(await items.find(caller, idOf(request), version ?? 'current'), version ?? 'current');
@@ -132,7 +132,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  serveEndpoint(app, 'items.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -149,17 +149,17 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(item);
   });
 
-  serveEndpoint(app, 'items.destroy', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.destroy(caller, idOf(request), requestContext(request, caller)));
   });
 
-  serveEndpoint(app, 'items.publish', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.publish', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
   });
 
-  serveEndpoint(app, 'items.unpublish', async (caller, request, reply) => {
+  serveEndpoint(app, 'items.unpublish', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
   });

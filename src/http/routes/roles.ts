@@ -86,7 +86,7 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   });
 
-  serveEndpoint(app, 'roles.find', async (_caller, request, reply) => {
+  serveEndpoint(app, 'roles.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findRole(idOf(request)));
   });
@@ -103,14 +103,14 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(role);
   });
 
-  serveEndpoint(app, 'roles.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'roles.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
     return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller), caller));
   });
 
-  serveEndpoint(app, 'roles.destroy', async (caller, request, reply) => {
+  serveEndpoint(app, 'roles.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller), caller));
   });

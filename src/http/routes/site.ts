@@ -22,12 +22,12 @@ const attributes = z
 const updateDocument = resourceDocument('site', attributes.optional(), z.object({}).strict());
 
 export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
-  serveEndpoint(app, 'site.find', async (_caller, request, reply) => {
+  serveEndpoint(app, 'site.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return { data: serializeSite(await deps.directory.getSite(), deps.secretMode) };
   });
 
-  serveEndpoint(app, 'site.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'site.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(updateDocument, request.body);
     if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {

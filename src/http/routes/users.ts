@@ -39,7 +39,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
   const one = (user: User) => ({ data: serializeUser(user) });
 
-  serveEndpoint(app, 'users.me', async (caller, request, reply) => {
+  serveEndpoint(app, 'users.me', async (caller, request) => {
     const { include } = parseQuery(meQuery, request.query);
     const view = await tokenView(deps, caller, [caller.token]);
     const effective = { ...effectiveAccess(caller), endpoints: endpointAccess(caller, view.now, request.ip) };
@@ -61,7 +61,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     });
   });
 
-  serveEndpoint(app, 'users.find', async (_caller, request, reply) => {
+  serveEndpoint(app, 'users.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.findUser(idOf(request)));
   });
@@ -79,7 +79,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(user);
   });
 
-  serveEndpoint(app, 'users.update', async (caller, request, reply) => {
+  serveEndpoint(app, 'users.update', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
@@ -92,7 +92,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     return one(user);
   });
 
-  serveEndpoint(app, 'users.destroy', async (caller, request, reply) => {
+  serveEndpoint(app, 'users.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
     return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller), caller));
   });
