@@ -2,12 +2,12 @@
  * @module
  * The `latchkey` command line.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ConfigError, loadConfig, type ConfigInput } from '../config.ts';
 import { ApiProblem } from '../core/errors.ts';
 import { serve } from './serve.ts';
 import { createRuntime } from './runtime.ts';
-import { tokenCommands } from './tokens.ts';
+import { CREATE_FLAGS, tokenCommands, type CreateOptions } from './tokens.ts';
 import { KeyCommandError, keyCommands } from './keys.ts';
 import { printFactorySecrets } from './output.ts';
 import { runDemo } from './demo.ts';
@@ -70,18 +70,9 @@ program
 
 const tokens = program.command('tokens').description('offline token administration, straight on the store');
 tokens.command('list').description('list tokens (never their secrets)').action(() => tokenCommands.list(config()));
-tokens
-  .command('create')
-  .description('create a token and print its secret')
-  .requiredOption('--name <name>', 'token name')
-  .option('--role <id>', 'role id (default: the Admin role)')
-  .option('--user <id>', 'base the token on this user instead of a role')
-  .option('--cma', 'may call the Content Management API')
-  .option('--cda', 'may call the Content Delivery API')
-  .option('--preview', 'may read drafts on the Content Delivery API')
-  .addOption(new Option('--permissions <list>', 'comma-separated permission strings').argParser((v) => v.split(',').map((s) => s.trim())))
-  .option('--expires-at <datetime>', 'ISO-8601 expiry')
-  .action((opts) => tokenCommands.create(config(), opts));
+const createToken = tokens.command('create').description('create a token and print its secret');
+for (const { option } of CREATE_FLAGS) createToken.addOption(option);
+createToken.action((opts: CreateOptions) => tokenCommands.create(config(), opts));
 tokens.command('rotate <id>').description('give a token a new secret and print it').action((id: string) => tokenCommands.rotate(config(), id));
 tokens.command('disable <id>').description('disable a token (401 everywhere)').action((id: string) => tokenCommands.disable(config(), id));
 tokens.command('enable <id>').description('re-enable a disabled token').action((id: string) => tokenCommands.disable(config(), id, true));

@@ -4,6 +4,7 @@
  */
 import type { RoleAttributes, Role } from './roles.ts';
 import type { CompiledAllowlist } from './ip.ts';
+import type { TokenGrants } from './grants.ts';
 
 export type Surface = 'cma' | 'cda';
 export type HardcodedType = 'readonly' | 'admin';
@@ -19,25 +20,14 @@ export interface RateLimitPolicy {
   readonly period_seconds: number;
 }
 
-export interface AccessToken {
+/** A token: its grants (declared field by field in `grants.ts`) and what Latchkey keeps about it. */
+export interface AccessToken extends TokenGrants {
   readonly id: string;
-  readonly name: string;
   readonly secretHash: string;
   /** AES-GCM sealed secret in `retrievable` mode; null in `once` mode. */
   readonly sealedSecret: string | null;
   readonly displayKey: string;
   readonly hardcodedType: HardcodedType | null;
-  readonly canAccessCda: boolean;
-  readonly canAccessCdaPreview: boolean;
-  readonly canAccessCma: boolean;
-  readonly roleId: string | null;
-  readonly userId: string | null;
-  readonly permissions: readonly string[];
-  readonly rootNodeIds: readonly string[];
-  readonly enabled: boolean;
-  readonly expiresAt: string | null;
-  readonly ipAllowlist: readonly string[] | null;
-  readonly rateLimit: RateLimitOverride | null;
   readonly createdByTokenId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -46,29 +36,8 @@ export interface AccessToken {
   readonly lastCdaAccessAt: string | null;
 }
 
-/** What a token is allowed: everything about it that its creator chooses (no secret, no history). */
-export type TokenGrants = Pick<
-  AccessToken,
-  | 'name'
-  | 'canAccessCda'
-  | 'canAccessCdaPreview'
-  | 'canAccessCma'
-  | 'roleId'
-  | 'userId'
-  | 'permissions'
-  | 'rootNodeIds'
-  | 'enabled'
-  | 'expiresAt'
-  | 'ipAllowlist'
-  | 'rateLimit'
->;
-
-/** The defaults of a new token: based on nothing yet, all permissions, whole project, no limits. */
-export function newTokenGrants(
-  given: Pick<TokenGrants, 'name' | 'canAccessCda' | 'canAccessCdaPreview' | 'canAccessCma'> & Partial<TokenGrants>,
-): TokenGrants {
-  return { roleId: null, userId: null, permissions: ['*'], rootNodeIds: [], enabled: true, expiresAt: null, ipAllowlist: null, rateLimit: null, ...given };
-}
+export type { TokenGrants } from './grants.ts';
+export { newTokenGrants } from './grants.ts';
 
 export interface User {
   readonly id: string;

@@ -14,6 +14,7 @@ import { assertWithinCaller } from './escalation.ts';
 import { unknownGrants } from './permissions.ts';
 import { invalidCidrs } from './ip.ts';
 import { auditEvent, diff, type AuditAction, type AuditChanges, type RequestContext } from './audit.ts';
+import { auditedGrants, pickGrants } from './grants.ts';
 import type { Creator } from './content/model.ts';
 
 export interface TokenServiceDeps {
@@ -217,23 +218,7 @@ export function createTokenService(deps: TokenServiceDeps) {
 
 }
 
-/** A token's grants under their API names, for the audit trail: no secret, hash or display key. */
-export function auditedGrants(grants: TokenGrants): Record<string, unknown> {
-  return {
-    name: grants.name,
-    can_access_cda: grants.canAccessCda,
-    can_access_cda_preview: grants.canAccessCdaPreview,
-    can_access_cma: grants.canAccessCma,
-    role_id: grants.roleId,
-    user_id: grants.userId,
-    permissions: grants.permissions,
-    root_node_ids: grants.rootNodeIds,
-    enabled: grants.enabled,
-    expires_at: grants.expiresAt,
-    ip_allowlist: grants.ipAllowlist,
-    rate_limit: grants.rateLimit,
-  };
-}
+export { auditedGrants } from './grants.ts';
 
 export type TokenService = ReturnType<typeof createTokenService>;
 
@@ -250,21 +235,9 @@ function creatorFor(destination: Destination): Creator {
   }
 }
 
+/** A token's grants, without its secret or history. */
 export function grantsOf(token: AccessToken): TokenGrants {
-  return {
-    name: token.name,
-    canAccessCda: token.canAccessCda,
-    canAccessCdaPreview: token.canAccessCdaPreview,
-    canAccessCma: token.canAccessCma,
-    roleId: token.roleId,
-    userId: token.userId,
-    permissions: token.permissions,
-    rootNodeIds: token.rootNodeIds,
-    enabled: token.enabled,
-    expiresAt: token.expiresAt,
-    ipAllowlist: token.ipAllowlist,
-    rateLimit: token.rateLimit,
-  };
+  return pickGrants(token);
 }
 
 /** Value rules that a JSON schema cannot express; shared by the API and the offline CLI. */
