@@ -2,7 +2,10 @@
  * Properties of the access decision over arbitrary tokens, roles and requests:
  *  - it agrees with a layer-by-layer model of the spec (never ok when any single layer denies, and
  *    the denial names the first failing layer);
- *  - it is monotone: narrowing any one grant never turns a denial into an allow.
+ *  - it is monotone: narrowing any one grant never turns a denial into an allow;
+ *  - generically, over every restriction of the list: the decision refuses exactly with the first
+ *    restriction that refuses on its own, and leaving any one restriction out never turns an allow
+ *    into a refusal (no restriction ever widens access).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -10,6 +13,7 @@ import { decide, type AccessRequest, type ItemTarget, type Layer, type RateLimit
 import type { EndpointRule } from './endpoints.ts';
 import { ENFORCED_FLAGS, allowsContent, type ItemTypePermission } from './roles.ts';
 import type { Principal } from './model.ts';
+import { RESTRICTIONS } from './restrictions/index.ts';
 import { entry, principal, roleAttributes, user } from '../../test/support/principals.ts';
 
 const NOW = Date.parse('2026-11-18T10:00:00Z');
@@ -183,4 +187,30 @@ describe('decide, properties', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('over every restriction of the list: refuses with the first that refuses alone, and no restriction widens access', () => {
+    const refusedBy = new Set<string>();
+    fc.assert(
+      fc.property(grantsArb, requestArb, (g, r) => {
+        const limiter: RateLimiter = () => ({ allowed: r.rateAllowed, limit: 10, remaining: r.rateAllowed ? 1 : 0, resetSeconds: 1, tat: NOW });
+        const request: AccessRequest = { rule: r.rule, includeDrafts: r.includeDrafts, clientIp: r.clientIp, now: NOW, ...(r.target ? { target: r.target as ItemTarget } : {}) };
+        const subject = toPrincipal(g);
+        const decision = decide({ kind: 'found', principal: subject }, request, limiter);
+        const refusing = RESTRICTIONS.filter((restriction) => {
+          const outcome = restriction.admit(subject, request, limiter);
+          return outcome !== null && 'ok' in outcome;
+        });
+        for (const restriction of refusing) refusedBy.add(restriction.name);
+        expect(decision.ok ? null : decision.details.layer).toBe(refusing[0]?.layer ?? null);
+        for (const left of RESTRICTIONS) {
+          const without = decide({ kind: 'found', principal: subject }, request, limiter, RESTRICTIONS.filter((x) => x !== left));
+          if (decision.ok) expect(without.ok, left.name).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    // Every restriction of the list refused some request: none is left untested.
+    expect([...refusedBy].sort()).toEqual(RESTRICTIONS.map((restriction) => restriction.name).sort());
+  });
 });
+

@@ -3,7 +3,7 @@
  * The records Latchkey keeps about credentials. Timestamps are ISO-8601 strings in UTC.
  */
 import type { RoleAttributes, Role } from './roles.ts';
-import type { CompiledAllowlist } from './ip.ts';
+import type { CompiledRestrictions } from './restrictions/index.ts';
 import type { TokenGrants } from './grants.ts';
 
 export type Surface = 'cma' | 'cda';
@@ -56,19 +56,20 @@ export interface Site {
   readonly updatedAt: string;
 }
 
-/**
- * Everything the access decision needs about a caller, compiled once when the token enters the
- * cache so the hot path is a few comparisons: the role's final permissions, the permission-string
- * mask, the parsed expiry and the parsed IP allowlist.
- */
-export interface Principal {
+/** Who the caller is: the token, its base user and its effective role. */
+export interface PrincipalBase {
   readonly token: AccessToken;
   /** The base user, when the token is based on one. */
   readonly user: User | null;
   /** The effective role: the token's own, or its base user's current role. */
   readonly role: Role | null;
   readonly final: RoleAttributes | null;
-  readonly permissionMask: number;
-  readonly expiresAtMs: number | null;
-  readonly allowlist: CompiledAllowlist | null;
 }
+
+/**
+ * Everything the access decision needs about a caller, compiled once when the token enters the
+ * cache (`principal.ts`) so the hot path is a few comparisons: the role's final permissions and
+ * what each restriction compiles (the permission-string mask, the parsed expiry, the parsed IP
+ * allowlist, …).
+ */
+export type Principal = PrincipalBase & CompiledRestrictions;

@@ -11,8 +11,7 @@ import type { Clock, Store } from './ports.ts';
 import { displayKey, generateSecret, hashSecret, type RandomBytes } from './secret.ts';
 import { sealSecret, type KeyRing } from './secret-box.ts';
 import { assertWithinCaller } from './escalation.ts';
-import { unknownGrants } from './permissions.ts';
-import { invalidCidrs } from './ip.ts';
+import { RESTRICTIONS } from './restrictions/index.ts';
 import { auditEvent, diff, type AuditAction, type AuditChanges, type RequestContext } from './audit.ts';
 import { auditedGrants, pickGrants } from './grants.ts';
 import type { Creator } from './content/model.ts';
@@ -240,26 +239,7 @@ export function grantsOf(token: AccessToken): TokenGrants {
   return pickGrants(token);
 }
 
-/** Value rules that a JSON schema cannot express; shared by the API and the offline CLI. */
+/** Value rules that a JSON schema cannot express, each restriction's own; shared by the API and the offline CLI. */
 export function validateGrants(grants: Partial<TokenGrants>): void {
-  if (grants.permissions) {
-    const unknown = unknownGrants(grants.permissions);
-    if (unknown.length > 0) {
-      throw new ApiProblem('INVALID_FIELD', {
-        field: 'permissions',
-        code: 'VALIDATION_INCLUSION',
-        message: `Unknown permission strings: ${unknown.join(', ')}`,
-        unknown,
-      });
-    }
-  }
-  if (grants.ipAllowlist) {
-    const invalid = invalidCidrs(grants.ipAllowlist);
-    if (invalid.length > 0) {
-      throw new ApiProblem('INVALID_FIELD', { field: 'ip_allowlist', message: `Not an IP address or CIDR: ${invalid.join(', ')}`, invalid });
-    }
-  }
-  if (grants.expiresAt != null && Number.isNaN(Date.parse(grants.expiresAt))) {
-    throw new ApiProblem('INVALID_FIELD', { field: 'expires_at', message: 'Not a date-time' });
-  }
+  for (const restriction of RESTRICTIONS) restriction.validate?.(grants);
 }

@@ -19,6 +19,7 @@ import type { AccessRecorder } from '../store/access-recorder.ts';
 import type { ChangeBus } from '../store/changes.ts';
 import type { ReadinessProbe } from '../store/readiness.ts';
 import { bearerChallenge } from './errors.ts';
+import { credentialOf } from './authorization.ts';
 
 export interface AppDeps {
   readonly store: Store;
@@ -70,7 +71,7 @@ export function verify(
   clientIp: string,
   includeDrafts = false,
 ): Decision | Promise<Decision> {
-  const credential = deps.cache.resolve(authorization);
+  const credential = credentialOf(deps.cache, authorization);
   return credential instanceof Promise
     ? credential.then((resolved) => decideAndRecord(deps, resolved, endpoint, clientIp, includeDrafts))
     : decideAndRecord(deps, credential, endpoint, clientIp, includeDrafts);

@@ -5,6 +5,8 @@
  * creator lacked at that moment: permission strings, surfaces, role flags and content rights,
  * expiry, root nodes, base user, IP allowlist. And a token that was updated, rotated or deleted held
  * no such right before the call either: power over a token needs everything it holds.
+ * Generically, over every restriction of the list: whatever request a produced token's restriction
+ * admits, its creator's admits too.
  */
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +19,9 @@ import { ALL_PERMISSIONS, maskCovers } from '../../src/core/permissions.ts';
 import { CONTENT_ACTIONS, ENFORCED_FLAGS, ROLE_FLAGS, allowsContent, defaultRoleAttributes, type ContentAction } from '../../src/core/roles.ts';
 import { grantsOf, type TokenGrants, type TokenUpdate } from '../../src/core/tokens.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import type { AccessRequest } from '../../src/core/access.ts';
+import type { EndpointRule } from '../../src/core/endpoints.ts';
+import { RESTRICTIONS } from '../../src/core/restrictions/index.ts';
 
 const MODELS = ['10', '11', '99'];
 const ACTIONS = CONTENT_ACTIONS.filter((a): a is ContentAction => a !== 'all');
@@ -113,7 +118,7 @@ function pick(grants: TokenGrants, fields: readonly string[]): TokenUpdate {
 }
 
 async function principalOf(h: Harness, secret: string): Promise<Principal> {
-  const credential = await h.runtime.deps.cache.resolve(`Bearer ${secret}`);
+  const credential = await h.runtime.deps.cache.lookup(secret);
   if (credential.kind !== 'found') throw new Error(`token not resolvable: ${credential.kind}`);
   return credential.principal;
 }
@@ -154,6 +159,46 @@ function assertWithin(world: World, child: Principal, parent: Principal): void {
   if (parent.allowlist !== null) {
     expect(child.allowlist).not.toBeNull();
     for (const ip of PROBE_IPS) if (allowlistAdmits(child.allowlist!, ip)) expect(allowlistAdmits(parent.allowlist, ip), ip).toBe(true);
+  }
+}
+
+const PROBE_RULES: EndpointRule[] = [
+  { surface: 'cma', permission: 'api-keys:write', roleFlag: 'can_manage_access_tokens', description: 'POST /access_tokens' },
+  { surface: 'cma', permission: 'content:update', content: 'update', description: 'PUT /items/:id' },
+  { surface: 'cma', permission: 'site:read', description: 'GET /site' },
+  { surface: 'cda', permission: 'content:read', content: 'read', description: 'POST /graphql' },
+];
+
+/** Requests to probe with: every rule, address, instant and record (or none) the world has. */
+function probes(world: World): AccessRequest[] {
+  const now = world.h.clock.now();
+  const targets = [undefined, ...world.items.flatMap((item) => MODELS.map((itemTypeId) => ({ itemTypeId, createdBySelf: false, createdBySameRole: false, pathIds: item.pathIds })))];
+  return PROBE_RULES.flatMap((rule) =>
+    [false, true].flatMap((includeDrafts) =>
+      [null, ...PROBE_IPS].flatMap((clientIp) =>
+        [now + 90 * 60_000, now + 30 * HOUR].flatMap((at) => targets.map((target) => ({ rule, includeDrafts, clientIp, now: at, ...(target ? { target } : {}) }))),
+      ),
+    ),
+  );
+}
+
+/**
+ * The property over the list itself: no restriction of `child` admits a request that `parent`'s
+ * refuses. A disabled token cannot call at all (it never gets to act on a token over the API), so
+ * a disabled caller is no parent to compare with; this harness calls the services directly.
+ */
+function assertAdmitsWithin(world: World, child: Principal, parent: Principal): void {
+  if (!parent.token.enabled) return;
+  const noRate = () => null;
+  const admits = (restriction: (typeof RESTRICTIONS)[number], principal: Principal, request: AccessRequest) => {
+    const outcome = restriction.admit(principal, request, noRate);
+    return outcome === null || !('ok' in outcome);
+  };
+  for (const request of probes(world)) {
+    for (const restriction of RESTRICTIONS) {
+      // expect() only on a failure: this runs for thousands of probes per step.
+      if (admits(restriction, child, request) && !admits(restriction, parent, request)) expect.fail(`${restriction.name} admits ${JSON.stringify(request)} for the child only`);
+    }
   }
 }
 
@@ -248,8 +293,15 @@ describe('no escalation (property)', () => {
                 outcomes.refused++;
                 continue;
               }
-              if (targetBefore) assertWithin(world, targetBefore, callerPrincipal);
-              if (produced) assertWithin(world, await principalOf(h, produced.secret), callerPrincipal);
+              if (targetBefore) {
+                assertWithin(world, targetBefore, callerPrincipal);
+                assertAdmitsWithin(world, targetBefore, callerPrincipal);
+              }
+              if (produced) {
+                const child = await principalOf(h, produced.secret);
+                assertWithin(world, child, callerPrincipal);
+                assertAdmitsWithin(world, child, callerPrincipal);
+              }
               h.clock.advance(10 * 60_000);
             }
           } finally {
