@@ -222,6 +222,19 @@ export const GRANT_FIELDS = {
     audit: 'ip_allowlist',
     account: 'inherit',
   }),
+  allowedOrigins: field<readonly string[] | null>()({
+    api: attribute('allowed_origins', z.array(z.string().max(300)).max(100).nullable(), same),
+    default: { value: null },
+    column: 'allowed_origins',
+    stored: 'nullable-json',
+    audit: 'allowed_origins',
+    cli: {
+      flags: '--allowed-origins <list>',
+      description: 'comma-separated browser origins (https://app.example.com, https://*.example.com) the token may be used from',
+      parse: commaList,
+    },
+    account: 'inherit',
+  }),
   rateLimit: field<RateLimitOverride | null>()({
     api: attribute('rate_limit', rateLimitSchema.nullable(), same),
     default: { value: null },

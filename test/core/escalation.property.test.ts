@@ -30,6 +30,7 @@ const CREATORS = [
   { createdBySelf: false, createdBySameRole: true },
   { createdBySelf: false, createdBySameRole: false },
 ];
+const PROBE_ORIGINS = [null, 'https://app.example.com', 'https://a.shop.example.com', 'https://example.com', 'http://localhost:3000', 'https://evil.test'];
 const PROBE_IPS = ['10.0.0.1', '10.1.2.3', '10.2.0.1', '192.0.2.1', '192.0.2.2', '2001:db8::1', '2001:db9::1', '127.0.0.1'];
 const HOUR = 3_600_000;
 
@@ -56,6 +57,14 @@ const grantsArb = fc.record({
   /** Indexes into the world's items: 0 a website, 1 a page under it, 2 another website. */
   rootNodeIds: fc.subarray([0, 1, 2]),
   ipAllowlist: fc.constantFrom(null, ['10.0.0.0/8'], ['10.1.0.0/16'], ['192.0.2.1'], ['2001:db8::/32', '10.0.0.0/8'], []),
+  allowedOrigins: fc.constantFrom(
+    null,
+    ['https://*.example.com'],
+    ['https://*.shop.example.com'],
+    ['https://app.example.com'],
+    ['https://app.example.com', 'http://localhost:3000'],
+    [],
+  ),
 });
 type GrantsSpec = typeof grantsArb extends fc.Arbitrary<infer T> ? T : never;
 const command = fc.record({
@@ -66,7 +75,7 @@ const command = fc.record({
   /** Create from the caller's own grants with only `fields` changed (likelier to pass), or from scratch. */
   derive: fc.boolean(),
   /** Which members an update sends (the rest stay as they are). */
-  fields: fc.subarray(['permissions', 'surfaces', 'base', 'expiresAt', 'rootNodeIds', 'ipAllowlist', 'enabled'] as const, { minLength: 1 }),
+  fields: fc.subarray(['permissions', 'surfaces', 'base', 'expiresAt', 'rootNodeIds', 'ipAllowlist', 'allowedOrigins', 'enabled'] as const, { minLength: 1 }),
 });
 
 interface World {
@@ -92,6 +101,7 @@ function toGrants(world: World, spec: GrantsSpec, now: number): TokenGrants {
     expiresAt: spec.expiresInHours === null ? null : new Date(now + spec.expiresInHours * HOUR).toISOString(),
     rootNodeIds: spec.rootNodeIds.map((i) => world.items[i]!.id),
     ipAllowlist: spec.ipAllowlist,
+    allowedOrigins: spec.allowedOrigins,
     enabled: true,
     rateLimit: null,
   };
@@ -176,7 +186,9 @@ function probes(world: World): AccessRequest[] {
   return PROBE_RULES.flatMap((rule) =>
     [false, true].flatMap((includeDrafts) =>
       [null, ...PROBE_IPS].flatMap((clientIp) =>
-        [now + 90 * 60_000, now + 30 * HOUR].flatMap((at) => targets.map((target) => ({ rule, includeDrafts, clientIp, now: at, ...(target ? { target } : {}) }))),
+        [now + 90 * 60_000, now + 30 * HOUR].flatMap((at) =>
+          targets.map((target, i) => ({ rule, includeDrafts, clientIp, origin: PROBE_ORIGINS[i % PROBE_ORIGINS.length]!, now: at, ...(target ? { target } : {}) })),
+        ),
       ),
     ),
   );

@@ -38,6 +38,7 @@ export function accessToken(overrides: Partial<AccessToken> = {}): AccessToken {
     enabled: true,
     expiresAt: null,
     ipAllowlist: null,
+    allowedOrigins: null,
     rateLimit: null,
     createdByTokenId: null,
     createdAt: '2026-01-01T00:00:00.000Z',

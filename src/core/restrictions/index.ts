@@ -11,12 +11,13 @@ import { expiry } from './expiry.ts';
 import { baseUser } from './base-user.ts';
 import { surfaces } from './surfaces.ts';
 import { ipAllowlist } from './ip-allowlist.ts';
+import { allowedOrigins } from './allowed-origins.ts';
 import { rateLimit } from './rate-limit.ts';
 import { permissions } from './permissions.ts';
 import { role } from './role.ts';
 import { rootNodes } from './root-nodes.ts';
 
-export const RESTRICTIONS = [enabled, expiry, baseUser, surfaces, ipAllowlist, rateLimit, permissions, role, rootNodes] as const;
+export const RESTRICTIONS = [enabled, expiry, baseUser, surfaces, ipAllowlist, allowedOrigins, rateLimit, permissions, role, rootNodes] as const;
 
 export type AnyRestriction = (typeof RESTRICTIONS)[number];
 export type RestrictionLayer = AnyRestriction['layer'];
