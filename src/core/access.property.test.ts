@@ -214,6 +214,10 @@ describe('decide, properties', () => {
           return outcome !== null && 'ok' in outcome;
         });
         for (const restriction of refusing) refusedBy.add(restriction.name);
+        // A restriction the principal compiled as inert (left out of its checks) admits everything.
+        for (const restriction of RESTRICTIONS.filter((x) => !subject.checks.includes(x))) {
+          expect(restriction.admit(subject, request, limiter), restriction.name).toBeNull();
+        }
         expect(decision.ok ? null : decision.details.layer).toBe(refusing[0]?.layer ?? null);
         for (const left of RESTRICTIONS) {
           const without = decide({ kind: 'found', principal: subject }, request, limiter, RESTRICTIONS.filter((x) => x !== left));

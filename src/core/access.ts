@@ -18,7 +18,7 @@ import type { Principal, Surface } from './model.ts';
 import type { RateOutcome } from './rate-limit.ts';
 import type { ContentTarget } from './roles.ts';
 import { unauthorized, type CredentialLayer, type Denial as LayerDenial } from './restrictions/restriction.ts';
-import { GRANT, LIVE, RESTRICTIONS, type AnyRestriction, type RestrictionLayer } from './restrictions/index.ts';
+import { GRANT, LIVE, type AnyRestriction, type RestrictionLayer } from './restrictions/index.ts';
 
 export { inScope } from './restrictions/root-nodes.ts';
 
@@ -98,18 +98,19 @@ export function checkGrant(principal: Principal, request: AccessRequest): Denial
 }
 
 /**
- * The decision: the credential, then every restriction of `restrictions` in order (all of them,
- * unless the access check leaves some out).
+ * The decision: the credential, then the restrictions in list order: those that can refuse this
+ * principal, or exactly `restrictions` when given (the access check leaves some out).
  */
 export function decide(
   credential: Credential,
   request: AccessRequest,
   rateLimiter: RateLimiter,
-  restrictions: readonly AnyRestriction[] = RESTRICTIONS,
+  restrictions?: readonly AnyRestriction[],
 ): Decision {
   if (credential.kind !== 'found') return checkCredential(credential, request) as Denial;
   const principal = credential.principal;
-  const outcome = run(restrictions, principal, request, rateLimiter);
+  // By default only the restrictions that can refuse this principal run (compiled with it).
+  const outcome = run(restrictions ?? principal.checks, principal, request, rateLimiter);
   if (outcome !== null && 'ok' in outcome) return outcome;
   return { ok: true, principal, rate: outcome };
 }

@@ -3,7 +3,7 @@
  * The records Latchkey keeps about credentials. Timestamps are ISO-8601 strings in UTC.
  */
 import type { RoleAttributes, Role } from './roles.ts';
-import type { CompiledRestrictions } from './restrictions/index.ts';
+import type { AnyRestriction, CompiledRestrictions } from './restrictions/index.ts';
 import type { TokenGrants } from './grants.ts';
 
 export type Surface = 'cma' | 'cda';
@@ -64,6 +64,8 @@ export interface PrincipalBase {
   /** The effective role: the token's own, or its base user's current role. */
   readonly role: Role | null;
   readonly final: RoleAttributes | null;
+  /** The restrictions that can refuse this principal, in list order (the others are inert for it). */
+  readonly checks: readonly AnyRestriction[];
 }
 
 /**

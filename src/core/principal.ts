@@ -22,9 +22,11 @@ export function effectiveRoleId(grants: Pick<TokenGrants, 'roleId' | 'userId'>, 
 export function compilePrincipal(token: AccessToken, user: User | null, roles: (id: string) => Role | undefined): Principal {
   const roleId = effectiveRoleId(token, (id) => (user !== null && user.id === id ? user.roleId : undefined));
   const role = roleId === null ? null : (roles(roleId) ?? null);
-  const base: PrincipalBase = { token, user, role, final: role ? finalPermissions(role, roles) : null };
+  const base: PrincipalBase = { token, user, role, final: role ? finalPermissions(role, roles) : null, checks: RESTRICTIONS };
   const principal: Record<string, unknown> = { ...base };
   for (const restriction of RESTRICTIONS) if (restriction.compile) Object.assign(principal, restriction.compile(token));
   // Every restriction's compiled fields are in: that is what CompiledRestrictions is made of.
-  return principal as Principal;
+  const compiled = principal as Principal;
+  principal.checks = RESTRICTIONS.filter((restriction) => !restriction.inert?.(compiled));
+  return compiled;
 }

@@ -121,6 +121,7 @@ export const allowedOrigins: Restriction<'origin', { readonly allowedOrigins: Co
     if (list === null || request.origin == null || originAdmitted(list, request.origin)) return null;
     return forbidden('origin', 'origin_not_allowed', { origin: request.origin });
   },
+  inert: (principal) => principal.allowedOrigins === null,
   exceeds: (caller, grants) => excessIf(!originsWithin(grants.allowedOrigins, caller.allowedOrigins), 'allowed_origins'),
   explain: (principal, facts) => ({
     origin: facts.origin !== null ? 'checked' : principal.allowedOrigins === null ? 'no_allowed_origins' : 'not_checked',

@@ -11,5 +11,6 @@ export const baseUser: Restriction<'state'> = restriction({
   layer: 'state',
   stage: 'live',
   admit: ({ token, user }) => (token.userId !== null && (user === null || !user.isActive) ? unauthorized('state', 'no_user') : null),
+  inert: ({ token, user }) => token.userId === null || (user !== null && user.isActive),
   exceeds: (caller, grants) => excessIf(caller.token.userId !== null && grants.userId !== caller.token.userId, 'user'),
 });

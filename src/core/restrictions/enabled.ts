@@ -10,4 +10,5 @@ export const enabled: Restriction<'state'> = restriction({
   layer: 'state',
   stage: 'live',
   admit: (principal) => (principal.token.enabled ? null : unauthorized('state', 'disabled')),
+  inert: (principal) => principal.token.enabled,
 });

@@ -24,6 +24,7 @@ export const ipAllowlist: Restriction<'network', { readonly allowlist: CompiledA
     principal.allowlist !== null && !allowlistAdmits(principal.allowlist, request.clientIp)
       ? forbidden('network', 'ip_not_allowed', { ip: request.clientIp })
       : null,
+  inert: (principal) => principal.allowlist === null,
   exceeds: (caller, grants) => excessIf(caller.allowlist !== null && !allowlistWithin(grants.ipAllowlist, caller.allowlist), 'ip_allowlist'),
   explain: (principal, facts) => ({
     network: facts.clientIp !== null ? 'checked' : principal.allowlist === null ? 'no_allowlist' : 'not_checked',

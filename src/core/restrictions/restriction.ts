@@ -66,6 +66,11 @@ export interface Restriction<L extends string, C extends object = object> {
    * which the decision reports; it is the only one given the limiter.
    */
   readonly admit: (principal: Principal, request: AccessRequest, limiter: RateLimiter) => Denial<L> | RateOutcome | null;
+  /**
+   * True when `admit` would admit every request of this principal (no list, no expiry, …): the
+   * principal's compiled `checks` leave it out, so the hot path calls only what can refuse.
+   */
+  readonly inert?: (principal: Principal) => boolean;
   /** Names of what `grants` would hold that `caller` does not; empty when within. */
   readonly exceeds?: (caller: Principal, grants: TokenGrants, context: EscalationContext) => readonly string[];
   /** What the access check says about this restriction, merged into its details. */
@@ -74,9 +79,25 @@ export interface Restriction<L extends string, C extends object = object> {
   readonly skipInCheck?: (facts: CheckFacts) => boolean;
 }
 
-/** Declares a restriction, keeping its layer and compiled fields as literal types. */
+/**
+ * Declares a restriction. Every restriction object gets the same keys in the same order, absent
+ * parts as `undefined`: the decision loads `admit` from each in one loop on every request, and one
+ * object shape keeps that load monomorphic (measured: with shapes that differ, the loop cost
+ * several times what the inline checks it replaced did).
+ */
 export function restriction<L extends string, C extends object = object>(spec: Restriction<L, C>): Restriction<L, C> {
-  return spec;
+  return {
+    name: spec.name,
+    layer: spec.layer,
+    stage: spec.stage,
+    validate: spec.validate,
+    compile: spec.compile,
+    admit: spec.admit,
+    inert: spec.inert,
+    exceeds: spec.exceeds,
+    explain: spec.explain,
+    skipInCheck: spec.skipInCheck,
+  };
 }
 
 export const deny = <L extends string>(status: number, code: ErrorCode, layer: L, reason: string, extra: Record<string, unknown> = {}): Denial<L> => ({

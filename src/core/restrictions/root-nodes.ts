@@ -18,6 +18,7 @@ export const rootNodes: Restriction<'scope'> = restriction({
   layer: 'scope',
   stage: 'grant',
   admit: (principal, { target }) => (target && !inScope(principal, target.pathIds) ? forbidden('scope', 'outside_root_nodes') : null),
+  inert: (principal) => principal.token.rootNodeIds.length === 0,
   exceeds(caller, grants, { rootPath }) {
     const roots = caller.token.rootNodeIds;
     if (roots.length === 0) return [];

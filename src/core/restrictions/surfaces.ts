@@ -22,5 +22,6 @@ export const surfaces: Restriction<'surface'> = restriction({
     if (!token.canAccessCda && !token.canAccessCdaPreview) return unauthorized('surface', 'can_access_cda');
     return null;
   },
+  inert: ({ token }) => token.canAccessCma && token.canAccessCda && token.canAccessCdaPreview,
   exceeds: ({ token }, grants) => FLAGS.filter(([flag]) => grants[flag] && !token[flag]).map(([, name]) => name),
 });
