@@ -21,6 +21,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { createRuntime, type Runtime } from '../src/cli/runtime.ts';
 import { checkCredential, type AccessRequest } from '../src/core/access.ts';
+import { credentialOf } from '../src/http/authorization.ts';
 import { ENDPOINTS } from '../src/core/endpoints.ts';
 import { hashSecret } from '../src/core/secret.ts';
 
@@ -37,7 +38,7 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Is the token refused by this instance right now? The same path a request takes, minus HTTP. */
 function refusedNow(runtime: Runtime, header: string, request: AccessRequest): boolean | Promise<boolean> {
-  const credential = runtime.deps.cache.resolve(header);
+  const credential = credentialOf(runtime.deps.cache, header);
   const judge = (c: Awaited<typeof credential>) => !('token' in checkCredential(c, request));
   return credential instanceof Promise ? credential.then(judge) : judge(credential);
 }

@@ -49,7 +49,7 @@ export async function openBenchProject(): Promise<BenchProject> {
   const main = await runtime.tokens.create(grants, null, SYSTEM_CONTEXT);
   const allowlisted = await runtime.tokens.create({ ...grants, name: 'bench allowlisted', ipAllowlist: BENCH_ALLOWLIST }, null, SYSTEM_CONTEXT);
   const scoped = await runtime.tokens.create({ ...grants, name: 'bench scoped', rootNodeIds: [content.scopeRootId] }, null, SYSTEM_CONTEXT);
-  const credential = await runtime.deps.cache.resolve(`Bearer ${main.secret}`);
+  const credential = await runtime.deps.cache.lookup(main.secret);
   if (credential.kind !== 'found') throw new Error('the main benchmark token does not resolve');
   return {
     runtime,

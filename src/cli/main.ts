@@ -3,9 +3,10 @@
  * The `latchkey` command line. Each command loads its modules when it runs, so `--help` and the
  * offline commands never load the HTTP server or the GraphQL schema.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { loadConfig, type ConfigInput } from '../config.ts';
 import { exitWithFailure } from './failure.ts';
+import { CREATE_FLAGS, type CreateOptions } from './token-flags.ts';
 
 interface GlobalFlags {
   dataDir?: string;
@@ -81,18 +82,9 @@ tokens
   .command('list')
   .description('list tokens (never their secrets)')
   .action(async () => (await tokenCommands()).list(config()));
-tokens
-  .command('create')
-  .description('create a token and print its secret')
-  .requiredOption('--name <name>', 'token name')
-  .option('--role <id>', 'role id (default: the Admin role)')
-  .option('--user <id>', 'base the token on this user instead of a role')
-  .option('--cma', 'may call the Content Management API')
-  .option('--cda', 'may call the Content Delivery API')
-  .option('--preview', 'may read drafts on the Content Delivery API')
-  .addOption(new Option('--permissions <list>', 'comma-separated permission strings').argParser((v) => v.split(',').map((s) => s.trim())))
-  .option('--expires-at <datetime>', 'ISO-8601 expiry')
-  .action(async (opts) => (await tokenCommands()).create(config(), opts));
+const createToken = tokens.command('create').description('create a token and print its secret');
+for (const { option } of CREATE_FLAGS) createToken.addOption(option);
+createToken.action(async (opts: CreateOptions) => (await tokenCommands()).create(config(), opts));
 tokens.command('rotate <id>').description('give a token a new secret and print it').action(async (id: string) => (await tokenCommands()).rotate(config(), id));
 tokens.command('disable <id>').description('disable a token (401 everywhere)').action(async (id: string) => (await tokenCommands()).disable(config(), id));
 tokens.command('enable <id>').description('re-enable a disabled token').action(async (id: string) => (await tokenCommands()).disable(config(), id, true));

@@ -6,30 +6,36 @@
  * (LISTEN/NOTIFY); a server on the embedded SQLite, a separate process, picks it up within its
  * cache lifetime (LATCHKEY_CACHE_TTL_MS).
  */
-import { newTokenGrants } from '../core/model.ts';
+import {
+  grantField,
+  newTokenGrants,
+  setGrant,
+  type CliInput,
+  type GrantKey,
+  type GrantsDraft,
+  type RequiredGrantKey,
+  type TokenGrants,
+} from '../core/grants.ts';
 import type { Config } from '../config.ts';
 import { createRuntime } from './runtime.ts';
 import { tokenRow } from './output.ts';
 import { ApiProblem } from '../core/errors.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
 import { eachToken } from '../core/token-chunks.ts';
+import { CREATE_FLAGS, type CreateOptions } from './token-flags.ts';
 
-export interface CreateOptions {
-  readonly name: string;
-  readonly role?: string;
-  readonly user?: string;
-  readonly cma?: boolean;
-  readonly cda?: boolean;
-  readonly preview?: boolean;
-  readonly permissions?: string[];
-  readonly expiresAt?: string;
+/** The grants the flags name; unnamed fields get their CLI value for absence, or their default. */
+function grantsFromFlags(options: CreateOptions): GrantsDraft {
+  const grants: GrantsDraft = {};
+  for (const { key, option } of CREATE_FLAGS) setFromFlag(grants, key, options[option.attributeName()]);
+  return grants;
 }
 
-/** An ISO-8601 date-time as given on the command line, or a clear error instead of a crash. */
-function isoInstant(value: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new ApiProblem('INVALID_FIELD', { field: 'expires_at', message: `--expires-at ${JSON.stringify(value)} is not a date-time` });
-  return new Date(ms).toISOString();
+function setFromFlag<K extends GrantKey>(grants: GrantsDraft, key: K, given: CliInput | undefined): void {
+  const cli = grantField(key).cli;
+  if (!cli) return;
+  const value = given === undefined ? cli.absent : cli.parse(given);
+  if (value !== undefined) setGrant(grants, key, value);
 }
 
 async function withRuntime<T>(config: Config, work: (runtime: Awaited<ReturnType<typeof createRuntime>>) => Promise<T>): Promise<T> {
@@ -51,22 +57,12 @@ export const tokenCommands = {
 
   create: (config: Config, options: CreateOptions) =>
     withRuntime(config, async ({ store, tokens }) => {
-      const roleId = options.role ?? (options.user ? null : (await store.findRoleByName('Admin'))?.id);
+      const given = grantsFromFlags(options);
+      const roleId = given.roleId ?? (given.userId ? null : (await store.findRoleByName('Admin'))?.id);
       if (roleId === undefined) throw new ApiProblem('INVALID_RELATIONSHIP', { message: 'No Admin role; pass --role' });
-      const issued = await tokens.create(
-        newTokenGrants({
-          name: options.name,
-          canAccessCma: options.cma ?? false,
-          canAccessCda: options.cda ?? false,
-          canAccessCdaPreview: options.preview ?? false,
-          roleId: roleId ?? null,
-          userId: options.user ?? null,
-          ...(options.permissions ? { permissions: options.permissions } : {}),
-          expiresAt: options.expiresAt ? isoInstant(options.expiresAt) : null,
-        }),
-        null,
-        CLI_CONTEXT,
-      );
+      // The mandatory options and the values of absent flags cover every field without a default.
+      const grants = newTokenGrants({ ...given, roleId } as Pick<TokenGrants, RequiredGrantKey> & Partial<TokenGrants>);
+      const issued = await tokens.create(grants, null, CLI_CONTEXT);
       process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
     }),
 

@@ -19,6 +19,8 @@ export interface TokenAccessQuery {
   readonly includeDrafts: boolean;
   /** null: the IP allowlist is not evaluated. */
   readonly clientIp: string | null;
+  /** The browser origin to check against the token's allowed origins; null: none. */
+  readonly origin?: string | null | undefined;
   readonly itemId?: string | undefined;
 }
 
@@ -51,6 +53,7 @@ export function createAccessCheck(deps: AccessCheckDeps) {
       surface: query.surface,
       includeDrafts: query.includeDrafts,
       clientIp: query.clientIp,
+      origin: query.origin ?? null,
       now: deps.clock.now(),
       ...(target ? { target } : {}),
     });

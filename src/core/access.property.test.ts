@@ -2,7 +2,10 @@
  * Properties of the access decision over arbitrary tokens, roles and requests:
  *  - it agrees with a layer-by-layer model of the spec (never ok when any single layer denies, and
  *    the denial names the first failing layer);
- *  - it is monotone: narrowing any one grant never turns a denial into an allow.
+ *  - it is monotone: narrowing any one grant never turns a denial into an allow;
+ *  - generically, over every restriction of the list: the decision refuses exactly with the first
+ *    restriction that refuses on its own, and leaving any one restriction out never turns an allow
+ *    into a refusal (no restriction ever widens access).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -10,6 +13,7 @@ import { decide, type AccessRequest, type ItemTarget, type Layer, type RateLimit
 import type { EndpointRule } from './endpoints.ts';
 import { ENFORCED_FLAGS, allowsContent, type ItemTypePermission } from './roles.ts';
 import type { Principal } from './model.ts';
+import { RESTRICTIONS } from './restrictions/index.ts';
 import { entry, principal, roleAttributes, user } from '../../test/support/principals.ts';
 
 const NOW = Date.parse('2026-11-18T10:00:00Z');
@@ -37,6 +41,14 @@ const ALLOWLIST_ENTRIES = ['10.0.0.0/8', '192.168.1.0/24', '::1'];
 const ADMITS: Record<string, string[]> = { '10.0.0.0/8': ['10.1.2.3', '::ffff:10.9.9.9'], '192.168.1.0/24': ['192.168.1.7'], '::1': ['::1'] };
 const CLIENT_IPS = ['10.1.2.3', '::ffff:10.9.9.9', '192.168.1.7', '::1', '8.8.8.8', null];
 const ROOTS = ['r1', 'r2', 'r3'];
+const ORIGIN_ENTRIES = ['https://app.example.com', 'https://*.example.com', 'http://localhost:3000'];
+/** Which request origins each allowed-origins entry admits, written out by hand as the model. */
+const ORIGIN_ADMITS: Record<string, string[]> = {
+  'https://app.example.com': ['https://app.example.com'],
+  'https://*.example.com': ['https://app.example.com', 'https://a.b.example.com'],
+  'http://localhost:3000': ['http://localhost:3000'],
+};
+const REQUEST_ORIGINS = [null, 'https://app.example.com', 'https://a.b.example.com', 'https://example.com', 'http://localhost:3000', 'https://evil.test'];
 
 /** Usually `likely`, sometimes `other`: random layers rarely all pass, and then the later layers would go untested. */
 const mostly = <T,>(likely: fc.Arbitrary<T>, other: fc.Arbitrary<T>) =>
@@ -51,6 +63,7 @@ const grantsArb = fc.record({
   canAccessCda: fc.boolean(),
   canAccessCdaPreview: mostly(fc.constant(true), fc.constant(false)),
   allowlist: mostly(fc.constant(null), fc.subarray(ALLOWLIST_ENTRIES)),
+  origins: mostly(fc.constant(null), fc.subarray(ORIGIN_ENTRIES)),
   permissions: subset(GRANTS, ['*']).map((p) => [...new Set(p)]),
   hasRole: mostly(fc.constant(true), fc.constant(false)),
   flags: subset([...ENFORCED_FLAGS], ENFORCED_FLAGS).map((f) => [...new Set(f)]),
@@ -64,6 +77,7 @@ const requestArb = fc.record({
   rule: fc.constantFrom(...RULES),
   includeDrafts: fc.boolean(),
   clientIp: fc.constantFrom(...CLIENT_IPS),
+  origin: fc.constantFrom(...REQUEST_ORIGINS),
   target: fc.option(
     fc.record({
       itemTypeId: fc.constantFrom('article', 'page'),
@@ -89,6 +103,7 @@ function toPrincipal(g: Grants): Principal {
       canAccessCda: g.canAccessCda,
       canAccessCdaPreview: g.canAccessCdaPreview,
       ipAllowlist: g.allowlist,
+      allowedOrigins: g.origins,
       permissions: g.permissions,
       rootNodeIds: g.roots,
     },
@@ -107,7 +122,7 @@ function toPrincipal(g: Grants): Principal {
 
 function run(g: Grants, r: Req) {
   const limiter: RateLimiter = () => ({ allowed: r.rateAllowed, limit: 10, remaining: r.rateAllowed ? 1 : 0, resetSeconds: 1, tat: NOW });
-  const request: AccessRequest = { rule: r.rule, includeDrafts: r.includeDrafts, clientIp: r.clientIp, now: NOW, ...(r.target ? { target: r.target as ItemTarget } : {}) };
+  const request: AccessRequest = { rule: r.rule, includeDrafts: r.includeDrafts, clientIp: r.clientIp, origin: r.origin, now: NOW, ...(r.target ? { target: r.target as ItemTarget } : {}) };
   return decide({ kind: 'found', principal: toPrincipal(g) }, request, limiter);
 }
 
@@ -126,6 +141,7 @@ function layers(g: Grants, r: Req): Array<[Layer, boolean]> {
     ['state', g.enabled && (g.expiresIn === null || g.expiresIn > 0) && userOk],
     ['surface', cda ? (r.includeDrafts ? g.canAccessCdaPreview : g.canAccessCda || g.canAccessCdaPreview) : g.canAccessCma],
     ['network', g.allowlist === null || g.allowlist.some((e) => r.clientIp !== null && (ADMITS[e] ?? []).includes(r.clientIp))],
+    ['origin', g.origins === null || r.origin === null || g.origins.some((e) => (ORIGIN_ADMITS[e] ?? []).includes(r.origin!))],
     ['rate_limit', r.rateAllowed],
     ['permissions', permission === null || g.permissions.some((grant) => covers(grant, permission))],
     [
@@ -147,6 +163,7 @@ const narrowings: Array<(g: Grants, i: number) => Grants | null> = [
   (g) => (g.canAccessCda ? { ...g, canAccessCda: false } : null),
   (g) => (g.canAccessCdaPreview ? { ...g, canAccessCdaPreview: false } : null),
   (g, i) => (g.allowlist === null ? { ...g, allowlist: ALLOWLIST_ENTRIES.slice(0, i % 3) } : g.allowlist.length > 0 ? { ...g, allowlist: g.allowlist.filter((_, k) => k !== i % g.allowlist!.length) } : null),
+  (g, i) => (g.origins === null ? { ...g, origins: ORIGIN_ENTRIES.slice(0, i % 3) } : g.origins.length > 0 ? { ...g, origins: g.origins.filter((_, k) => k !== i % g.origins!.length) } : null),
   (g, i) => (g.permissions.length > 0 ? { ...g, permissions: g.permissions.filter((_, k) => k !== i % g.permissions.length) } : null),
   (g) => (g.hasRole ? { ...g, hasRole: false } : null),
   (g, i) => (g.flags.length > 0 ? { ...g, flags: g.flags.filter((_, k) => k !== i % g.flags.length) } : null),
@@ -170,7 +187,7 @@ describe('decide, properties', () => {
       { numRuns: 2000 },
     );
     // The generators are biased towards passing layers so that every outcome is exercised.
-    expect([...seen.keys()].sort()).toEqual(['network', 'ok', 'permissions', 'rate_limit', 'role', 'scope', 'state', 'surface']);
+    expect([...seen.keys()].sort()).toEqual(['network', 'ok', 'origin', 'permissions', 'rate_limit', 'role', 'scope', 'state', 'surface']);
   });
 
   it('is monotone: narrowing any single grant never turns a denial into an allow', () => {
@@ -183,4 +200,34 @@ describe('decide, properties', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('over every restriction of the list: refuses with the first that refuses alone, and no restriction widens access', () => {
+    const refusedBy = new Set<string>();
+    fc.assert(
+      fc.property(grantsArb, requestArb, (g, r) => {
+        const limiter: RateLimiter = () => ({ allowed: r.rateAllowed, limit: 10, remaining: r.rateAllowed ? 1 : 0, resetSeconds: 1, tat: NOW });
+        const request: AccessRequest = { rule: r.rule, includeDrafts: r.includeDrafts, clientIp: r.clientIp, origin: r.origin, now: NOW, ...(r.target ? { target: r.target as ItemTarget } : {}) };
+        const subject = toPrincipal(g);
+        const decision = decide({ kind: 'found', principal: subject }, request, limiter);
+        const refusing = RESTRICTIONS.filter((restriction) => {
+          const outcome = restriction.admit(subject, request, limiter);
+          return outcome !== null && 'ok' in outcome;
+        });
+        for (const restriction of refusing) refusedBy.add(restriction.name);
+        // A restriction the principal compiled as inert (left out of its checks) admits everything.
+        for (const restriction of RESTRICTIONS.filter((x) => !subject.checks.includes(x))) {
+          expect(restriction.admit(subject, request, limiter), restriction.name).toBeNull();
+        }
+        expect(decision.ok ? null : decision.details.layer).toBe(refusing[0]?.layer ?? null);
+        for (const left of RESTRICTIONS) {
+          const without = decide({ kind: 'found', principal: subject }, request, limiter, RESTRICTIONS.filter((x) => x !== left));
+          if (decision.ok) expect(without.ok, left.name).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    // Every restriction of the list refused some request: none is left untested.
+    expect([...refusedBy].sort()).toEqual(RESTRICTIONS.map((restriction) => restriction.name).sort());
+  });
 });
+

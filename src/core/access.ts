@@ -13,13 +13,14 @@
  *  7. role flag / content permission                       → 403
  *  8. root-node scope                                      → 403
  */
-import type { ErrorCode } from './errors.ts';
 import type { EndpointRule } from './endpoints.ts';
 import type { Principal, Surface } from './model.ts';
 import type { RateOutcome } from './rate-limit.ts';
-import { allowsContent, type ContentTarget } from './roles.ts';
-import { maskCovers } from './permissions.ts';
-import { allowlistAdmits } from './ip.ts';
+import type { ContentTarget } from './roles.ts';
+import { unauthorized, type CredentialLayer, type Denial as LayerDenial } from './restrictions/restriction.ts';
+import { GRANT, LIVE, type AnyRestriction, type RestrictionLayer } from './restrictions/index.ts';
+
+export { inScope } from './restrictions/root-nodes.ts';
 
 /** What the transport found in the Authorization header, after the store lookup. */
 export type Credential =
@@ -37,35 +38,42 @@ export interface AccessRequest {
   readonly rule: EndpointRule;
   readonly includeDrafts: boolean;
   readonly clientIp: string | null;
+  /** The request's `Origin` header (browsers send it on cross-origin calls); absent or null: none. */
+  readonly origin?: string | null | undefined;
   readonly now: number;
   readonly target?: ItemTarget;
 }
 
-export type Layer = 'authorization' | 'token' | 'state' | 'surface' | 'network' | 'rate_limit' | 'permissions' | 'role' | 'scope';
+export type Layer = CredentialLayer | RestrictionLayer;
 
-export type Denial = {
-  readonly ok: false;
-  readonly status: number;
-  readonly code: ErrorCode;
-  readonly details: { readonly layer: Layer; readonly reason: string; readonly [key: string]: unknown };
-  readonly rate?: RateOutcome;
-};
+export type Denial = LayerDenial<Layer>;
 export type Decision = { readonly ok: true; readonly principal: Principal; readonly rate: RateOutcome | null } | Denial;
 
-/** Layer 5b: the rate limiter is stateful, so the caller passes it in; it runs only when 1–5a pass. */
+/** The rate limiter is stateful, so the caller passes it in; it runs only when every earlier layer admits. */
 export type RateLimiter = (principal: Principal, surface: Surface, now: number) => RateOutcome | null;
 
-const deny = (status: number, code: ErrorCode, layer: Layer, reason: string, extra: Record<string, unknown> = {}): Denial => ({
-  ok: false,
-  status,
-  code,
-  details: { layer, reason, ...extra },
-});
+const NO_RATE: RateLimiter = () => null;
 
-const unauthorized = (layer: Layer, reason: string, extra?: Record<string, unknown>): Denial =>
-  deny(401, 'INVALID_AUTHORIZATION_HEADER', layer, reason, extra);
-const forbidden = (layer: Layer, reason: string, extra?: Record<string, unknown>): Denial =>
-  deny(403, 'INSUFFICIENT_PERMISSIONS', layer, reason, extra);
+/**
+ * Runs `restrictions` in order; the first refusal wins. Returns the denial, or the rate outcome a
+ * metering restriction reported (null when none did). Plain indexed loop: this is the hot path, and
+ * an admitted request allocates nothing here.
+ */
+function run(
+  restrictions: readonly AnyRestriction[],
+  principal: Principal,
+  request: AccessRequest,
+  limiter: RateLimiter,
+): Denial | RateOutcome | null {
+  let rate: RateOutcome | null = null;
+  for (let i = 0; i < restrictions.length; i++) {
+    const outcome = restrictions[i]!.admit(principal, request, limiter);
+    if (outcome === null) continue;
+    if ('ok' in outcome) return rate !== null && outcome.rate === undefined ? { ...outcome, rate } : outcome;
+    rate = outcome;
+  }
+  return rate;
+}
 
 /** Layers 1–4: is this a live credential for this surface? */
 export function checkCredential(credential: Credential, request: AccessRequest): Denial | Principal {
@@ -79,56 +87,30 @@ export function checkCredential(credential: Credential, request: AccessRequest):
     case 'found':
       break;
   }
-  const { principal } = credential;
-  const { token } = principal;
-  if (!token.enabled) return unauthorized('state', 'disabled');
-  if (principal.expiresAtMs !== null && request.now >= principal.expiresAtMs) return unauthorized('state', 'expired');
-  if (token.userId !== null && (principal.user === null || !principal.user.isActive)) {
-    return unauthorized('state', 'no_user');
-  }
-  const surface = request.rule.surface;
-  if (surface === 'cma' && !token.canAccessCma) return unauthorized('surface', 'can_access_cma');
-  if (surface === 'cda') {
-    if (request.includeDrafts && !token.canAccessCdaPreview) return unauthorized('surface', 'can_access_cda_preview');
-    if (!token.canAccessCda && !token.canAccessCdaPreview) return unauthorized('surface', 'can_access_cda');
-  }
-  return principal;
+  const denial = run(LIVE, credential.principal, request, NO_RATE);
+  return denial !== null && 'ok' in denial ? denial : credential.principal;
 }
 
 /** Layers 6–8: may this live principal do this particular thing? */
 export function checkGrant(principal: Principal, request: AccessRequest): Denial | null {
-  const { rule, target } = request;
-  const permission = rule.surface === 'cda' && request.includeDrafts ? 'content:preview' : rule.permission;
-  if (permission !== null && !maskCovers(principal.permissionMask, permission)) {
-    return forbidden('permissions', 'missing_permission', { permission });
-  }
-  if (principal.final === null) return forbidden('role', 'no_role');
-  if (rule.roleFlag && !principal.final[rule.roleFlag]) return forbidden('role', 'missing_role_flag', { flag: rule.roleFlag });
-  if (rule.content && target && !allowsContent(principal.final, rule.content, target)) {
-    return forbidden('role', 'missing_content_permission', { action: rule.content, item_type: target.itemTypeId });
-  }
-  if (target && !inScope(principal, target.pathIds)) return forbidden('scope', 'outside_root_nodes');
-  return null;
+  const denial = run(GRANT, principal, request, NO_RATE);
+  return denial !== null && 'ok' in denial ? denial : null;
 }
 
-/** Root-node scope: no roots means the whole project; otherwise the path must cross a root. */
-export function inScope(principal: Principal, pathIds: readonly string[]): boolean {
-  const roots = principal.token.rootNodeIds;
-  return roots.length === 0 || pathIds.some((id) => roots.includes(id));
-}
-
-export function decide(credential: Credential, request: AccessRequest, rateLimiter: RateLimiter): Decision {
-  const live = checkCredential(credential, request);
-  if ('ok' in live) return live;
-  const principal = live;
-  if (principal.allowlist !== null && !allowlistAdmits(principal.allowlist, request.clientIp)) {
-    return forbidden('network', 'ip_not_allowed', { ip: request.clientIp });
-  }
-  const rate = rateLimiter(principal, request.rule.surface, request.now);
-  if (rate && !rate.allowed) {
-    return { ...deny(429, 'RATE_LIMIT_EXCEEDED', 'rate_limit', 'exceeded', { retry_after: rate.resetSeconds }), rate };
-  }
-  const denial = checkGrant(principal, request);
-  if (denial) return rate ? { ...denial, rate } : denial;
-  return { ok: true, principal, rate };
+/**
+ * The decision: the credential, then the restrictions in list order: those that can refuse this
+ * principal, or exactly `restrictions` when given (the access check leaves some out).
+ */
+export function decide(
+  credential: Credential,
+  request: AccessRequest,
+  rateLimiter: RateLimiter,
+  restrictions?: readonly AnyRestriction[],
+): Decision {
+  if (credential.kind !== 'found') return checkCredential(credential, request) as Denial;
+  const principal = credential.principal;
+  // By default only the restrictions that can refuse this principal run (compiled with it).
+  const outcome = run(restrictions ?? principal.checks, principal, request, rateLimiter);
+  if (outcome !== null && 'ok' in outcome) return outcome;
+  return { ok: true, principal, rate: outcome };
 }

@@ -9,32 +9,14 @@ import type { RequestContext } from './audit.ts';
 import type { Principal } from './model.ts';
 import type { Store } from './ports.ts';
 import type { IssuedToken, TokenGrants, TokenService } from './tokens.ts';
+import { accountTokenGrants as grantsForAccountToken, type AccountTokenRequest } from './grants.ts';
 import { assertWebsites } from './content/websites.ts';
 
-export interface AccountTokenRequest {
-  readonly name?: string | null | undefined;
-  readonly permissions?: readonly string[] | undefined;
-  readonly websiteIds?: readonly string[] | undefined;
-}
+export type { AccountTokenRequest } from './grants.ts';
 
+/** Each field as its declaration in `grants.ts` says: the request's, a fixed value, or the caller's. */
 export function accountTokenGrants(caller: Principal, request: AccountTokenRequest): TokenGrants {
-  const websiteIds = [...new Set(request.websiteIds ?? [])];
-  return {
-    // Seed 003 stores an omitted name as null; tokens always have a name, so null is kept as "".
-    name: request.name ?? '',
-    canAccessCda: caller.token.canAccessCda,
-    canAccessCdaPreview: caller.token.canAccessCdaPreview,
-    canAccessCma: caller.token.canAccessCma,
-    roleId: caller.token.roleId,
-    userId: caller.token.userId,
-    permissions: request.permissions ?? ['*'],
-    // "Empty means all websites available": for a caller limited to some, that is those.
-    rootNodeIds: websiteIds.length > 0 ? websiteIds : caller.token.rootNodeIds,
-    enabled: true,
-    expiresAt: caller.token.expiresAt,
-    ipAllowlist: caller.token.ipAllowlist,
-    rateLimit: null,
-  };
+  return grantsForAccountToken(caller, request);
 }
 
 export async function createAccountToken(

@@ -11,7 +11,7 @@ export const ERROR_CATALOG = {
   },
   INSUFFICIENT_PERMISSIONS: {
     status: 403,
-    doc: 'The token is valid but one of its layers (IP allowlist, permission strings, role, root nodes) does not allow this request, or a token it creates or edits would hold more than it does; `details.layer` names which.',
+    doc: 'The token is valid but one of its layers (IP allowlist, allowed origins, permission strings, role, root nodes) does not allow this request, or a token it creates or edits would hold more than it does; `details.layer` names which.',
   },
   RATE_LIMIT_EXCEEDED: {
     status: 429,

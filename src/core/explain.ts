@@ -10,6 +10,8 @@ import { ENDPOINTS, type EndpointRule } from './endpoints.ts';
 import type { Permission } from './permissions.ts';
 import type { ContentAction, EnforcedFlag } from './roles.ts';
 import type { Principal, Surface } from './model.ts';
+import { RESTRICTIONS } from './restrictions/index.ts';
+import type { CheckFacts } from './restrictions/restriction.ts';
 
 export interface AccessCheck {
   readonly permission: Permission;
@@ -17,6 +19,8 @@ export interface AccessCheck {
   readonly includeDrafts: boolean;
   /** null: the IP allowlist is not evaluated (the answer says so). */
   readonly clientIp: string | null;
+  /** The browser origin to check against the token's allowed origins; null: none (as for a server). */
+  readonly origin?: string | null | undefined;
   readonly target?: ItemTarget;
   readonly now: number;
 }
@@ -58,21 +62,31 @@ export function ruleFor(permission: Permission, surface: Surface): EndpointRule 
 
 export function explainAccess(principal: Principal, check: AccessCheck): CheckAnswer {
   const rule = ruleFor(check.permission, check.surface);
-  // Without an address to test, the allowlist is left out of the decision rather than failing it.
-  const subject = check.clientIp === null ? { ...principal, allowlist: null } : principal;
+  const facts: CheckFacts = { clientIp: check.clientIp, origin: check.origin ?? null };
+  // A restriction that cannot be evaluated from these facts (no address: the IP allowlist) is left
+  // out of the decision rather than failing it; its explanation says so.
+  const applied = RESTRICTIONS.filter((restriction) => !restriction.skipInCheck?.(facts));
   const decision = decide(
-    { kind: 'found', principal: subject },
-    { rule, includeDrafts: check.includeDrafts, clientIp: check.clientIp, now: check.now, ...(check.target ? { target: check.target } : {}) },
+    { kind: 'found', principal },
+    {
+      rule,
+      includeDrafts: check.includeDrafts,
+      clientIp: check.clientIp,
+      origin: facts.origin,
+      now: check.now,
+      ...(check.target ? { target: check.target } : {}),
+    },
     () => null,
+    applied,
   );
-  const context = {
+  const context: Record<string, unknown> = {
     permission: check.permission,
     surface: check.surface,
     include_drafts: check.includeDrafts,
     role_flag: rule.roleFlag ?? null,
     content_action: check.target ? (rule.content ?? null) : null,
-    network: check.clientIp === null ? (principal.allowlist === null ? 'no_allowlist' : 'not_checked') : 'checked',
   };
+  for (const restriction of RESTRICTIONS) if (restriction.explain) Object.assign(context, restriction.explain(principal, facts));
   if (decision.ok) return { allowed: true, layer: null, reason: null, details: context };
   const { layer, reason, ...rest } = decision.details;
   return { allowed: false, layer, reason, details: { ...context, ...rest, status: decision.status, code: decision.code } };

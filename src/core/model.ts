@@ -3,7 +3,8 @@
  * The records Latchkey keeps about credentials. Timestamps are ISO-8601 strings in UTC.
  */
 import type { RoleAttributes, Role } from './roles.ts';
-import type { CompiledAllowlist } from './ip.ts';
+import type { AnyRestriction, CompiledRestrictions } from './restrictions/index.ts';
+import type { TokenGrants } from './grants.ts';
 
 export type Surface = 'cma' | 'cda';
 export type HardcodedType = 'readonly' | 'admin';
@@ -19,25 +20,14 @@ export interface RateLimitPolicy {
   readonly period_seconds: number;
 }
 
-export interface AccessToken {
+/** A token: its grants (declared field by field in `grants.ts`) and what Latchkey keeps about it. */
+export interface AccessToken extends TokenGrants {
   readonly id: string;
-  readonly name: string;
   readonly secretHash: string;
   /** AES-GCM sealed secret in `retrievable` mode; null in `once` mode. */
   readonly sealedSecret: string | null;
   readonly displayKey: string;
   readonly hardcodedType: HardcodedType | null;
-  readonly canAccessCda: boolean;
-  readonly canAccessCdaPreview: boolean;
-  readonly canAccessCma: boolean;
-  readonly roleId: string | null;
-  readonly userId: string | null;
-  readonly permissions: readonly string[];
-  readonly rootNodeIds: readonly string[];
-  readonly enabled: boolean;
-  readonly expiresAt: string | null;
-  readonly ipAllowlist: readonly string[] | null;
-  readonly rateLimit: RateLimitOverride | null;
   readonly createdByTokenId: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -46,29 +36,8 @@ export interface AccessToken {
   readonly lastCdaAccessAt: string | null;
 }
 
-/** What a token is allowed: everything about it that its creator chooses (no secret, no history). */
-export type TokenGrants = Pick<
-  AccessToken,
-  | 'name'
-  | 'canAccessCda'
-  | 'canAccessCdaPreview'
-  | 'canAccessCma'
-  | 'roleId'
-  | 'userId'
-  | 'permissions'
-  | 'rootNodeIds'
-  | 'enabled'
-  | 'expiresAt'
-  | 'ipAllowlist'
-  | 'rateLimit'
->;
-
-/** The defaults of a new token: based on nothing yet, all permissions, whole project, no limits. */
-export function newTokenGrants(
-  given: Pick<TokenGrants, 'name' | 'canAccessCda' | 'canAccessCdaPreview' | 'canAccessCma'> & Partial<TokenGrants>,
-): TokenGrants {
-  return { roleId: null, userId: null, permissions: ['*'], rootNodeIds: [], enabled: true, expiresAt: null, ipAllowlist: null, rateLimit: null, ...given };
-}
+export type { TokenGrants } from './grants.ts';
+export { newTokenGrants } from './grants.ts';
 
 export interface User {
   readonly id: string;
@@ -87,19 +56,22 @@ export interface Site {
   readonly updatedAt: string;
 }
 
-/**
- * Everything the access decision needs about a caller, compiled once when the token enters the
- * cache so the hot path is a few comparisons: the role's final permissions, the permission-string
- * mask, the parsed expiry and the parsed IP allowlist.
- */
-export interface Principal {
+/** Who the caller is: the token, its base user and its effective role. */
+export interface PrincipalBase {
   readonly token: AccessToken;
   /** The base user, when the token is based on one. */
   readonly user: User | null;
   /** The effective role: the token's own, or its base user's current role. */
   readonly role: Role | null;
   readonly final: RoleAttributes | null;
-  readonly permissionMask: number;
-  readonly expiresAtMs: number | null;
-  readonly allowlist: CompiledAllowlist | null;
+  /** The restrictions that can refuse this principal, in list order (the others are inert for it). */
+  readonly checks: readonly AnyRestriction[];
 }
+
+/**
+ * Everything the access decision needs about a caller, compiled once when the token enters the
+ * cache (`principal.ts`) so the hot path is a few comparisons: the role's final permissions and
+ * what each restriction compiles (the permission-string mask, the parsed expiry, the parsed IP
+ * allowlist, …).
+ */
+export type Principal = PrincipalBase & CompiledRestrictions;

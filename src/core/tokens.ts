@@ -11,9 +11,9 @@ import type { Clock, Store } from './ports.ts';
 import { displayKey, generateSecret, hashSecret, type RandomBytes } from './secret.ts';
 import { sealSecret, type KeyRing } from './secret-box.ts';
 import { assertWithinCaller } from './escalation.ts';
-import { unknownGrants } from './permissions.ts';
-import { invalidCidrs } from './ip.ts';
+import { RESTRICTIONS } from './restrictions/index.ts';
 import { auditEvent, diff, type AuditAction, type AuditChanges, type RequestContext } from './audit.ts';
+import { auditedGrants, pickGrants } from './grants.ts';
 import type { Creator } from './content/model.ts';
 
 export interface TokenServiceDeps {
@@ -217,23 +217,7 @@ export function createTokenService(deps: TokenServiceDeps) {
 
 }
 
-/** A token's grants under their API names, for the audit trail: no secret, hash or display key. */
-export function auditedGrants(grants: TokenGrants): Record<string, unknown> {
-  return {
-    name: grants.name,
-    can_access_cda: grants.canAccessCda,
-    can_access_cda_preview: grants.canAccessCdaPreview,
-    can_access_cma: grants.canAccessCma,
-    role_id: grants.roleId,
-    user_id: grants.userId,
-    permissions: grants.permissions,
-    root_node_ids: grants.rootNodeIds,
-    enabled: grants.enabled,
-    expires_at: grants.expiresAt,
-    ip_allowlist: grants.ipAllowlist,
-    rate_limit: grants.rateLimit,
-  };
-}
+export { auditedGrants } from './grants.ts';
 
 export type TokenService = ReturnType<typeof createTokenService>;
 
@@ -250,43 +234,12 @@ function creatorFor(destination: Destination): Creator {
   }
 }
 
+/** A token's grants, without its secret or history. */
 export function grantsOf(token: AccessToken): TokenGrants {
-  return {
-    name: token.name,
-    canAccessCda: token.canAccessCda,
-    canAccessCdaPreview: token.canAccessCdaPreview,
-    canAccessCma: token.canAccessCma,
-    roleId: token.roleId,
-    userId: token.userId,
-    permissions: token.permissions,
-    rootNodeIds: token.rootNodeIds,
-    enabled: token.enabled,
-    expiresAt: token.expiresAt,
-    ipAllowlist: token.ipAllowlist,
-    rateLimit: token.rateLimit,
-  };
+  return pickGrants(token);
 }
 
-/** Value rules that a JSON schema cannot express; shared by the API and the offline CLI. */
+/** Value rules that a JSON schema cannot express, each restriction's own; shared by the API and the offline CLI. */
 export function validateGrants(grants: Partial<TokenGrants>): void {
-  if (grants.permissions) {
-    const unknown = unknownGrants(grants.permissions);
-    if (unknown.length > 0) {
-      throw new ApiProblem('INVALID_FIELD', {
-        field: 'permissions',
-        code: 'VALIDATION_INCLUSION',
-        message: `Unknown permission strings: ${unknown.join(', ')}`,
-        unknown,
-      });
-    }
-  }
-  if (grants.ipAllowlist) {
-    const invalid = invalidCidrs(grants.ipAllowlist);
-    if (invalid.length > 0) {
-      throw new ApiProblem('INVALID_FIELD', { field: 'ip_allowlist', message: `Not an IP address or CIDR: ${invalid.join(', ')}`, invalid });
-    }
-  }
-  if (grants.expiresAt != null && Number.isNaN(Date.parse(grants.expiresAt))) {
-    throw new ApiProblem('INVALID_FIELD', { field: 'expires_at', message: 'Not a date-time' });
-  }
+  for (const restriction of RESTRICTIONS) restriction.validate?.(grants);
 }

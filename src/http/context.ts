@@ -19,6 +19,8 @@ import type { AccessRecorder } from '../store/access-recorder.ts';
 import type { ChangeBus } from '../store/changes.ts';
 import type { ReadinessProbe } from '../store/readiness.ts';
 import { bearerChallenge } from './errors.ts';
+import { credentialOf } from './authorization.ts';
+import { corsForAllowedOrigins } from './cors.ts';
 
 export interface AppDeps {
   readonly store: Store;
@@ -69,17 +71,25 @@ export function verify(
   endpoint: EndpointName,
   clientIp: string,
   includeDrafts = false,
+  origin: string | null = null,
 ): Decision | Promise<Decision> {
-  const credential = deps.cache.resolve(authorization);
+  const credential = credentialOf(deps.cache, authorization);
   return credential instanceof Promise
-    ? credential.then((resolved) => decideAndRecord(deps, resolved, endpoint, clientIp, includeDrafts))
-    : decideAndRecord(deps, credential, endpoint, clientIp, includeDrafts);
+    ? credential.then((resolved) => decideAndRecord(deps, resolved, endpoint, clientIp, includeDrafts, origin))
+    : decideAndRecord(deps, credential, endpoint, clientIp, includeDrafts, origin);
 }
 
-function decideAndRecord(deps: VerifyDeps, credential: Credential, endpoint: EndpointName, clientIp: string, includeDrafts: boolean): Decision {
+function decideAndRecord(
+  deps: VerifyDeps,
+  credential: Credential,
+  endpoint: EndpointName,
+  clientIp: string,
+  includeDrafts: boolean,
+  origin: string | null,
+): Decision {
   const rule = ENDPOINTS[endpoint];
   const now = deps.clock.now();
-  const decision = decide(credential, { rule, includeDrafts, clientIp, now }, deps.rateLimiter);
+  const decision = decide(credential, { rule, includeDrafts, clientIp, origin, now }, deps.rateLimiter);
   if (decision.ok) deps.recorder.record(decision.principal.token.id, rule.surface, now);
   return decision;
 }
@@ -90,7 +100,11 @@ function admit(decision: Decision, reply: FastifyReply): Principal {
     reply.header('x-ratelimit-limit', decision.rate.limit);
     reply.header('x-ratelimit-remaining', decision.rate.remaining);
   }
-  if (decision.ok) return decision.principal;
+  if (decision.ok) {
+    if (decision.principal.allowedOrigins !== null) corsForAllowedOrigins(reply, true);
+    return decision.principal;
+  }
+  if (decision.details.layer === 'origin') corsForAllowedOrigins(reply, false);
   if (decision.status === 401) reply.header('www-authenticate', bearerChallenge(decision.details.reason));
   if (decision.status === 429 && decision.rate) {
     reply.header('x-ratelimit-reset', decision.rate.resetSeconds);
@@ -112,6 +126,6 @@ export function authenticate(
   options: AuthenticateOptions = {},
 ): Principal | Promise<Principal> {
   if (deps.authenticator) return deps.authenticator(request, reply, endpoint, options);
-  const decision = verify(deps, request.headers.authorization, endpoint, request.ip, options.includeDrafts ?? false);
+  const decision = verify(deps, request.headers.authorization, endpoint, request.ip, options.includeDrafts ?? false, request.headers.origin ?? null);
   return decision instanceof Promise ? decision.then((d) => admit(d, reply)) : admit(decision, reply);
 }

@@ -5,6 +5,12 @@
  * with 204. The same answers `@fastify/cors` gave with `origin: '*'`, from one hook with its
  * header values computed once: the plugin merged its options and made closures on every request,
  * which was measurable on a single read.
+ *
+ * A token with `allowed_origins` changes its own answers once it is known: an admitted request
+ * names the request's origin (which is on the list) instead of `*`, with `Vary: Origin`, and a
+ * request refused for its origin names none, so the page cannot read the answer. A preflight
+ * carries no token (browsers never send credentials on it), so it cannot know the token's list and
+ * keeps answering for any origin; the real request that follows is the one judged and refused.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
@@ -23,6 +29,17 @@ function addCorsHeaders(request: FastifyRequest, reply: FastifyReply, done: Hook
     return;
   }
   done();
+}
+
+/**
+ * The CORS answer for a token bound to origins: `admitted`, the request's origin (on the list, or
+ * absent for a non-browser caller); otherwise no origin at all.
+ */
+export function corsForAllowedOrigins(reply: FastifyReply, admitted: boolean): void {
+  const origin = reply.request.headers.origin;
+  if (admitted && origin !== undefined) reply.header('access-control-allow-origin', origin);
+  else reply.removeHeader('access-control-allow-origin');
+  reply.header('vary', 'Origin');
 }
 
 /** Installs CORS on every route, the not-found answer included; call before any route exists. */

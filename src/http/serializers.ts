@@ -5,7 +5,8 @@
  * relationships, which the official client passes through untouched.
  */
 import { accessBucket } from '../core/last-access.ts';
-import type { AccessToken, Principal, Site, User, SecretMode } from '../core/model.ts';
+import type { AccessToken, Principal, Site, User, SecretMode, TokenGrants } from '../core/model.ts';
+import { GRANT_KEYS, grantField } from '../core/grants.ts';
 import { openSecret, type KeyRing } from '../core/secret-box.ts';
 import { finalPermissions, type Role } from '../core/roles.ts';
 import { maskToPermissions } from '../core/permissions.ts';
@@ -44,32 +45,43 @@ export function serializeToken(token: AccessToken, view: TokenView, freshSecret?
     type: 'access_token' as const,
     id: token.id,
     attributes: {
-      name: token.name,
+      ...grantAttributes(token),
       token: revealedSecret(token, view, freshSecret),
-      can_access_cda: token.canAccessCda,
-      can_access_cda_preview: token.canAccessCdaPreview,
-      can_access_cma: token.canAccessCma,
       hardcoded_type: token.hardcodedType,
       last_cma_access: bucket(lastCma),
       last_cda_access: bucket(lastCda),
       display_key: token.displayKey,
-      permissions: token.permissions,
-      enabled: token.enabled,
-      expires_at: token.expiresAt,
-      ip_allowlist: token.ipAllowlist,
-      rate_limit: token.rateLimit,
       created_at: token.createdAt,
       updated_at: token.updatedAt,
       rotated_at: token.rotatedAt,
       last_cma_access_at: lastCma,
       last_cda_access_at: lastCda,
     },
-    relationships: {
-      role: ref('role', token.roleId),
-      user: ref('user', token.userId),
-      root_nodes: { data: token.rootNodeIds.map((id) => ({ type: 'item' as const, id })) },
-    },
+    relationships: grantRelationships(token),
   };
+}
+
+/** The grant fields that are attributes, under their API names (`core/grants.ts`). */
+function grantAttributes(grants: TokenGrants): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {};
+  for (const key of GRANT_KEYS) {
+    const { api } = grantField(key);
+    if (api.kind === 'attribute') attributes[api.name] = grants[key];
+  }
+  return attributes;
+}
+
+/** The grant fields that are relationships: a list of linkages for to-many, one (or null) for to-one. */
+function grantRelationships(grants: TokenGrants): Record<string, { data: unknown }> {
+  const relationships: Record<string, { data: unknown }> = {};
+  for (const key of GRANT_KEYS) {
+    const { api } = grantField(key);
+    if (api.kind !== 'relationship') continue;
+    const value = grants[key] as string | null | readonly string[];
+    relationships[api.name] =
+      typeof value === 'string' || value === null ? ref(api.type, value) : { data: value.map((id) => ({ type: api.type, id })) };
+  }
+  return relationships;
 }
 
 export function serializeRole(role: Role, all: readonly Role[]) {

@@ -4,6 +4,7 @@
  * PostgreSQL, so one query layer serves both without dialect branches.
  */
 import type { Generated } from 'kysely';
+import type { GRANT_FIELDS } from '../core/grants.ts';
 
 export interface SiteTable {
   id: number;
@@ -32,24 +33,26 @@ export interface UserTable {
   updated_at: string;
 }
 
-export interface AccessTokenTable {
+/** How each storage kind of `core/grants.ts` sits in a column. */
+export interface StoredColumns {
+  readonly text: string;
+  readonly 'nullable-text': string | null;
+  readonly flag: number;
+  readonly id: number | null;
+  readonly list: string;
+  readonly 'id-list': string;
+  readonly 'nullable-json': string | null;
+}
+type GrantFields = typeof GRANT_FIELDS;
+/** One column per grant field, named and typed by its declaration. */
+type GrantColumns = { [K in keyof GrantFields as GrantFields[K]['column']]: StoredColumns[GrantFields[K]['stored']] };
+
+export interface AccessTokenTable extends GrantColumns {
   id: Generated<number>;
-  name: string;
   secret_hash: string;
   sealed_secret: string | null;
   display_key: string;
   hardcoded_type: string | null;
-  can_access_cda: number;
-  can_access_cda_preview: number;
-  can_access_cma: number;
-  role_id: number | null;
-  user_id: number | null;
-  permissions: string;
-  root_node_ids: string;
-  enabled: number;
-  expires_at: string | null;
-  ip_allowlist: string | null;
-  rate_limit: string | null;
   created_by_token_id: number | null;
   created_at: string;
   updated_at: string;

@@ -4,7 +4,8 @@
  */
 import type { AccessTokenPatch, AccessRecord, NewAccessToken, SecretReplacement, TokenStore } from '../core/ports.ts';
 import type { AccessToken } from '../core/model.ts';
-import { bool, json, optionalJson, rowId, toAccessToken } from './rows.ts';
+import { grantColumns, rowId, toAccessToken } from './rows.ts';
+import { pickGrants } from '../core/grants.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { AccessTokenTable } from './schema.ts';
 import { sql, type Kysely, type Updateable } from 'kysely';
@@ -12,19 +13,7 @@ import type { Database } from './schema.ts';
 import { afterKey, countAll, countOf } from './paging.ts';
 
 function patchColumns(patch: AccessTokenPatch): Updateable<AccessTokenTable> {
-  const row: Updateable<AccessTokenTable> = {};
-  if (patch.name !== undefined) row.name = patch.name;
-  if (patch.canAccessCda !== undefined) row.can_access_cda = bool(patch.canAccessCda);
-  if (patch.canAccessCdaPreview !== undefined) row.can_access_cda_preview = bool(patch.canAccessCdaPreview);
-  if (patch.canAccessCma !== undefined) row.can_access_cma = bool(patch.canAccessCma);
-  if (patch.roleId !== undefined) row.role_id = patch.roleId === null ? null : Number(patch.roleId);
-  if (patch.userId !== undefined) row.user_id = patch.userId === null ? null : Number(patch.userId);
-  if (patch.permissions !== undefined) row.permissions = json(patch.permissions);
-  if (patch.rootNodeIds !== undefined) row.root_node_ids = json(patch.rootNodeIds);
-  if (patch.enabled !== undefined) row.enabled = bool(patch.enabled);
-  if (patch.expiresAt !== undefined) row.expires_at = patch.expiresAt;
-  if (patch.ipAllowlist !== undefined) row.ip_allowlist = optionalJson(patch.ipAllowlist);
-  if (patch.rateLimit !== undefined) row.rate_limit = optionalJson(patch.rateLimit);
+  const row: Updateable<AccessTokenTable> = grantColumns(patch);
   if (patch.sealedSecret !== undefined) row.sealed_secret = patch.sealedSecret;
   return row;
 }
@@ -98,22 +87,11 @@ export function tokenQueries(ctx: SqlContext): TokenStore {
       const inserted = await db
         .insertInto('access_tokens')
         .values({
-          name: token.name,
+          ...grantColumns(pickGrants(token)),
           secret_hash: token.secretHash,
           sealed_secret: null,
           display_key: token.displayKey,
           hardcoded_type: token.hardcodedType,
-          can_access_cda: bool(token.canAccessCda),
-          can_access_cda_preview: bool(token.canAccessCdaPreview),
-          can_access_cma: bool(token.canAccessCma),
-          role_id: token.roleId === null ? null : Number(token.roleId),
-          user_id: token.userId === null ? null : Number(token.userId),
-          permissions: json(token.permissions),
-          root_node_ids: json(token.rootNodeIds),
-          enabled: bool(token.enabled),
-          expires_at: token.expiresAt,
-          ip_allowlist: optionalJson(token.ipAllowlist),
-          rate_limit: optionalJson(token.rateLimit),
           created_by_token_id: token.createdByTokenId === null ? null : Number(token.createdByTokenId),
           created_at: token.createdAt,
           updated_at: token.createdAt,

@@ -1,6 +1,8 @@
 /**
  * @module
- * The verification hot path: Authorization secret → compiled {@link Principal}, from memory.
+ * The verification hot path: presented secret → compiled {@link Principal}, from memory. The
+ * transport reads the secret out of its header (`http/authorization.ts`); the principal is built by
+ * `core/principal.ts`; this only remembers the answers.
  *
  * The cache is keyed by the presented secret itself, so a hit costs one Map lookup (only
  * well-formed secrets are ever remembered); the checksum check and the SHA-256 that the store is
@@ -21,9 +23,8 @@ import type { Credential } from '../core/access.ts';
 import type { AccessToken, Principal, User } from '../core/model.ts';
 import type { Clock, Store } from '../core/ports.ts';
 import { hashSecret, secretShape } from '../core/secret.ts';
-import { finalPermissions, type Role } from '../core/roles.ts';
-import { grantMask } from '../core/permissions.ts';
-import { compileAllowlist } from '../core/ip.ts';
+import type { Role } from '../core/roles.ts';
+import { compilePrincipal } from '../core/principal.ts';
 import type { Change, ChangeBus } from './changes.ts';
 
 interface Entry {
@@ -36,7 +37,6 @@ interface Entry {
 }
 
 const UNKNOWN: Credential = { kind: 'unknown' };
-const MISSING: Credential = { kind: 'missing' };
 const MALFORMED: Credential = { kind: 'malformed' };
 
 export interface TokenCacheOptions {
@@ -45,15 +45,6 @@ export interface TokenCacheOptions {
   readonly maxNegative: number;
   /** Upper bound on remembered tokens; the longest-held entry makes room (it reloads on next use). */
   readonly maxEntries?: number;
-}
-
-/** `Bearer` (any case, RFC 7235 §2.1) and one or more spaces (RFC 6750 §2.1): where the secret starts, or -1. */
-function secretStart(authorization: string): number {
-  if (authorization.length < 8) return -1;
-  if (!authorization.startsWith('Bearer ') && authorization.slice(0, 7).toLowerCase() !== 'bearer ') return -1;
-  let start = 7;
-  while (authorization.charCodeAt(start) === 32) start++;
-  return start;
 }
 
 export class TokenCache {
@@ -83,12 +74,8 @@ export class TokenCache {
     bus.subscribe((change) => this.invalidate(change));
   }
 
-  /** Sync on a cache hit, so the common request pays no promise; async on a miss. */
-  resolve(authorization: string | undefined): Credential | Promise<Credential> {
-    if (authorization === undefined || authorization === '') return MISSING;
-    const start = secretStart(authorization);
-    if (start < 0) return MALFORMED;
-    const secret = start === 7 ? authorization.slice(7) : authorization.slice(start);
+  /** The credential a presented secret stands for. Sync on a cache hit, so the common request pays no promise; async on a miss. */
+  lookup(secret: string): Credential | Promise<Credential> {
     const now = this.#clock.now();
     const entry = this.#known.get(secret);
     if (entry !== undefined) {
@@ -173,17 +160,7 @@ export class TokenCache {
   async #compile(token: AccessToken): Promise<Principal> {
     const user: User | null = token.userId ? await this.#store.findUser(token.userId) : null;
     const roles = await this.#loadRoles();
-    const roleId = token.roleId ?? user?.roleId ?? null;
-    const role = roleId ? (roles.get(roleId) ?? null) : null;
-    return {
-      token,
-      user,
-      role,
-      final: role ? finalPermissions(role, (id) => roles.get(id)) : null,
-      permissionMask: grantMask(token.permissions),
-      expiresAtMs: token.expiresAt ? Date.parse(token.expiresAt) : null,
-      allowlist: token.ipAllowlist ? compileAllowlist(token.ipAllowlist) : null,
-    };
+    return compilePrincipal(token, user, (id) => roles.get(id));
   }
 
   /** The principal a token compiles to, as a request would see it; for explaining access. */

@@ -16,7 +16,7 @@ describe('the benchmark-only composition without verification', () => {
     h = await startHarness();
     const typeId = await createItemType(h, 'article', [{ api_key: 'title', field_type: 'string', required: true }]);
     itemId = await createItem(h, typeId, { title: 'Hello' }, { publish: true });
-    const credential = await h.runtime.deps.cache.resolve(`Bearer ${h.adminSecret}`);
+    const credential = await h.runtime.deps.cache.lookup(h.adminSecret);
     if (credential.kind !== 'found') throw new Error('admin token does not resolve');
     open = await buildVariant(h.runtime.deps, 'open', credential.principal, SERVER_MODULES);
   });

@@ -14,7 +14,7 @@ import type { Creator, Item } from '../../src/core/content/model.ts';
 import { modelCounters } from '../../src/core/content/query.ts';
 import { evaluateReadRule, readRule, type ReadEndpoint } from '../../src/core/content/read-rule.ts';
 import { newTokenGrants, type Principal } from '../../src/core/model.ts';
-import { grantMask } from '../../src/core/permissions.ts';
+import { compilePrincipal } from '../../src/core/principal.ts';
 import { defaultRoleAttributes, finalPermissions, type ItemTypePermission, type Role } from '../../src/core/roles.ts';
 import { hashSecret } from '../../src/core/secret.ts';
 import { openStore } from '../../src/store/database.ts';
@@ -147,14 +147,11 @@ for (const dialect of DIALECTS) {
       const role: Role = { id: tok.roleId, name: 'own', attributes: attributes(spec.own), inheritsFrom: ['parent'] };
       const rootNodeIds = spec.roots.map((r) => (r < 0 ? '999999' : (world.items[r % world.items.length]?.id ?? '999999')));
       const token = accessToken({ id: tok.id, userId: tok.userId, roleId: tok.userId ? null : tok.roleId, permissions: spec.permissions, rootNodeIds });
+      const user = tok.userId ? userOf({ id: tok.userId, roleId: tok.roleId }) : null;
       return {
-        token,
-        user: tok.userId ? userOf({ id: tok.userId, roleId: tok.roleId }) : null,
+        ...compilePrincipal(token, user, () => undefined),
         role: spec.hasRole ? role : null,
         final: spec.hasRole ? finalPermissions(role, (id) => (id === 'parent' ? parent : undefined)) : null,
-        permissionMask: grantMask(token.permissions),
-        expiresAtMs: null,
-        allowlist: null,
       };
     }
 

@@ -5,6 +5,8 @@
  * creator lacked at that moment: permission strings, surfaces, role flags and content rights,
  * expiry, root nodes, base user, IP allowlist. And a token that was updated, rotated or deleted held
  * no such right before the call either: power over a token needs everything it holds.
+ * Generically, over every restriction of the list: whatever request a produced token's restriction
+ * admits, its creator's admits too.
  */
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +19,9 @@ import { ALL_PERMISSIONS, maskCovers } from '../../src/core/permissions.ts';
 import { CONTENT_ACTIONS, ENFORCED_FLAGS, ROLE_FLAGS, allowsContent, defaultRoleAttributes, type ContentAction } from '../../src/core/roles.ts';
 import { grantsOf, type TokenGrants, type TokenUpdate } from '../../src/core/tokens.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import type { AccessRequest } from '../../src/core/access.ts';
+import type { EndpointRule } from '../../src/core/endpoints.ts';
+import { RESTRICTIONS } from '../../src/core/restrictions/index.ts';
 
 const MODELS = ['10', '11', '99'];
 const ACTIONS = CONTENT_ACTIONS.filter((a): a is ContentAction => a !== 'all');
@@ -25,6 +30,7 @@ const CREATORS = [
   { createdBySelf: false, createdBySameRole: true },
   { createdBySelf: false, createdBySameRole: false },
 ];
+const PROBE_ORIGINS = [null, 'https://app.example.com', 'https://a.shop.example.com', 'https://example.com', 'http://localhost:3000', 'https://evil.test'];
 const PROBE_IPS = ['10.0.0.1', '10.1.2.3', '10.2.0.1', '192.0.2.1', '192.0.2.2', '2001:db8::1', '2001:db9::1', '127.0.0.1'];
 const HOUR = 3_600_000;
 
@@ -51,6 +57,14 @@ const grantsArb = fc.record({
   /** Indexes into the world's items: 0 a website, 1 a page under it, 2 another website. */
   rootNodeIds: fc.subarray([0, 1, 2]),
   ipAllowlist: fc.constantFrom(null, ['10.0.0.0/8'], ['10.1.0.0/16'], ['192.0.2.1'], ['2001:db8::/32', '10.0.0.0/8'], []),
+  allowedOrigins: fc.constantFrom(
+    null,
+    ['https://*.example.com'],
+    ['https://*.shop.example.com'],
+    ['https://app.example.com'],
+    ['https://app.example.com', 'http://localhost:3000'],
+    [],
+  ),
 });
 type GrantsSpec = typeof grantsArb extends fc.Arbitrary<infer T> ? T : never;
 const command = fc.record({
@@ -61,7 +75,7 @@ const command = fc.record({
   /** Create from the caller's own grants with only `fields` changed (likelier to pass), or from scratch. */
   derive: fc.boolean(),
   /** Which members an update sends (the rest stay as they are). */
-  fields: fc.subarray(['permissions', 'surfaces', 'base', 'expiresAt', 'rootNodeIds', 'ipAllowlist', 'enabled'] as const, { minLength: 1 }),
+  fields: fc.subarray(['permissions', 'surfaces', 'base', 'expiresAt', 'rootNodeIds', 'ipAllowlist', 'allowedOrigins', 'enabled'] as const, { minLength: 1 }),
 });
 
 interface World {
@@ -87,6 +101,7 @@ function toGrants(world: World, spec: GrantsSpec, now: number): TokenGrants {
     expiresAt: spec.expiresInHours === null ? null : new Date(now + spec.expiresInHours * HOUR).toISOString(),
     rootNodeIds: spec.rootNodeIds.map((i) => world.items[i]!.id),
     ipAllowlist: spec.ipAllowlist,
+    allowedOrigins: spec.allowedOrigins,
     enabled: true,
     rateLimit: null,
   };
@@ -113,7 +128,7 @@ function pick(grants: TokenGrants, fields: readonly string[]): TokenUpdate {
 }
 
 async function principalOf(h: Harness, secret: string): Promise<Principal> {
-  const credential = await h.runtime.deps.cache.resolve(`Bearer ${secret}`);
+  const credential = await h.runtime.deps.cache.lookup(secret);
   if (credential.kind !== 'found') throw new Error(`token not resolvable: ${credential.kind}`);
   return credential.principal;
 }
@@ -154,6 +169,48 @@ function assertWithin(world: World, child: Principal, parent: Principal): void {
   if (parent.allowlist !== null) {
     expect(child.allowlist).not.toBeNull();
     for (const ip of PROBE_IPS) if (allowlistAdmits(child.allowlist!, ip)) expect(allowlistAdmits(parent.allowlist, ip), ip).toBe(true);
+  }
+}
+
+const PROBE_RULES: EndpointRule[] = [
+  { surface: 'cma', permission: 'api-keys:write', roleFlag: 'can_manage_access_tokens', description: 'POST /access_tokens' },
+  { surface: 'cma', permission: 'content:update', content: 'update', description: 'PUT /items/:id' },
+  { surface: 'cma', permission: 'site:read', description: 'GET /site' },
+  { surface: 'cda', permission: 'content:read', content: 'read', description: 'POST /graphql' },
+];
+
+/** Requests to probe with: every rule, address, instant and record (or none) the world has. */
+function probes(world: World): AccessRequest[] {
+  const now = world.h.clock.now();
+  const targets = [undefined, ...world.items.flatMap((item) => MODELS.map((itemTypeId) => ({ itemTypeId, createdBySelf: false, createdBySameRole: false, pathIds: item.pathIds })))];
+  return PROBE_RULES.flatMap((rule) =>
+    [false, true].flatMap((includeDrafts) =>
+      [null, ...PROBE_IPS].flatMap((clientIp) =>
+        [now + 90 * 60_000, now + 30 * HOUR].flatMap((at) =>
+          targets.map((target, i) => ({ rule, includeDrafts, clientIp, origin: PROBE_ORIGINS[i % PROBE_ORIGINS.length]!, now: at, ...(target ? { target } : {}) })),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The property over the list itself: no restriction of `child` admits a request that `parent`'s
+ * refuses. A disabled token cannot call at all (it never gets to act on a token over the API), so
+ * a disabled caller is no parent to compare with; this harness calls the services directly.
+ */
+function assertAdmitsWithin(world: World, child: Principal, parent: Principal): void {
+  if (!parent.token.enabled) return;
+  const noRate = () => null;
+  const admits = (restriction: (typeof RESTRICTIONS)[number], principal: Principal, request: AccessRequest) => {
+    const outcome = restriction.admit(principal, request, noRate);
+    return outcome === null || !('ok' in outcome);
+  };
+  for (const request of probes(world)) {
+    for (const restriction of RESTRICTIONS) {
+      // expect() only on a failure: this runs for thousands of probes per step.
+      if (admits(restriction, child, request) && !admits(restriction, parent, request)) expect.fail(`${restriction.name} admits ${JSON.stringify(request)} for the child only`);
+    }
   }
 }
 
@@ -248,8 +305,15 @@ describe('no escalation (property)', () => {
                 outcomes.refused++;
                 continue;
               }
-              if (targetBefore) assertWithin(world, targetBefore, callerPrincipal);
-              if (produced) assertWithin(world, await principalOf(h, produced.secret), callerPrincipal);
+              if (targetBefore) {
+                assertWithin(world, targetBefore, callerPrincipal);
+                assertAdmitsWithin(world, targetBefore, callerPrincipal);
+              }
+              if (produced) {
+                const child = await principalOf(h, produced.secret);
+                assertWithin(world, child, callerPrincipal);
+                assertAdmitsWithin(world, child, callerPrincipal);
+              }
               h.clock.advance(10 * 60_000);
             }
           } finally {

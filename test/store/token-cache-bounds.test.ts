@@ -40,13 +40,13 @@ describe('token cache bounds', () => {
   it('holds at most maxEntries tokens; an evicted one reloads on its next use', async () => {
     const cache = new TokenCache(counting, h.clock, h.runtime.store.changes, { ttlMs: 60_000, maxNegative: 10, maxEntries: 2 });
     lookups = 0;
-    for (const secret of secrets) expect((await cache.resolve(`Bearer ${secret}`)).kind).toBe('found');
+    for (const secret of secrets) expect((await cache.lookup(secret)).kind).toBe('found');
     expect(cache.size).toBe(2);
     expect(lookups).toBe(3);
     // The newest two are hits; the first was evicted and costs one more lookup.
-    expect((await cache.resolve(`Bearer ${secrets[2]}`)).kind).toBe('found');
+    expect((await cache.lookup(secrets[2]!)).kind).toBe('found');
     expect(lookups).toBe(3);
-    expect((await cache.resolve(`Bearer ${secrets[0]}`)).kind).toBe('found');
+    expect((await cache.lookup(secrets[0]!)).kind).toBe('found');
     expect(lookups).toBe(4);
     expect(cache.size).toBe(2);
   });
@@ -55,26 +55,26 @@ describe('token cache bounds', () => {
     const cache = new TokenCache(counting, h.clock, h.runtime.store.changes, { ttlMs: 60_000, maxNegative: 2 });
     const unknown = ['u'.repeat(24), 'v'.repeat(24), 'w'.repeat(24)];
     lookups = 0;
-    for (const secret of unknown) expect((await cache.resolve(`Bearer ${secret}`)).kind).toBe('unknown');
+    for (const secret of unknown) expect((await cache.lookup(secret)).kind).toBe('unknown');
     expect(lookups).toBe(3);
     // The third made room by forgetting the first two: it is a hit, the first is asked again.
-    expect((await cache.resolve(`Bearer ${unknown[2]}`)).kind).toBe('unknown');
+    expect((await cache.lookup(unknown[2]!)).kind).toBe('unknown');
     expect(lookups).toBe(3);
-    expect((await cache.resolve(`Bearer ${unknown[0]}`)).kind).toBe('unknown');
+    expect((await cache.lookup(unknown[0]!)).kind).toBe('unknown');
     expect(lookups).toBe(4);
     expect(cache.size).toBe(0);
   });
 
   it('drops exactly the changed token, so the others stay hits', async () => {
     const cache = new TokenCache(counting, h.clock, h.runtime.store.changes, { ttlMs: 60_000, maxNegative: 10 });
-    for (const secret of secrets) await cache.resolve(`Bearer ${secret}`);
+    for (const secret of secrets) await cache.lookup(secret);
     const token = (await h.runtime.store.listTokens()).find((t) => t.name === 't1')!;
     await h.runtime.store.updateToken(token.id, { enabled: false }, new Date(h.clock.now()).toISOString());
     lookups = 0;
-    const after = await cache.resolve(`Bearer ${secrets[1]}`);
+    const after = await cache.lookup(secrets[1]!);
     expect(after.kind === 'found' && after.principal.token.enabled).toBe(false);
-    expect((await cache.resolve(`Bearer ${secrets[0]}`)).kind).toBe('found');
-    expect((await cache.resolve(`Bearer ${secrets[2]}`)).kind).toBe('found');
+    expect((await cache.lookup(secrets[0]!)).kind).toBe('found');
+    expect((await cache.lookup(secrets[2]!)).kind).toBe('found');
     expect(lookups).toBe(1);
   });
 });

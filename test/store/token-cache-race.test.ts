@@ -34,9 +34,9 @@ for (const dialect of DIALECTS) {
         },
       };
       const cache = new TokenCache(slow, h.clock, store.changes, { ttlMs: 60_000, maxNegative: 10 });
-      const header = `Bearer ${h.adminSecret}`;
+      const secret = h.adminSecret;
 
-      const inFlight = cache.resolve(header);
+      const inFlight = cache.lookup(secret);
       await hasRead;
       const token = (await store.findTokenBySecretHash(hashSecret(h.adminSecret), new Date(h.clock.now()).toISOString()))?.token;
       await store.updateToken(token!.id, { enabled: false }, new Date(h.clock.now()).toISOString());
@@ -44,7 +44,7 @@ for (const dialect of DIALECTS) {
       const raced = await inFlight;
       expect(raced.kind === 'found' && raced.principal.token.enabled).toBe(true);
 
-      const next = await cache.resolve(header);
+      const next = await cache.lookup(secret);
       expect(next.kind === 'found' && next.principal.token.enabled).toBe(false);
       await store.updateToken(token!.id, { enabled: true }, new Date(h.clock.now()).toISOString());
     });

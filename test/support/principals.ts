@@ -4,8 +4,7 @@
  */
 import type { AccessToken, Principal, User } from '../../src/core/model.ts';
 import { adminRoleAttributes, defaultRoleAttributes, finalPermissions, type ItemTypePermission, type Role, type RoleAttributes } from '../../src/core/roles.ts';
-import { grantMask } from '../../src/core/permissions.ts';
-import { compileAllowlist } from '../../src/core/ip.ts';
+import { compilePrincipal } from '../../src/core/principal.ts';
 
 export function roleAttributes(overrides: Partial<RoleAttributes> = {}): RoleAttributes {
   return { ...defaultRoleAttributes(), ...overrides };
@@ -39,6 +38,7 @@ export function accessToken(overrides: Partial<AccessToken> = {}): AccessToken {
     enabled: true,
     expiresAt: null,
     ipAllowlist: null,
+    allowedOrigins: null,
     rateLimit: null,
     createdByTokenId: null,
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -71,13 +71,7 @@ export function principal(
   const t = accessToken(token);
   const attributes = options.attributes === undefined ? adminRoleAttributes() : options.attributes;
   const r = attributes === null ? null : role(t.roleId ?? '1', attributes);
-  return {
-    token: t,
-    user: options.user ?? null,
-    role: r,
-    final: r ? finalPermissions(r, () => undefined) : null,
-    permissionMask: grantMask(t.permissions),
-    expiresAtMs: t.expiresAt ? Date.parse(t.expiresAt) : null,
-    allowlist: t.ipAllowlist ? compileAllowlist(t.ipAllowlist) : null,
-  };
+  const compiled = compilePrincipal(t, options.user ?? null, () => undefined);
+  // The role is given directly (whatever the token's or user's role id says), as a case states it.
+  return { ...compiled, role: r, final: r ? finalPermissions(r, () => undefined) : null };
 }

@@ -18,6 +18,7 @@ const checkQuery = z
     include_drafts: z.enum(['true', 'false']).default('false'),
     item: z.string().min(1).max(100).optional(),
     ip: z.union([z.ipv4(), z.ipv6()]).optional(),
+    origin: z.string().min(1).max(300).optional(),
   })
   .strict();
 const idParams = z.object({ id: z.string() });
@@ -38,6 +39,7 @@ export function registerAccessCheckRoutes(app: FastifyInstance, deps: AppDeps): 
       surface: query.surface,
       includeDrafts: query.include_drafts === 'true',
       clientIp: query.ip ?? null,
+      origin: query.origin ?? null,
       itemId: query.item,
     });
     return { data: { type: 'access_check' as const, id, attributes } };

@@ -4,39 +4,40 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { newTokenGrants, type AccessToken, type Principal } from '../../core/model.ts';
+import type { AccessToken, Principal } from '../../core/model.ts';
+import {
+  GRANT_KEYS,
+  grantField,
+  newTokenGrants,
+  setGrant,
+  type ApiRelationship,
+  type GrantKey,
+  type GrantsDraft,
+  type RequiredGrantKey,
+} from '../../core/grants.ts';
 import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
-import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
+import { NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany, toOneNullable } from '../jsonapi.ts';
 import { serializeToken } from '../serializers.ts';
 import { tokenView } from '../token-view.ts';
 import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 import { requestContext } from '../request-context.ts';
 
-const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), period_seconds: z.number().int().min(1).max(86_400) }).strict();
-export const rateLimitSchema = z.object({ cma: ratePolicy.optional(), cda: ratePolicy.optional() }).strict();
+/** Each grant field's attribute or relationship, as its declaration in `core/grants.ts` says. */
+const attributeShape: Record<string, z.ZodType> = {};
+const relationshipShape: Record<string, z.ZodType> = {};
+for (const key of GRANT_KEYS) {
+  const { api, default: declared } = grantField(key);
+  if (api.kind === 'attribute') attributeShape[api.name] = declared === 'required' ? api.schema : api.schema.optional();
+  else relationshipShape[api.name] = (api.many ? toMany(api.type) : toOneNullable(api.type)).optional();
+}
+const attributes = z.object(attributeShape).strict();
+const relationships = z.object(relationshipShape).strict();
 
-const extensions = {
-  permissions: z.array(z.string().max(100)).max(100).optional(),
-  enabled: z.boolean().optional(),
-  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
-  ip_allowlist: z.array(z.string().max(100)).max(100).nullable().optional(),
-  rate_limit: rateLimitSchema.nullable().optional(),
-};
-const surfaces = {
-  name: displayName(),
-  can_access_cda: z.boolean(),
-  can_access_cda_preview: z.boolean(),
-  can_access_cma: z.boolean(),
-};
-const relationships = z
-  .object({ role: toOneNullable('role').optional(), user: toOneNullable('user').optional(), root_nodes: toMany('item').optional() })
-  .strict();
-
-const createDocument = resourceDocument('access_token', z.object({ ...surfaces, ...extensions }).strict(), relationships);
-const updateDocument = resourceDocument('access_token', z.object({ ...surfaces, ...extensions }).partial().strict().optional(), relationships);
+const createDocument = resourceDocument('access_token', attributes, relationships);
+const updateDocument = resourceDocument('access_token', attributes.partial().strict().optional(), relationships);
 const idParams = z.object({ id: z.string() });
 const rotateQuery = z.object({ grace_period: z.coerce.number().int().min(0).max(30 * 86_400).optional() }).strict();
 const destroyQuery = z
@@ -46,43 +47,34 @@ const destroyQuery = z
   })
   .strict();
 
-type Attributes = z.infer<typeof createDocument>['data']['attributes'];
-type Relationships = z.infer<typeof relationships>;
+type Linkage = { readonly data: { readonly id: string } | null | readonly { readonly id: string }[] };
 
-function toUpdate(attributes: Partial<Attributes> | undefined, rels: Relationships | undefined): TokenUpdate {
-  const a = attributes ?? {};
-  const update: { -readonly [K in keyof TokenUpdate]: TokenUpdate[K] } = {};
-  if (a.name !== undefined) update.name = a.name;
-  if (a.can_access_cda !== undefined) update.canAccessCda = a.can_access_cda;
-  if (a.can_access_cda_preview !== undefined) update.canAccessCdaPreview = a.can_access_cda_preview;
-  if (a.can_access_cma !== undefined) update.canAccessCma = a.can_access_cma;
-  if (a.permissions !== undefined) update.permissions = a.permissions;
-  if (a.enabled !== undefined) update.enabled = a.enabled;
-  if (a.expires_at !== undefined) update.expiresAt = a.expires_at === null ? null : new Date(a.expires_at).toISOString();
-  if (a.ip_allowlist !== undefined) update.ipAllowlist = a.ip_allowlist;
-  if (a.rate_limit !== undefined) update.rateLimit = a.rate_limit;
+/** A relationship's ids as the field's value: a list for to-many, one id or null for to-one. */
+function fromRelationship<T>(_api: ApiRelationship<T>, linkage: Linkage): T {
+  const { data } = linkage;
+  // The schema built from `api.many` above admits a list exactly for to-many relationships.
+  return (Array.isArray(data) ? data.map((r: { id: string }) => r.id) : ((data as { id: string } | null)?.id ?? null)) as T;
+}
+
+function toUpdate(attributes: Record<string, unknown> | undefined, rels: Record<string, unknown> | undefined): TokenUpdate {
+  const update: GrantsDraft = {};
+  for (const key of GRANT_KEYS) setFromApi(update, key, attributes, rels);
   // A token is based on exactly one of a role or a user: naming one replaces the other.
-  if (rels?.role !== undefined) {
-    update.roleId = rels.role.data?.id ?? null;
-    if (rels.user === undefined && update.roleId !== null) update.userId = null;
-  }
-  if (rels?.user !== undefined) {
-    update.userId = rels.user.data?.id ?? null;
-    if (rels.role === undefined && update.userId !== null) update.roleId = null;
-  }
-  if (rels?.root_nodes !== undefined) update.rootNodeIds = rels.root_nodes.data.map((r) => r.id);
+  if (rels?.role !== undefined && rels.user === undefined && update.roleId != null) update.userId = null;
+  if (rels?.user !== undefined && rels.role === undefined && update.userId != null) update.roleId = null;
   return update;
 }
 
-function toGrants(attributes: Attributes, rels: Relationships | undefined): TokenGrants {
-  const { name, can_access_cda, can_access_cda_preview, can_access_cma } = attributes;
-  return newTokenGrants({
-    name,
-    canAccessCda: can_access_cda,
-    canAccessCdaPreview: can_access_cda_preview,
-    canAccessCma: can_access_cma,
-    ...toUpdate(attributes, rels),
-  });
+function setFromApi<K extends GrantKey>(update: GrantsDraft, key: K, attributes: Record<string, unknown> | undefined, rels: Record<string, unknown> | undefined): void {
+  const { api } = grantField(key);
+  const given = api.kind === 'attribute' ? attributes?.[api.name] : rels?.[api.name];
+  if (given === undefined) return;
+  setGrant(update, key, api.kind === 'attribute' ? api.fromApi(given) : fromRelationship(api, given as Linkage));
+}
+
+function toGrants(attributes: Record<string, unknown>, rels: Record<string, unknown> | undefined): TokenGrants {
+  // The create schema requires every field without a default, so they are all in the update.
+  return newTokenGrants(toUpdate(attributes, rels) as Pick<TokenGrants, RequiredGrantKey> & TokenUpdate);
 }
 
 export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): void {
