@@ -42,6 +42,10 @@ export const AUDIT_ACTIONS = [
   'item_type.create',
   'item_type.update',
   'item_type.destroy',
+  'item_type.duplicate',
+  'field.create',
+  'field.update',
+  'field.destroy',
   'item.publish',
   'item.unpublish',
 ] as const;

@@ -21,6 +21,7 @@ import { registerAuditLogRoutes } from './routes/audit-log.ts';
 import { registerAccessCheckRoutes } from './routes/access-check.ts';
 import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
+import { registerFieldRoutes } from './routes/fields.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerConsoleRoutes } from './console.ts';
@@ -37,6 +38,7 @@ export const CMA_ROUTES: readonly RouteRegistrar[] = [
   registerAccessCheckRoutes,
   registerAccountTokenRoutes,
   registerItemTypeRoutes,
+  registerFieldRoutes,
   registerItemRoutes,
 ];
 

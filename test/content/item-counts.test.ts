@@ -18,6 +18,7 @@ import { createContext } from '../../src/store/sql-context.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { principal, roleAttributes } from '../support/principals.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 const type = (...ids: string[]): ReadRule => ({ kind: 'itemTypeIn', ids });
@@ -114,7 +115,7 @@ for (const dialect of DIALECTS) {
       expect(rows).toHaveLength(typeIds.length);
     }
 
-    const newType = async (name: string, tree: boolean) => (await store.createItemType({ name, apiKey: name, fields: [], tree }, NOW)).id;
+    const newType = async (name: string, tree: boolean) => (await store.createItemType(itemTypeInput({ name, apiKey: name, tree }), NOW)).id;
     const newItem = (itemTypeId: string, parentId: string | null) =>
       store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW });
 

@@ -17,6 +17,7 @@ import { ALL_PERMISSIONS, maskCovers } from '../../src/core/permissions.ts';
 import { CONTENT_ACTIONS, ENFORCED_FLAGS, ROLE_FLAGS, allowsContent, defaultRoleAttributes, type ContentAction } from '../../src/core/roles.ts';
 import { grantsOf, type TokenGrants, type TokenUpdate } from '../../src/core/tokens.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const MODELS = ['10', '11', '99'];
 const ACTIONS = CONTENT_ACTIONS.filter((a): a is ContentAction => a !== 'all');
@@ -174,7 +175,7 @@ async function buildWorld(roles: readonly (typeof roleSpec extends fc.Arbitrary<
   }
   const { itemTypes, items } = h.runtime.deps.content;
   const section = await itemTypes.create(
-    { name: 'Section', apiKey: 'section', tree: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: false }] },
+    itemTypeInput({ name: 'Section', apiKey: 'section', tree: true, draftModeActive: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string' }] }),
     SYSTEM_CONTEXT,
   );
   const website = await items.create(null, { itemTypeId: section.id, values: {}, parentId: null });
