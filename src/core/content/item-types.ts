@@ -150,11 +150,11 @@ function itemTypeUseCases(deps: { store: Store; clock: Clock }) {
         return { itemType: updated, changes: diff(snapshot(current), snapshot(updated)) };
       });
     },
-    /** DatoCMS's duplicate: the model and its fields under `<api_key>_copy`, named "… (copy)"; no records. */
+    /** DatoCMS's duplicate: the model and its fields under `<api_key>_copy` (then `_copy2`, …), named "… (copy)"; no records. */
     async duplicate(id: string, context: RequestContext): Promise<ItemType> {
       const source = await load(id);
       let apiKey = `${source.apiKey}_copy`;
-      for (let n = 2; (await clashing(apiKey)) !== undefined; n++) apiKey = `${source.apiKey}_copy_${n}`;
+      for (let n = 2; (await clashing(apiKey)) !== undefined; n++) apiKey = `${source.apiKey}_copy${n}`;
       await checkApiKey(apiKey);
       return audited(context, 'item_type.duplicate', async (tx) => {
         const copy = await tx.createItemType({ ...source, name: `${source.name} (copy)`, apiKey, fieldRefs: NO_FIELD_REFS }, iso());

@@ -203,10 +203,11 @@ function hasNestedQuantifier(pattern: string): boolean {
     } else if (c === ')') {
       const group = open.pop();
       const next = pattern[i + 1];
-      const quantified = next === '*' || next === '+' || next === '?' || next === '{';
-      if (quantified && risky) return true;
-      // The enclosing group now holds whatever this one held, and a quantifier if this one is repeated.
-      risky = (group?.risky ?? false) || risky || quantified;
+      // `?` alone makes a group optional, not repeated: `(-\d+)?` cannot backtrack exponentially.
+      const repeated = next === '*' || next === '+' || next === '{';
+      if (repeated && risky) return true;
+      // The enclosing group now holds whatever this one held, and a quantifier if this one has one.
+      risky = (group?.risky ?? false) || risky || repeated || next === '?';
     } else if (c === '*' || c === '+' || c === '{' || c === '|') risky = true;
     else if (c === '?' && i > 0 && pattern[i - 1] !== '(') risky = true;
   }
