@@ -45,7 +45,8 @@ export const cdaByIdQuery = (id: string) => `{ article(id: "${id}") { id title s
 export async function seedContent(runtime: Runtime): Promise<SeededContent> {
   const { itemTypes, items } = runtime.deps.content;
   const page = await itemTypes.create(itemTypeInput({ draftModeActive: true, name: 'Page', apiKey: 'page', tree: true, fields: [field('title', 'string', true), field('slug', 'string')] }), SYSTEM_CONTEXT);
-  const article = await itemTypes.create(itemTypeInput({ draftModeActive: true,
+  const article = await itemTypes.create(itemTypeInput({
+    draftModeActive: true,
     name: 'Article',
     apiKey: 'article',
     tree: false,

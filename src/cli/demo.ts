@@ -26,6 +26,7 @@ export interface DemoSeed {
 /** Seeds a freshly initialised project; `adminSecret` is the full-access secret `init` just minted. */
 export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<DemoSeed> {
   const { itemTypes, items } = runtime.deps.content;
+  // Draft mode on: the demo keeps some records as drafts, for the preview token to show.
   const website = await itemTypes.create(itemTypeInput({
     draftModeActive: true,
     name: 'Website',
