@@ -190,22 +190,24 @@ export function contentQueries(ctx: SqlContext): ContentStore {
           position: item.position,
           path: '/',
           current: json(item.current),
-          published: null,
-          status: 'draft',
+          published: item.published ? json(item.current) : null,
+          status: item.published ? 'published' : 'draft',
           creator_type: item.creator.type,
           creator_id: item.creator.id,
           created_at: item.createdAt,
           updated_at: item.createdAt,
-          published_at: null,
+          published_at: item.published ? item.createdAt : null,
+          first_published_at: item.published ? item.createdAt : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       // The path ends with the item's own id, known only once the row exists.
       const path = `${await pathOf(parent)}${id}/`;
       await db.updateTable('items').set({ path }).where('id', '=', id).execute();
-      // A new record is a draft: it adds to its model's total only, and so in every subtree it is in.
-      await stepModelCounter(db, Number(item.itemTypeId), { total: 1 });
-      await countCreated(db, path, Number(item.itemTypeId));
+      // A new record adds to its model's total (and published count, if published as created), and
+      // so in every subtree it is in.
+      await stepModelCounter(db, Number(item.itemTypeId), { total: 1, published: Number(item.published === true) });
+      await countCreated(db, path, Number(item.itemTypeId), item.published === true);
       return (await itemById(id))!;
     },
     async updateItem(id, patch) {

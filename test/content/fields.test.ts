@@ -148,12 +148,13 @@ for (const dialect of DIALECTS) {
       expect(live.attributes.draft_mode_active).toBe(false);
       await field(live.id, { api_key: 'title', field_type: 'string' });
       const created = (await record(live.id, { title: 'One' })).json() as Doc;
-      expect(created.data.meta).toMatchObject({ status: 'published' });
-      expect(created.data.meta?.first_published_at).not.toBeNull();
+      // Published as created: one save, one version.
+      expect(created.data.meta).toMatchObject({ status: 'published', current_version: '1' });
+      expect(created.data.meta?.first_published_at).toBe(created.data.meta?.created_at);
       const edited = (await update(created.data.id, { title: 'Two' })).json() as Doc;
       expect(edited.data.meta).toMatchObject({ status: 'published' });
-      const cda = await h.request('POST', '/graphql', { token: h.readonlySecret, body: { query: '{ allLivePosts { title } }' } });
-      expect(cda.json()).toEqual({ data: { allLivePosts: [{ title: 'Two' }] } });
+      const cda = await h.request('POST', '/graphql', { token: h.readonlySecret, body: { query: '{ allLivePosts { title } _allLivePostsMeta { count } }' } });
+      expect(cda.json()).toEqual({ data: { allLivePosts: [{ title: 'Two' }], _allLivePostsMeta: { count: 1 } } });
 
       const drafted = await model('drafted_post', { draft_mode_active: true });
       await field(drafted.id, { api_key: 'title', field_type: 'string' });

@@ -79,7 +79,8 @@ describe('which counts the counters answer', () => {
 });
 
 const opArb = fc.oneof(
-  fc.record({ op: fc.constant('create' as const), model: fc.nat(1), parent: fc.option(fc.nat(), { nil: null }) }),
+  // `live`: created published, as in a model without draft mode.
+  fc.record({ op: fc.constant('create' as const), model: fc.nat(1), parent: fc.option(fc.nat(), { nil: null }), live: fc.boolean() }),
   fc.record({ op: fc.constantFrom('publish' as const, 'unpublish' as const, 'edit' as const, 'delete' as const, 'move' as const), pick: fc.nat() }),
 );
 
@@ -116,8 +117,8 @@ for (const dialect of DIALECTS) {
     }
 
     const newType = async (name: string, tree: boolean) => (await store.createItemType(itemTypeInput({ name, apiKey: name, tree }), NOW)).id;
-    const newItem = (itemTypeId: string, parentId: string | null) =>
-      store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW });
+    const newItem = (itemTypeId: string, parentId: string | null, published = false) =>
+      store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW, published });
 
     it('after random sequences of creates, publishes, unpublishes, edits, moves and deletes', async () => {
       let run = 0;
@@ -132,7 +133,7 @@ for (const dialect of DIALECTS) {
             if (op.op === 'create') {
               const parents = items.filter((i) => i.itemTypeId === typeIds[0]);
               const parent = op.parent === null || parents.length === 0 ? null : parents[op.parent % parents.length]!.id;
-              items.push(await newItem(typeIds[op.model]!, parent));
+              items.push(await newItem(typeIds[op.model]!, parent, op.live));
               continue;
             }
             const item = at(op.pick);

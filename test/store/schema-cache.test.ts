@@ -186,13 +186,21 @@ describe.runIf(POSTGRES_URL)('postgres: models changed on another instance', () 
     await db?.drop();
   });
 
-  it('shows a model created, changed and deleted elsewhere once the notification arrives', async () => {
+  it('shows a model and its fields created, changed and deleted elsewhere once the notification arrives', async () => {
     const held = await b.listItemTypes();
     expect(await b.listItemTypes()).toBe(held);
     const created = await a.createItemType(model(), NOW);
     expect(await eventually(async () => keys(await b.listItemTypes()).includes(created.apiKey))).toBe(true);
     await a.updateItemType(created.id, { ...model(), apiKey: created.apiKey, name: 'Renamed' }, NOW);
     expect(await eventually(async () => (await b.findItemType(created.id))?.name === 'Renamed')).toBe(true);
+    // Field writes announce the change the same way.
+    const { id: _id, ...body } = fieldDef('body', 'text');
+    const added = await a.createField(created.id, body);
+    expect(await eventually(async () => (await b.findItemType(created.id))?.fields.some((f) => f.id === added.id) === true)).toBe(true);
+    await a.updateField(added.id, { ...body, api_key: 'summary' });
+    expect(await eventually(async () => (await b.findItemType(created.id))?.fields[0]?.api_key === 'summary')).toBe(true);
+    await a.deleteField(added.id);
+    expect(await eventually(async () => (await b.findItemType(created.id))?.fields.length === 0)).toBe(true);
     await a.deleteItemType(created.id);
     expect(await eventually(async () => (await b.findItemType(created.id)) === null)).toBe(true);
   });

@@ -147,8 +147,8 @@ function itemUseCases(deps: { store: Store; clock: Clock }) {
       await checkStoredConstraints(store, itemType, values, null);
       const position = input.position ?? (await store.countItems({ parentId: input.parentId }));
       const now = iso();
-      const draft = await store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: now });
-      const created = itemType.draftModeActive ? draft : ((await store.updateItem(draft.id, { ...published(draft, now), updatedAt: now })) ?? draft);
+      // Without draft mode the record is published as it is created: one save, one version.
+      const created = await store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: now, published: !itemType.draftModeActive });
       if (!principal || denialFor(principal, 'items.find', created) === null) return created;
       // A caller that may create but not read the record gets back only the values it sent.
       return { ...created, current: sentOnly(created.current, input.values), published: null };

@@ -23,6 +23,8 @@ export interface NewItem {
   readonly current: FieldValues;
   readonly creator: Creator;
   readonly createdAt: string;
+  /** Published as it is created (a model without draft mode): both versions hold the values. */
+  readonly published?: boolean;
 }
 
 export interface ItemPatch {
