@@ -214,16 +214,6 @@ export function validateValues(fields: readonly FieldDefinition[], given: FieldV
   return values;
 }
 
-/** Ids a value set links to, for the existence check the store has to make. */
-export function linkedIds(fields: readonly FieldDefinition[], values: FieldValues): { field: string; id: string }[] {
-  return fields.flatMap((f) => {
-    const value = values[f.api_key];
-    if (f.field_type === 'link' && typeof value === 'string') return [{ field: f.api_key, id: value }];
-    if (f.field_type === 'links' && Array.isArray(value)) return value.map((id: string) => ({ field: f.api_key, id }));
-    return [];
-  });
-}
-
 /** Whether a stored value still fits its field's type (a model may change after records were written). */
 export function conforms(type: FieldType, value: unknown): boolean {
   if (value === null || value === undefined) return false;
