@@ -77,7 +77,7 @@ for (const dialect of DIALECTS) {
         { api_key: 'summary', field_type: 'text' },
         { api_key: 'featured', field_type: 'boolean' },
         { api_key: 'happened_at', field_type: 'date_time' },
-        { api_key: 'tags', field_type: 'links' },
+        { api_key: 'tags', field_type: 'links', validators: { items_item_type: { item_types: [page] } } },
         { api_key: 'accent', field_type: 'color' },
         { api_key: 'place', field_type: 'lat_lon' },
         { api_key: 'seo', field_type: 'seo' },
@@ -257,7 +257,7 @@ for (const dialect of DIALECTS) {
       const note = await createItemType(h, 'note', [{ api_key: 'body', field_type: 'string' }]);
       const id = await createItem(h, note, { body: null }, { publish: true });
       expect((await gql(h, '{ allNotes { _isValid } }')).json().data.allNotes).toEqual([{ _isValid: true }]);
-      const changed = await asAdmin(h, 'PUT', `/item-types/${note}`, { data: { type: 'item_type', attributes: { fields: [{ api_key: 'body', field_type: 'string', required: true }] } } });
+      const changed = await asAdmin(h, 'PUT', '/fields/note::body', { data: { type: 'field', attributes: { validators: { required: {} } } } });
       expect(changed.statusCode, changed.body).toBe(200);
       expect((await gql(h, `{ note(id: "${id}") { _isValid } }`)).json().data.note).toEqual({ _isValid: false });
     });
