@@ -102,8 +102,8 @@ export function demoCommands(seed: DemoSeed, baseUrl: string): { title: string; 
     { title: 'The same with drafts, using the preview token', command: gql(seed.tokens.preview, '{ allArticles(orderBy: [title_ASC]) { title summary _status } _allArticlesMeta { count } }', true) },
     { title: 'Asking for drafts without the preview flag (401)', command: gql(seed.tokens.readonly, '{ allArticles { title } }', true) },
     {
-      title: 'The site tree, walked through children',
-      command: gql(seed.tokens.readonly, `{ website(id: "${seed.ids.website}") { name children { ... on PageRecord { title children { ... on ArticleRecord { title } } } } } }`),
+      title: 'The site tree, walked through _children (children of every model)',
+      command: gql(seed.tokens.readonly, `{ website(id: "${seed.ids.website}") { name _children { ... on PageRecord { title _children { ... on ArticleRecord { title } } } } } }`),
     },
     { title: 'The Journal-only token: lists and counts leave everything else out', command: gql(seed.tokens.journal, '{ allArticles { title } _allArticlesMeta { count } allWebsites { name } }') },
     { title: 'The Journal-only token asking for a page outside its section (error on that field)', command: gql(seed.tokens.journal, `{ page(id: "${seed.ids.about}") { title } }`) },

@@ -89,8 +89,11 @@ export const ENDPOINTS = {
   'items.destroy': cma('DELETE', '/items/:id', 'content:delete', { content: 'delete' }),
   'items.publish': cma('PUT', '/items/:id/publish', 'content:publish', { content: 'publish' }),
   'items.unpublish': cma('PUT', '/items/:id/unpublish', 'content:publish', { content: 'publish' }),
-  // With `X-Include-Drafts: true` the decision asks for `content:preview` instead.
-  'cda.query': endpoint('cda', 'content:read', [{ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' }], { content: 'read' }),
+  'environments.list': cma('GET', '/environments', 'environments:read'),
+  'environments.find': cma('GET', '/environments/:id', 'environments:read'),
+  // With `X-Include-Drafts: true` the decision asks for `content:preview` instead. `POST /` is
+  // where `@datocms/cda-client` sends its queries when its `graphqlEndpointUrl` is the base URL.
+  'cda.query': endpoint('cda', 'content:read', [{ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' }, { method: 'POST', path: '/' }], { content: 'read' }),
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

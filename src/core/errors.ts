@@ -69,6 +69,10 @@ export const ERROR_CATALOG = {
     status: 422,
     doc: '`destination_user_type` / `destination_user_id` do not name an existing token or user.',
   },
+  INVALID_ENVIRONMENT: {
+    status: 404,
+    doc: 'The X-Environment header names an environment that does not exist: a project has one environment, its primary `main`; leave the header out or send `main`. Nothing was changed.',
+  },
   INVALID_X_INCLUDE_DRAFTS_HEADER: {
     status: 400,
     doc: 'The X-Include-Drafts header of a GraphQL request is present but is not `true`.',

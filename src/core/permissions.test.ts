@@ -18,7 +18,7 @@ describe('expandGrant', () => {
     ['content:*', ['content:read', 'content:preview', 'content:create', 'content:update', 'content:delete', 'content:publish']],
     [
       '*:read',
-      ['content:read', 'schema:read', 'api-keys:read', 'roles:read', 'users:read', 'websites:read', 'analytics:read', 'audit:read', 'site:read'],
+      ['content:read', 'schema:read', 'api-keys:read', 'roles:read', 'users:read', 'websites:read', 'analytics:read', 'audit:read', 'site:read', 'environments:read'],
     ],
     ['*:write', ['schema:write', 'api-keys:write', 'roles:write', 'users:write', 'websites:write', 'site:write']],
     ['api-keys:write', ['api-keys:write']],

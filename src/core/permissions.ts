@@ -16,6 +16,7 @@ export const PERMISSION_CATALOG = {
   analytics: ['read'],
   audit: ['read'],
   site: ['read', 'write'],
+  environments: ['read'],
 } as const;
 
 type Catalog = typeof PERMISSION_CATALOG;

@@ -126,6 +126,12 @@ export interface SiteStore {
   updateSite(site: Pick<Site, 'name' | 'timeZone'>, now: string): Promise<Site>;
 }
 
+/** What the environment resource needs beyond the site row (see `core/environments.ts`). */
+export interface EnvironmentStore {
+  /** The latest `updated_at` of the site settings, a model or a record (ISO-8601 UTC); null before any. */
+  lastDataChangeAt(): Promise<string | null>;
+}
+
 /** The audit trail; the use cases write to it inside the transaction of the change. */
 export interface AuditLog {
   recordAuditEvent(event: NewAuditEvent): Promise<void>;
@@ -133,7 +139,7 @@ export interface AuditLog {
   listAuditEvents(query: AuditQuery): Promise<AuditPage>;
 }
 
-export interface Store extends TokenStore, RoleStore, UserStore, SiteStore, ContentStore, AuditLog {
+export interface Store extends TokenStore, RoleStore, UserStore, SiteStore, EnvironmentStore, ContentStore, AuditLog {
   /** Runs `work` in one transaction; a throw rolls everything back. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

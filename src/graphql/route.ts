@@ -1,6 +1,7 @@
 /**
  * @module
- * `POST /graphql` and `GET /graphql?query=`: the Content Delivery API. Authentication runs the same
+ * `POST /graphql` and `GET /graphql?query=`: the Content Delivery API, also at `POST /` (where
+ * `@datocms/cda-client` posts when its endpoint is the base URL). Authentication runs the same
  * decision as the CMA (layers 1–7 and the CDA rate limit); an auth failure answers with its status
  * and the CMA error envelope, while anything wrong with the query itself answers 200 with
  * `errors[]`, as GraphQL clients expect. A database outage is neither: it answers 503.
@@ -102,7 +103,7 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', jsonBodyParser(scope, deps.bodyLimitBytes));
 
-    // One endpoint, two routes: the guard admits both (drafts need the preview flag), the method picks the parser.
+    // One endpoint, three routes: the guard admits each (drafts need the preview flag), the method picks the parser.
     serveEndpoint(scope, 'cda.query', async (principal, request, reply) => {
       const includeDrafts = includesDrafts(request);
       if (request.method === 'POST') return run(request, reply, principal, includeDrafts, parseBody(postBody, request.body));

@@ -23,6 +23,7 @@ import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
 import { registerFieldRoutes } from './routes/fields.ts';
 import { registerItemRoutes } from './routes/items.ts';
+import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerConsoleRoutes } from './console.ts';
 
@@ -40,6 +41,7 @@ export const CMA_ROUTES: readonly RouteRegistrar[] = [
   registerItemTypeRoutes,
   registerFieldRoutes,
   registerItemRoutes,
+  registerEnvironmentRoutes,
 ];
 
 export interface BuildAppOptions {

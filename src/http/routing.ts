@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import { ENDPOINTS, PUBLIC_ROUTES, type EndpointName } from '../core/endpoints.ts';
 import { ApiProblem } from '../core/errors.ts';
+import { checkEnvironmentHeader } from '../core/environments.ts';
 import type { Principal } from '../core/model.ts';
 import { authenticate, type AppDeps } from './context.ts';
 
@@ -84,6 +85,9 @@ function admissionStep(deps: AppDeps, name: EndpointName) {
     let includeDrafts: boolean;
     let outcome: Principal | Promise<Principal>;
     try {
+      // Before the decision and any handler: a request aimed at another environment (a sandbox
+      // the project does not have) must not act on, or read, the primary one.
+      checkEnvironmentHeader(request.headers['x-environment']);
       includeDrafts = cda ? includeDraftsOf(request) : false;
       outcome = authenticate(deps, request, reply, name, { includeDrafts });
     } catch (error) {

@@ -7,7 +7,7 @@
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { FieldType } from '../core/content/model.ts';
-import { asksWholeModels, modelCounters, type Condition, type ItemSearch, type OrderKey, type ValueRef } from '../core/content/query.ts';
+import { asksWholeModels, modelCounters, type Condition, type ItemSearch, type NearArgument, type OrderKey, type ValueRef } from '../core/content/query.ts';
 import { countedModels, readModelCounters } from './item-counts.ts';
 import { FALSE, joinAnd, joinOr, keys, readPredicate, rootPaths, TRUE } from './read-predicate.ts';
 import { rowId } from './rows.ts';
@@ -39,6 +39,12 @@ const FIELD_KINDS: Record<FieldType, Kind> = {
   seo: 'json',
 };
 
+/**
+ * Structured values stored as JSON: present only in their own JSON shape (a value of another
+ * shape no longer fits the field and reads as null), the same word on both databases.
+ */
+const JSON_SHAPES: Partial<Record<FieldType, 'array' | 'object'>> = { links: 'array', color: 'object', lat_lon: 'object', seo: 'object' };
+
 const SYSTEM_COLUMNS = {
   id: ['items.id', 'id'],
   _status: ['items.status', 'text'],
@@ -47,6 +53,7 @@ const SYSTEM_COLUMNS = {
   _publishedAt: ['items.published_at', 'text'],
   parent: ['items.parent_id', 'id'],
   position: ['items.position', 'number'],
+  _firstPublishedAt: ['items.first_published_at', 'text'],
 } as const satisfies Record<string, readonly [string, Kind]>;
 
 /** System values every record has (NOT NULL columns; timestamps are never empty). */
@@ -64,6 +71,8 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
     const type = sql`json_type(${col}, ${path})`;
     const raw = sql`json_extract(${col}, ${path})`;
     if (kind === 'json') {
+      const shape = JSON_SHAPES[fieldType];
+      if (shape) return { kind, expr: raw, present: sql<SqlBool>`coalesce(${type} = ${shape}, false)` };
       return { kind, expr: raw, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'text' and ${raw} = ''))` };
     }
     const types = kind === 'text' ? ['text'] : kind === 'boolean' ? ['true', 'false'] : fieldType === 'integer' ? ['integer'] : ['integer', 'real'];
@@ -74,6 +83,8 @@ function fieldValue(dialect: Dialect, column: 'current' | 'published', apiKey: s
   const type = sql`jsonb_typeof(${node})`;
   const text = sql`(cast(${col} as jsonb) ->> cast(${apiKey} as text))`;
   if (kind === 'json') {
+    const shape = JSON_SHAPES[fieldType];
+    if (shape) return { kind, expr: node, present: sql<SqlBool>`coalesce(${type} = ${shape}, false)` };
     return { kind, expr: node, present: sql<SqlBool>`(${type} is not null and ${type} <> 'null' and not (${type} = 'string' and ${text} = ''))` };
   }
   const expr =
@@ -114,6 +125,7 @@ function test(value: Value, dialect: Dialect, op: string, raw: unknown): RawBuil
     const found = dialect === 'sqlite' ? sql`instr(${hay}, ${needle})` : sql`strpos(${hay}, ${needle})`;
     return sql<SqlBool>`(${expr} is not null and ${found} > 0)`;
   }
+  if (op === 'notMatches') return sql<SqlBool>`not ${test(value, dialect, 'matches', raw)}`;
   if (op === 'in' || op === 'notIn') {
     const args = (raw as unknown[]).map((a) => argument(value.kind, dialect, a)).filter((a) => a !== undefined && a !== null);
     if (op === 'in') return args.length === 0 ? FALSE : sql<SqlBool>`${expr} in (${sql.join(args)})`;
@@ -136,8 +148,70 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
     case 'test':
       // A null argument is no condition, as in DatoCMS's filters.
       if (condition.arg === null || condition.arg === undefined) return TRUE;
+      if (condition.ref.kind === 'field' && condition.ref.fieldType === 'links' && condition.op !== 'exists') return linksTest(dialect, column, condition.ref.apiKey, condition.op, condition.arg);
+      if (condition.op === 'near') return condition.ref.kind === 'field' && condition.ref.fieldType === 'lat_lon' ? nearTest(dialect, column, condition.ref.apiKey, condition.arg as NearArgument) : FALSE;
       return test(valueOf(dialect, column, condition.ref), dialect, condition.op, condition.arg);
   }
+}
+
+/**
+ * A condition on a `links` value (see LINKS_OPS in core/content/query.ts): the ids of the list are
+ * read with `json_each` / `jsonb_array_elements_text`; a value that is not a list links to nothing.
+ */
+function linksTest(dialect: Dialect, column: 'current' | 'published', apiKey: string, op: string, raw: unknown): RawBuilder<SqlBool> {
+  const ids = [...new Set((Array.isArray(raw) ? raw : []).filter((id): id is string | number => typeof id === 'string' || typeof id === 'number').map(String))];
+  const col = sql.ref(`items.${column}`);
+  const path = `$.${apiKey}`;
+  const sqlite = dialect === 'sqlite';
+  const node = sqlite ? sql`json_extract(${col}, ${path})` : sql`(cast(${col} as jsonb) -> cast(${apiKey} as text))`;
+  const isList = sqlite ? sql<SqlBool>`coalesce(json_type(${col}, ${path}) = 'array', false)` : sql<SqlBool>`coalesce(jsonb_typeof(${node}) = 'array', false)`;
+  if (op === 'eq') {
+    // The same ids in the same order: both sides as canonical JSON (SQLite's minified text, jsonb).
+    const list = JSON.stringify(ids);
+    return sqlite ? sql<SqlBool>`(${isList} and ${node} = json(${list}))` : sql<SqlBool>`(${isList} and ${node} = cast(${list} as jsonb))`;
+  }
+  if (ids.length === 0) return op === 'anyIn' ? FALSE : TRUE;
+  // Never hands a non-list to the element functions (PostgreSQL would fail on a scalar).
+  const elements = sqlite
+    ? sql`json_each(case when ${isList} then ${node} else '[]' end)`
+    : sql`jsonb_array_elements_text(case when ${isList} then ${node} else cast('[]' as jsonb) end) as e(value)`;
+  const hits = sql`(select count(distinct value) from ${elements} where value in (${sql.join(ids)}))`;
+  if (op === 'anyIn') return sql<SqlBool>`${hits} > 0`;
+  if (op === 'allIn') return sql<SqlBool>`${hits} = ${ids.length}`;
+  if (op === 'notIn') return sql<SqlBool>`${hits} = 0`;
+  return FALSE;
+}
+
+/** The mean Earth radius (IUGG), in metres. */
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/**
+ * `near` on a `lat_lon` value: the haversine distance to the point at most `radius` metres. A
+ * value that is not a position (missing, or the model changed) is never near.
+ */
+function nearTest(dialect: Dialect, column: 'current' | 'published', apiKey: string, near: NearArgument): RawBuilder<SqlBool> {
+  const lat0 = Number(near.latitude);
+  const lon0 = Number(near.longitude);
+  const radius = Number(near.radius);
+  if (![lat0, lon0, radius].every(Number.isFinite) || radius < 0) return FALSE;
+  const col = sql.ref(`items.${column}`);
+  const sqlite = dialect === 'sqlite';
+  const coordinate = (name: 'latitude' | 'longitude') => {
+    if (sqlite) {
+      const path = `$.${apiKey}.${name}`;
+      return sql`(case when json_type(${col}, ${path}) in ('integer', 'real') then json_extract(${col}, ${path}) end)`;
+    }
+    const node = sql`(cast(${col} as jsonb) -> cast(${apiKey} as text) -> cast(${name} as text))`;
+    return sql`(case when jsonb_typeof(${node}) = 'number' then cast(${node} #>> '{}' as double precision) end)`;
+  };
+  // Parameters typed explicitly on PostgreSQL, where an untyped one next to an integer would be read as one.
+  const num = (n: number) => (sqlite ? sql`${n}` : sql`cast(${n} as double precision)`);
+  const lat = coordinate('latitude');
+  const lon = coordinate('longitude');
+  const half = sql`(power(sin((radians(${lat}) - radians(${num(lat0)})) / 2), 2) + cos(radians(${num(lat0)})) * cos(radians(${lat})) * power(sin((radians(${lon}) - radians(${num(lon0)})) / 2), 2))`;
+  // Rounding may take `half` a hair past 1, outside asin's domain.
+  const capped = sqlite ? sql`min(${half}, 1.0)` : sql`least(${half}, 1.0)`;
+  return sql<SqlBool>`(${lat} is not null and ${lon} is not null and 2 * ${num(EARTH_RADIUS_M)} * asin(sqrt(${capped})) <= ${num(radius)})`;
 }
 
 function orderSql(keys: readonly OrderKey[], dialect: Dialect, column: 'current' | 'published'): RawBuilder<unknown> {

@@ -17,6 +17,7 @@ import { tokenQueries } from './sql-tokens.ts';
 import { directoryQueries } from './sql-directory.ts';
 import { auditQueries } from './sql-audit.ts';
 import { contentQueries } from './sql-content.ts';
+import { environmentQueries } from './sql-environments.ts';
 import { withRetries } from './retry.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { createRetryLock, type RetryLock } from './retry-lock.ts';
@@ -175,6 +176,7 @@ function buildStore(
     ...tokenQueries(ctx),
     ...directoryQueries(ctx),
     ...auditQueries(ctx),
+    ...environmentQueries(ctx),
     ...contentQueries(ctx),
     // Outside a transaction the models come from memory; inside one, from the transaction's snapshot.
     ...(queue === null ? { listItemTypes: () => schema.listItemTypes(), findItemType: (id: string) => schema.findItemType(id) } : {}),

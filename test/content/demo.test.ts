@@ -53,7 +53,7 @@ describe('latchkey demo', () => {
     expect(titles(published)).not.toContain('Winter pruning');
     expect(titles(drafts)).toContain('Winter pruning');
     expect(published!.json.data._allArticlesMeta.count + 1).toBe(drafts!.json.data._allArticlesMeta.count);
-    expect(tree!.json.data.website.children.map((c: { title: string }) => c.title)).toEqual(['About us', 'Journal']);
+    expect(tree!.json.data.website._children.map((c: { title: string }) => c.title)).toEqual(['About us', 'Journal']);
     expect(journal!.json.data).toMatchObject({ _allArticlesMeta: { count: 3 }, allWebsites: [] });
     expect(outside!.json.errors[0].extensions).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'scope' } });
     expect(cma!.json.meta.total_count).toBeGreaterThan(3);

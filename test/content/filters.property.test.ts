@@ -29,6 +29,8 @@ const FIELDS: FieldDefinition[] = (
     ['dt', 'date_time'],
     ['j', 'json'],
     ['l', 'link'],
+    ['ls', 'links'],
+    ['ll', 'lat_lon'],
   ] as const
 ).map(([api_key, field_type], index) => fieldDef(`v_${api_key}`, field_type, { label: api_key, position: index + 1 }));
 
@@ -43,6 +45,8 @@ const POOLS: Record<string, unknown[]> = {
   date_time: [null, '2026-01-01T00:00:00.000Z', '2026-01-01T10:30:00.000Z', '2025-06-01T00:00:00.000Z'],
   json: [null, {}, [], '', 0, 'x', false, { a: 1 }],
   link: [null, '1', '2', '99', 4],
+  links: [null, [], ['1'], ['1', '2'], ['2', '1'], ['3'], 'x'],
+  lat_lon: [null, { latitude: 48.8566, longitude: 2.3522 }, { latitude: 45.764, longitude: 4.8357 }, { latitude: 0, longitude: 0 }, 'x'],
 };
 const ARGS: Record<string, unknown[]> = {
   string: ['', 'ab', 'AB', 'b', 'Z'],
@@ -54,11 +58,13 @@ const ARGS: Record<string, unknown[]> = {
   date_time: ['2026-01-01T00:00:00.000Z', '2026-01-01T10:30:00.000Z'],
   json: [],
   link: ['1', '2', '99'],
+  links: ['1', '2', '3'],
+  lat_lon: [1_000, 400_000, 10_000_000],
 };
 /** The operators each GraphQL filter input offers (src/graphql/scalars.ts). */
 const OPS: Record<string, string[]> = {
-  string: ['eq', 'neq', 'in', 'notIn', 'matches', 'exists'],
-  text: ['matches', 'exists'],
+  string: ['eq', 'neq', 'in', 'notIn', 'matches', 'notMatches', 'isBlank', 'isPresent', 'exists'],
+  text: ['matches', 'notMatches', 'isBlank', 'isPresent', 'exists'],
   integer: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
   float: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
   boolean: ['eq'],
@@ -66,6 +72,8 @@ const OPS: Record<string, string[]> = {
   date_time: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'exists'],
   json: ['exists'],
   link: ['eq', 'neq', 'in', 'notIn', 'exists'],
+  links: ['eq', 'anyIn', 'allIn', 'notIn', 'exists'],
+  lat_lon: ['near', 'exists'],
 };
 const SYSTEM_TESTS: [string, string, fc.Arbitrary<unknown>][] = [
   ['_status', 'eq', fc.constantFrom('draft', 'published', 'updated')],
@@ -82,11 +90,13 @@ const testArb: fc.Arbitrary<RecordFilter> = fc.oneof(
     return fc.constantFrom(...OPS[field.field_type]!).chain((op): fc.Arbitrary<RecordFilter> => {
       const pool = ARGS[field.field_type]!;
       const arg: fc.Arbitrary<unknown> =
-        op === 'exists'
+        op === 'exists' || op === 'isBlank' || op === 'isPresent'
           ? fc.boolean()
-          : op === 'in' || op === 'notIn'
-            ? fc.subarray(pool)
-            : op === 'matches'
+          : op === 'in' || op === 'notIn' || op === 'anyIn' || op === 'allIn' || (op === 'eq' && field.field_type === 'links')
+            ? field.field_type === 'links' ? fc.shuffledSubarray(pool) : fc.subarray(pool)
+            : op === 'near'
+              ? fc.constantFrom(...pool).map((radius) => ({ latitude: 48.86, longitude: 2.35, radius }))
+              : op === 'matches' || op === 'notMatches'
               ? fc.record({ pattern: fc.constantFrom('', 'b', 'B', 'lo', 'LO', 'a b'), caseSensitive: fc.boolean() })
               : fc.constantFrom(...pool);
       return arg.map((a) => ({ [name]: { [op]: a } }));
@@ -159,12 +169,13 @@ for (const dialect of DIALECTS) {
               },
             ]),
           ]);
+          const kinds = new Map(FIELDS.map((f) => [camelCase(f.api_key), f.field_type]));
           // The reference reads `record.item.id`; an Item is its own `item` here.
           const readable = items.map((item) => Object.assign(item, { item }));
           for (const [filter, orderBy, page] of queries) {
             const where = toCondition(filter, refs);
             const search = { rule: ALL, version: 'current' as const, itemTypeIds: [model.id], ...(where ? { where } : {}), orderBy: toOrder(orderBy, refs) };
-            const expected = order(readable.filter((r) => matches(r, filter, accessors)), orderBy, accessors).map((r) => r.item.id);
+            const expected = order(readable.filter((r) => matches(r, filter, accessors, kinds)), orderBy, accessors).map((r) => r.item.id);
             const got = (await store.searchItems(search)).map((i) => i.id);
             expect({ filter, orderBy, got }).toEqual({ filter, orderBy, got: expected });
             expect(await store.countSearch(search)).toBe(expected.length);

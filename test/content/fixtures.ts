@@ -23,8 +23,8 @@ export interface FieldSpec {
 /**
  * A model with its fields (declared inline, Latchkey's convenience). Draft mode is on unless
  * `draftMode: false`: the content suites drive the draft → publish lifecycle record by record.
- * A link field given without validators may point at any model there is once this one exists
- * (itself included): it is added after the model with `item_item_type` naming them all.
+ * A link field given without validators points at records of this same model (DatoCMS requires
+ * the models a link may point at): it is added after the model, with `item_item_type` naming it.
  */
 export async function createItemType(h: Harness, apiKey: string, fields: FieldSpec[], options: { tree?: boolean; name?: string; draftMode?: boolean } = {}): Promise<string> {
   const openLink = (f: FieldSpec) => (f.field_type === 'link' || f.field_type === 'links') && f.validators === undefined;
@@ -38,7 +38,7 @@ export async function createItemType(h: Harness, apiKey: string, fields: FieldSp
   const id = res.json().data.id as string;
   const links = fields.filter(openLink);
   if (links.length > 0) {
-    const models = ((await asAdmin(h, 'GET', '/item-types')).json().data as { id: string }[]).map((m) => m.id);
+    const models = [id];
     for (const [index, link] of fields.entries()) {
       if (!openLink(link)) continue;
       const validator = link.field_type === 'link' ? 'item_item_type' : 'items_item_type';

@@ -133,7 +133,7 @@ for (const dialect of DIALECTS) {
       it('leaves outside records out of GraphQL lists, counts and children, and errors on a single one', async () => {
         const res = await gql(
           blogToken,
-          `{ allPages { id } _allPagesMeta { count } blog: page(id: "${blog}") { children { id } parent { id } }
+          `{ allPages { id } _allPagesMeta { count } blog: page(id: "${blog}") { _children { id } parent { id } }
              site: page(id: "${website}") { id } }`,
           true,
         );
@@ -141,7 +141,7 @@ for (const dialect of DIALECTS) {
         expect(res.statusCode).toBe(200);
         expect(body.data.allPages).toEqual([{ id: blog }]);
         expect(body.data._allPagesMeta).toEqual({ count: 1 });
-        expect(body.data.blog).toEqual({ children: [{ id: post }, { id: draft }], parent: null });
+        expect(body.data.blog).toEqual({ _children: [{ id: post }, { id: draft }], parent: null });
         expect(body.data.site).toBeNull();
         expect(body.errors).toHaveLength(1);
         expect(body.errors[0]).toMatchObject({ path: ['site'], extensions: { code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'scope' } } });

@@ -157,9 +157,9 @@ const CASES: SecurityCase[] = [
     permission: 'content:read',
     content: 'read',
     shape: 'list',
-    send: (w, auth) => graphql(w, auth, `{ allPages { id children { id } } }`),
+    send: (w, auth) => graphql(w, auth, `{ allPages { id _children { id } } }`),
     observe: (res) => ({
-      ids: res.json().data.allPages.flatMap((p: { children: { id: string }[] }) => p.children.map((c) => c.id)),
+      ids: res.json().data.allPages.flatMap((p: { _children: { id: string }[] }) => p._children.map((c) => c.id)),
       count: null,
     }),
   },

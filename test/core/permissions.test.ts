@@ -16,7 +16,7 @@ describe('permission strings', () => {
     ['*', ALL_PERMISSIONS.length],
     ['*:*', ALL_PERMISSIONS.length],
     ['content:*', 6],
-    ['*:read', 9],
+    ['*:read', 10],
     ['*:write', 6],
     ['*:preview', 1],
     ['api-keys:write', 1],

@@ -20,7 +20,7 @@ export function apiOf(path: string): Api {
   if (path === '/api/v1/admin' || path.startsWith('/api/v1/admin/')) return 'account';
   if (path === '/healthz' || path === '/readyz') return 'health';
   if (path === '/admin' || path.startsWith('/admin/')) return 'console';
-  return path === '/graphql' ? 'graphql' : 'cma';
+  return path === '/graphql' || path === '/' ? 'graphql' : 'cma';
 }
 
 const isCode = (code: unknown): code is ErrorCode => typeof code === 'string' && code in ERROR_CATALOG;

@@ -57,7 +57,7 @@ const operation = fc
     ),
     { minLength: 1, maxLength: 3 },
   )
-  .map((fields) => `query Q($f: ArticleModelFilter, $n: Int) { ${fields.join(' ')} }`);
+  .map((fields) => `query Q($f: ArticleModelFilter, $n: IntType) { ${fields.join(' ')} }`);
 
 /** A query text: mostly well-formed, sometimes broken, sometimes past the documented limits. */
 export const graphqlQuery: fc.Arbitrary<string> = fc.oneof(

@@ -98,6 +98,8 @@ const ROUTES: readonly Route[] = [
   { method: 'DELETE', path: '/items/:id', id: 'item' },
   { method: 'PUT', path: '/items/:id/publish', id: 'item' },
   { method: 'PUT', path: '/items/:id/unpublish', id: 'item' },
+  { method: 'GET', path: '/environments' },
+  { method: 'GET', path: '/environments/:id', id: 'environment' },
   { method: 'GET', path: '/healthz' },
   { method: 'GET', path: '/readyz' },
   { method: 'GET', path: '/admin' },
@@ -105,7 +107,7 @@ const ROUTES: readonly Route[] = [
 ];
 
 /** Every route pattern the suite covers (GraphQL apart), so a test can check none was forgotten. */
-export const ROUTE_PATTERNS = [...ROUTES.map((r) => `${r.method} ${r.path}`), 'POST /graphql', 'GET /graphql'];
+export const ROUTE_PATTERNS = [...ROUTES.map((r) => `${r.method} ${r.path}`), 'POST /graphql', 'GET /graphql', 'POST /'];
 
 export const FETCH_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'] as const;
 
@@ -151,6 +153,7 @@ function oddHeaders(w: World, withBody: boolean): fc.Arbitrary<Record<string, st
       'content-type': withBody ? contentType : fc.constant('none'),
       'x-api-version': optional(['3', '2', 'latest', '']),
       'x-include-drafts': optional(['true', 'false', '1']),
+      'x-environment': optional(['main', 'sandbox', 'Main', '']),
       accept: optional(['application/json', '*/*', 'text/html', 'application/vnd.api+json']),
       origin: optional(['https://example.com', 'null']),
       'access-control-request-method': optional(['GET', 'POST', 'BREW']),
@@ -214,12 +217,13 @@ function graphqlRequest(w: World): fc.Arbitrary<FuzzRequest> {
   const get = fc.tuple(graphqlQuery, graphqlVariables).map(([q, v]) => `/graphql?query=${encodeURIComponent(q)}${v === undefined ? '' : `&variables=${encodeURIComponent(JSON.stringify(v) ?? '')}`}`);
   return fc.oneof(
     postBody.chain((b) => headers(w, true).map((h) => ({ method: 'POST', url: '/graphql', headers: h, body: b }))),
+    postBody.chain((b) => headers(w, true).map((h) => ({ method: 'POST', url: '/', headers: h, body: b }))),
     get.chain((url) => headers(w, false).map((h) => ({ method: 'GET', url, headers: h }))),
   );
 }
 
 function strayRequest(w: World): fc.Arbitrary<FuzzRequest> {
-  const segment = fc.oneof(fc.constantFrom('access_tokens', 'roles', 'users', 'site', 'items', 'item-types', 'graphql', 'api', 'v1', 'admin', 'access-tokens', 'me', 'check', 'publish', '', '..', '%2F', '%E0'), idSegment(w.ids.item));
+  const segment = fc.oneof(fc.constantFrom('access_tokens', 'roles', 'users', 'site', 'items', 'item-types', 'environments', 'main', 'graphql', 'api', 'v1', 'admin', 'access-tokens', 'me', 'check', 'publish', '', '..', '%2F', '%E0'), idSegment(w.ids.item));
   const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => `/${s.join('/')}`);
   return fc.tuple(path, fc.constantFrom<string>(...FETCH_METHODS), headers(w, false)).map(([url, method, h]) => ({ method, url, headers: h }));
 }

@@ -9,7 +9,7 @@ export interface World {
   readonly adminSecret: string;
   readonly readonlySecret: string;
   /** Existing ids per resource, for paths and relationships. */
-  readonly ids: Readonly<Record<'token' | 'role' | 'user' | 'itemType' | 'field' | 'item', readonly string[]>>;
+  readonly ids: Readonly<Record<'token' | 'role' | 'user' | 'itemType' | 'field' | 'item' | 'environment', readonly string[]>>;
   /** What the full-access token must keep being able to do for the run to stay meaningful. */
   readonly adminTokenId: string;
   readonly adminRoleId: string;
@@ -42,7 +42,7 @@ export async function buildWorld(h: Harness): Promise<World> {
   return {
     adminSecret: h.adminSecret,
     readonlySecret: h.readonlySecret,
-    ids: { token: tokens.map((t) => t.id).concat(scoped.id, based.id), role: [admin, role], user: [user], itemType: [pageType, articleType], field: [...fields, 'article::title'], item: [site, section, article, draft] },
+    ids: { token: tokens.map((t) => t.id).concat(scoped.id, based.id), role: [admin, role], user: [user], itemType: [pageType, articleType], field: [...fields, 'article::title'], item: [site, section, article, draft], environment: ['main'] },
     adminTokenId: adminToken.id,
     adminRoleId: admin,
     articleTypeId: articleType,

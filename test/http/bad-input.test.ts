@@ -657,7 +657,7 @@ describe('sqlite: hostile GraphQL', () => {
   });
 
   it('answers variables of the wrong type in errors[], with graphql-js\'s message and nothing internal', async () => {
-    const res = await post({ query: 'query($n: Int) { allArticles(first: $n) { id } }', variables: { n: nested(50) } });
+    const res = await post({ query: 'query($n: IntType) { allArticles(first: $n) { id } }', variables: { n: nested(50) } });
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toMatch(/RangeError|call stack/);
     expect((res.json() as { errors: unknown[] }).errors.length).toBeGreaterThan(0);

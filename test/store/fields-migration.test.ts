@@ -3,6 +3,8 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
+import { createFieldService } from '../../src/core/content/schema-fields.ts';
 import { migrate, openStore } from '../../src/store/database.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
@@ -54,10 +56,15 @@ for (const dialect of DIALECTS) {
         ['title', 'Title', 'string', 1, { required: {} }],
         ['body', 'Body', 'text', 2, {}],
         // A link could point at any model before; it still can.
-        ['author', 'author', 'link', 3, { item_item_type: { item_types: [String(article), String(empty)] } }],
+        ['author', 'author', 'link', 3, {}],
       ]);
       expect(moved.fields[0]).toMatchObject({ localized: false, hint: null, default_value: null, appearance: { editor: 'single_line', parameters: {}, addons: [] } });
       expect(models.find((m) => m.id === String(empty))?.fields).toEqual([]);
+      // Such a link may be edited as it is; a new link field would have to name its models.
+      const service = createFieldService({ store, clock: { now: () => Date.parse(NOW) } });
+      const relabelled = await service.update('article::author', (f) => ({ ...f, label: 'Author' }), SYSTEM_CONTEXT);
+      expect(relabelled.field).toMatchObject({ label: 'Author', validators: {} });
+      await expect(service.create(String(article), { api_key: 'editor', label: 'Editor', field_type: 'link' }, SYSTEM_CONTEXT)).rejects.toMatchObject({ details: { field: 'validators/item_item_type' } });
     });
 
     it('puts the lists back on the way down', async () => {
@@ -67,7 +74,7 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(rows[0]!.fields)).toEqual([
         { api_key: 'title', label: 'Title', field_type: 'string', required: true },
         { api_key: 'body', label: 'Body', field_type: 'text', required: false },
-        { api_key: 'author', label: 'author', field_type: 'link', required: false },
+        { api_key: 'author', label: 'Author', field_type: 'link', required: false },
       ]);
       expect(await migrate(store.db, schema)).toEqual(['009-fields']);
     });

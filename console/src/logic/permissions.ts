@@ -12,6 +12,7 @@ export const CATALOG: Readonly<Record<string, readonly string[]>> = {
   analytics: ['read'],
   audit: ['read'],
   site: ['read', 'write'],
+  environments: ['read'],
 };
 
 export const RESOURCES = Object.keys(CATALOG);

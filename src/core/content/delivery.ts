@@ -80,7 +80,8 @@ export class DeliveryReader {
   readonly #includeDrafts: boolean;
   #base: Pick<ItemSearch, 'rule' | 'version'> | null = null;
   #related: ((id: string) => Promise<DeliveredRecord | null>) | null = null;
-  #children: ((parentId: string) => Promise<DeliveredRecord[]>) | null = null;
+  /** Children loaders: of any model under '', of one model under its id. */
+  #children: Map<string, (parentId: string) => Promise<DeliveredRecord[]>> | null = null;
 
   constructor(store: Store, principal: Principal, includeDrafts: boolean) {
     this.#store = store;
@@ -137,19 +138,28 @@ export class DeliveryReader {
     return this.#related(id);
   }
 
-  /** Readable children of a record, by position. */
-  children(parentId: string): Promise<DeliveredRecord[]> {
-    this.#children ??= batched(
-      async (parentIds) => {
-        const byPosition: OrderKey[] = [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }];
-        const items = await this.#store.searchItems({ ...this.#search(), parentIds, orderBy: byPosition });
-        const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
-        for (const item of items) byParent.get(item.parentId ?? '')?.push(this.#deliver(item));
-        return byParent;
-      },
-      [] as DeliveredRecord[],
-    );
-    return this.#children(parentId);
+  /**
+   * Readable children of a record, by position: of every model, or with `itemTypeId` of that model
+   * only (a tree model's typed `children`), filtered in the query.
+   */
+  children(parentId: string, itemTypeId?: string): Promise<DeliveredRecord[]> {
+    const key = itemTypeId ?? '';
+    this.#children ??= new Map();
+    let load = this.#children.get(key);
+    if (!load) {
+      load = batched(
+        async (parentIds) => {
+          const byPosition: OrderKey[] = [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }];
+          const items = await this.#store.searchItems({ ...this.#search(), parentIds, ...(itemTypeId ? { itemTypeIds: [itemTypeId] } : {}), orderBy: byPosition });
+          const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
+          for (const item of items) byParent.get(item.parentId ?? '')?.push(this.#deliver(item));
+          return byParent;
+        },
+        [] as DeliveredRecord[],
+      );
+      this.#children.set(key, load);
+    }
+    return load(parentId);
   }
 }
 

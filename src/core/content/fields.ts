@@ -74,7 +74,7 @@ export function isFieldType(type: string): type is FieldType {
  * validators that fit the type, a default value of the type's shape, and no localisation (a project
  * has one locale). `where` prefixes the pointer (`fields/2/` for a model's inline list).
  */
-export function checkField(input: FieldInput, position: number, context: ValidatorContext, where = ''): NewField {
+export function checkField(input: FieldInput, position: number, context: ValidatorContext, where = '', linksToAnyModel = false): NewField {
   if (!isApiKey(input.api_key)) {
     throw invalid(`${where}api_key`, 'VALIDATION_FORMAT', `${JSON.stringify(input.api_key)} is not a usable api_key (snake_case words starting with a letter; not a reserved name)`);
   }
@@ -83,7 +83,7 @@ export function checkField(input: FieldInput, position: number, context: Validat
     throw invalid(`${where}field_type`, 'VALIDATION_INCLUSION', `The field type ${JSON.stringify(type)} is not supported; supported: ${FIELD_TYPES.join(', ')}`);
   }
   if (input.localized === true) throw invalid(`${where}localized`, 'VALIDATION_INCLUSION', 'A project has one locale: fields cannot be localized');
-  const validators = checkValidators(type, input.validators ?? {}, context, `${where}validators`);
+  const validators = checkValidators(type, input.validators ?? {}, context, `${where}validators`, linksToAnyModel);
   const defaultValue = input.default_value ?? null;
   if (defaultValue !== null) {
     try {

@@ -7,19 +7,34 @@
 import type { ContentVersion, FieldType } from './model.ts';
 import { modelShare, type ReadRule } from './read-rule.ts';
 
-export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', 'parent', 'position'] as const;
+export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_publishedAt', 'parent', 'position', '_firstPublishedAt'] as const;
 export type SystemValue = (typeof SYSTEM_VALUES)[number];
 
 /** A value a condition or an ordering looks at: a system column, or a field of the version read. */
 export type ValueRef = { readonly kind: 'system'; readonly name: SystemValue } | { readonly kind: 'field'; readonly apiKey: string; readonly fieldType: FieldType };
 
-export const FILTER_OPS = ['eq', 'neq', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'exists', 'matches'] as const;
+export const FILTER_OPS = ['eq', 'neq', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'exists', 'matches', 'notMatches', 'anyIn', 'allIn', 'near'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
+
+/**
+ * On a `links` value (a list of record ids) the arguments are lists of ids: `anyIn` links to at
+ * least one of them, `allIn` to every one of them, `notIn` to none of them (records without links
+ * included), `eq` to exactly these records in this order; `exists` as for any value.
+ */
+export const LINKS_OPS = ['eq', 'notIn', 'anyIn', 'allIn', 'exists'] as const satisfies readonly FilterOp[];
+
+/** `near` on a `lat_lon` value: within `radius` metres (great-circle distance) of the point. */
+export interface NearArgument {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly radius: number;
+}
 
 /**
  * Conditions. Semantics (the same on both databases): a value is *present* when it is neither null
  * nor the empty string; `neq`/`notIn` keep records without the value; `gt`…`lte` need a present
- * value; `matches` is a substring test on string values.
+ * value; `matches` is a substring test on string values, `notMatches` its negation (keeping
+ * records without the value). On `links` values see {@link LINKS_OPS}; `near` see {@link NearArgument}.
  */
 export type Condition =
   | { readonly kind: 'and'; readonly conditions: readonly Condition[] }

@@ -122,7 +122,9 @@ function fieldUseCases(deps: { store: Store; clock: Clock }) {
       const { field: current, itemType } = await find(idOrRef);
       const input = change(current);
       const position = clamp(input.position ?? current.position, itemType.fields.length);
-      const next = checkField(input, position, await validatorContext(store, itemType.id));
+      // A link field stored before validators existed points at any model; it may stay so while its type does.
+      const anyModel = input.field_type === current.field_type && !current.validators.item_item_type && !current.validators.items_item_type;
+      const next = checkField(input, position, await validatorContext(store, itemType.id), '', anyModel);
       checkUniqueKey(itemType, next.api_key, current.id);
       return audited(context, 'field.update', itemType, async (tx) => {
         // The records follow the field's api_key, so no value is stranded under the old one. A type

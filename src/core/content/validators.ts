@@ -58,9 +58,10 @@ const present = (p: Params, key: string) => p[key] !== undefined && p[key] !== n
 /**
  * Checks a field's validators against its type and their parameter shapes; returns them as
  * stored (parameters with null members dropped). A malformed, unknown or misplaced validator is
- * refused naming it, and a link without the model list DatoCMS requires is refused too.
+ * refused naming it, and a link without the model list DatoCMS requires is refused too, unless
+ * `linksToAnyModel`: a link field stored before validators existed, which may stay as it was.
  */
-export function checkValidators(type: FieldType, given: unknown, context: ValidatorContext, where = 'validators'): Validators {
+export function checkValidators(type: FieldType, given: unknown, context: ValidatorContext, where = 'validators', linksToAnyModel = false): Validators {
   if (!isObject(given)) throw misplaced(where, 'validators must be an object of validator name → parameters');
   const result: Record<string, Params> = {};
   for (const [name, raw] of Object.entries(given)) {
@@ -75,7 +76,7 @@ export function checkValidators(type: FieldType, given: unknown, context: Valida
     result[name] = params;
   }
   const mandatory = MANDATORY[type];
-  if (mandatory && !result[mandatory]) throw misplaced(`${where}/${mandatory}`, `A ${type} field needs the ${mandatory} validator naming the models it may point at`);
+  if (mandatory && !result[mandatory] && !linksToAnyModel) throw misplaced(`${where}/${mandatory}`, `A ${type} field needs the ${mandatory} validator naming the models it may point at`);
   return result;
 }
 

@@ -29,9 +29,9 @@ const EDITORS: Record<string, string> = {
 /**
  * Fields become rows of their own, as DatoCMS has them (a resource with an id, validators and a
  * position), and models gain DatoCMS's attributes. Every model's JSON field list moves into rows in
- * its order; `required: true` becomes the `required` validator. A link field gets the
- * `item_item_type`/`items_item_type` validator DatoCMS requires, naming every model there is (what
- * it could point at before). Models already stored keep draft mode on, so their records keep the
+ * its order; `required: true` becomes the `required` validator. Link fields stay without the
+ * `item_item_type`/`items_item_type` validator a new one needs: they keep pointing at any model, and
+ * the delivery schema keeps typing them as before. Models already stored keep draft mode on, so their records keep the
  * draft → publish lifecycle they were written with; new models default to DatoCMS's off.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -55,14 +55,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`update item_types set draft_mode_active = 1`.execute(db);
 
   const { rows } = await sql<{ id: number | string; fields: string }>`select id, fields from item_types order by id`.execute(db);
-  const modelIds = rows.map((r) => String(r.id));
   for (const row of rows) {
     const fields = JSON.parse(row.fields) as OldField[];
     for (const [index, field] of fields.entries()) {
       const validators: Record<string, unknown> = {};
       if (field.required && field.field_type !== 'boolean' && field.field_type !== 'links') validators.required = {};
-      if (field.field_type === 'link') validators.item_item_type = { item_types: modelIds };
-      if (field.field_type === 'links') validators.items_item_type = { item_types: modelIds };
       const appearance = { editor: EDITORS[field.field_type] ?? 'default', parameters: {}, addons: [] };
       await sql`insert into fields (item_type_id, api_key, label, field_type, validators, position, hint, default_value, appearance)
         values (${row.id}, ${field.api_key}, ${field.label ?? field.api_key}, ${field.field_type}, ${JSON.stringify(validators)}, ${index + 1}, ${null}, ${null}, ${JSON.stringify(appearance)})`.execute(db);
