@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { newTokenGrants } from '../../src/core/model.ts';
-import type { FieldDefinition } from '../../src/core/content/model.ts';
+import type { FieldType } from '../../src/core/content/model.ts';
+import type { FieldInput } from '../../src/core/content/fields.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, DATABASE_FILE } from '../../src/cli/runtime.ts';
 import { BENCH_RATE_LIMIT } from './seed.ts';
@@ -61,7 +63,7 @@ export function visibleCounts(records: number): { unscoped: number; scoped: numb
 /** An article both tokens may read, in the middle of the records of a level. */
 export const middleInScope = (records: number): number => Math.floor(records / 2 / LEAVES) * LEAVES;
 
-const field = (api_key: string, field_type: FieldDefinition['field_type'], required = false): FieldDefinition => ({ api_key, label: api_key, field_type, required });
+const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({ api_key, label: api_key, field_type, validators: required ? { required: {} } : {} });
 
 /** A fresh project with the section tree, the two tokens and article 0, all made by the app itself. */
 export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
@@ -71,8 +73,8 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
     const role = (await runtime.store.listRoles()).find((r) => r.name === 'Admin');
     if (!role) throw new Error('no Admin role after init');
     const { itemTypes, items } = runtime.deps.content;
-    const section = await itemTypes.create({ name: 'Section', apiKey: 'section', tree: true, fields: [field('title', 'string', true)] }, SYSTEM_CONTEXT);
-    const article = await itemTypes.create({ name: 'Article', apiKey: 'article', tree: false, fields: [field('title', 'string', true), field('body', 'text')] }, SYSTEM_CONTEXT);
+    const section = await itemTypes.create(itemTypeInput({ draftModeActive: true, name: 'Section', apiKey: 'section', tree: true, fields: [field('title', 'string', true)] }), SYSTEM_CONTEXT);
+    const article = await itemTypes.create(itemTypeInput({ draftModeActive: true, name: 'Article', apiKey: 'article', tree: false, fields: [field('title', 'string', true), field('body', 'text')] }), SYSTEM_CONTEXT);
     const publish = async (itemTypeId: string, values: Record<string, unknown>, parentId: string | null) => {
       const created = await items.create(null, { itemTypeId, values, parentId });
       await items.publish(null, created.id, SYSTEM_CONTEXT);

@@ -6,6 +6,7 @@
  */
 import { newTokenGrants } from '../core/model.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
+import { itemTypeInput } from '../core/content/item-types.ts';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envNameOf, loadConfig, type Config } from '../config.ts';
@@ -25,35 +26,39 @@ export interface DemoSeed {
 /** Seeds a freshly initialised project; `adminSecret` is the full-access secret `init` just minted. */
 export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<DemoSeed> {
   const { itemTypes, items } = runtime.deps.content;
-  const website = await itemTypes.create({
+  // Draft mode on: the demo keeps some records as drafts, for the preview token to show.
+  const website = await itemTypes.create(itemTypeInput({
+    draftModeActive: true,
     name: 'Website',
     apiKey: 'website',
     tree: true,
     fields: [
-      { api_key: 'name', label: 'Name', field_type: 'string', required: true },
-      { api_key: 'domain', label: 'Domain', field_type: 'string', required: false },
+      { api_key: 'name', label: 'Name', field_type: 'string', validators: { required: {} } },
+      { api_key: 'domain', label: 'Domain', field_type: 'string' },
     ],
-  }, CLI_CONTEXT);
-  const page = await itemTypes.create({
+  }), CLI_CONTEXT);
+  const page = await itemTypes.create(itemTypeInput({
+    draftModeActive: true,
     name: 'Page',
     apiKey: 'page',
     tree: true,
     fields: [
-      { api_key: 'title', label: 'Title', field_type: 'string', required: true },
-      { api_key: 'body', label: 'Body', field_type: 'text', required: false },
+      { api_key: 'title', label: 'Title', field_type: 'string', validators: { required: {} } },
+      { api_key: 'body', label: 'Body', field_type: 'text' },
     ],
-  }, CLI_CONTEXT);
-  const article = await itemTypes.create({
+  }), CLI_CONTEXT);
+  const article = await itemTypes.create(itemTypeInput({
+    draftModeActive: true,
     name: 'Article',
     apiKey: 'article',
     tree: false,
     fields: [
-      { api_key: 'title', label: 'Title', field_type: 'string', required: true },
-      { api_key: 'summary', label: 'Summary', field_type: 'text', required: false },
-      { api_key: 'published_on', label: 'Published on', field_type: 'date', required: false },
-      { api_key: 'reading_minutes', label: 'Reading time', field_type: 'integer', required: false },
+      { api_key: 'title', label: 'Title', field_type: 'string', validators: { required: {} } },
+      { api_key: 'summary', label: 'Summary', field_type: 'text' },
+      { api_key: 'published_on', label: 'Published on', field_type: 'date' },
+      { api_key: 'reading_minutes', label: 'Reading time', field_type: 'integer' },
     ],
-  }, CLI_CONTEXT);
+  }), CLI_CONTEXT);
 
   const add = async (typeId: string, values: Record<string, unknown>, parentId: string | null, publish = true) => {
     const item = await items.create(null, { itemTypeId: typeId, values, parentId });

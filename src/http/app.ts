@@ -21,6 +21,7 @@ import { registerAuditLogRoutes } from './routes/audit-log.ts';
 import { registerAccessCheckRoutes } from './routes/access-check.ts';
 import { registerAccountTokenRoutes } from './routes/account-tokens.ts';
 import { registerItemTypeRoutes } from './routes/item-types.ts';
+import { registerFieldRoutes } from './routes/fields.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { registerEnvironmentRoutes } from './routes/environments.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -38,6 +39,7 @@ export const CMA_ROUTES: readonly RouteRegistrar[] = [
   registerAccessCheckRoutes,
   registerAccountTokenRoutes,
   registerItemTypeRoutes,
+  registerFieldRoutes,
   registerItemRoutes,
   registerEnvironmentRoutes,
 ];

@@ -60,8 +60,8 @@ async function addToAncestors(db: Kysely<Database>, ancestors: readonly number[]
 }
 
 /** A record created at `path` (its own id last): one more of its model in every subtree it is in. */
-export async function countCreated(db: Kysely<Database>, path: string, itemTypeId: number): Promise<void> {
-  await addToAncestors(db, pathKeys(path), itemTypeId, { total: 1, published: 0 });
+export async function countCreated(db: Kysely<Database>, path: string, itemTypeId: number, published = false): Promise<void> {
+  await addToAncestors(db, pathKeys(path), itemTypeId, { total: 1, published: Number(published) });
 }
 
 /** A record at `path` deleted, published or unpublished: its subtrees' counters step by as much. */

@@ -4,7 +4,7 @@
  * serialise the fields, to name the GraphQL type), and reading the whole `item_types` table and
  * parsing every model's fields per request was most of the work of a single read.
  *
- * Never stale after a change: every item-type write announces a `schema` change when it commits,
+ * Never stale after a change: every item-type and field write announces a `schema` change when it commits,
  * other instances' writes arrive the same way through PostgreSQL LISTEN/NOTIFY, and a reconnecting
  * listener announces `all`; each drops what is held, and the next read loads afresh. A load that
  * raced with a change is handed to the callers that were already waiting for it but not kept.
@@ -38,8 +38,14 @@ interface Held {
 }
 
 function freezeType(itemType: ItemType): ItemType {
-  for (const field of itemType.fields) Object.freeze(field satisfies FieldDefinition);
+  for (const field of itemType.fields) {
+    for (const params of Object.values(field.validators)) Object.freeze(params);
+    Object.freeze(field.validators);
+    Object.freeze(field satisfies FieldDefinition);
+  }
   Object.freeze(itemType.fields);
+  Object.freeze(itemType.settings);
+  Object.freeze(itemType.fieldRefs);
   return Object.freeze(itemType);
 }
 

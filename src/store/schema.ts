@@ -86,10 +86,29 @@ export interface ItemTypeTable {
   id: Generated<number>;
   name: string;
   api_key: string;
-  fields: string;
   tree: number;
+  draft_mode_active: Generated<number>;
+  singleton: Generated<number>;
+  /** JSON: DatoCMS's model attributes kept and returned (see migration 009). */
+  settings: Generated<string>;
+  /** JSON: the model's relationships to its fields (ordering_field, title_field, …) by field id. */
+  field_refs: Generated<string>;
   created_at: string;
   updated_at: string;
+}
+
+/** A model's field (see migration 009); `validators`, `default_value` and `appearance` are JSON. */
+export interface FieldTable {
+  id: Generated<number>;
+  item_type_id: number;
+  api_key: string;
+  label: string;
+  field_type: string;
+  validators: string;
+  position: number;
+  hint: string | null;
+  default_value: string | null;
+  appearance: string;
 }
 
 export interface ItemTable {
@@ -146,6 +165,7 @@ export interface Database {
   previous_secrets: PreviousSecretTable;
   audit_log_events: AuditLogEventTable;
   item_types: ItemTypeTable;
+  fields: FieldTable;
   items: ItemTable;
   item_counts: ItemCountTable;
   item_subtree_counts: ItemSubtreeCountTable;

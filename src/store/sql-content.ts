@@ -5,23 +5,29 @@
  * access rule, filters, order, page) are compiled in `item-search.ts`.
  */
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Updateable } from 'kysely';
-import type { Creator, CreatorType, FieldDefinition, Item, ItemStatus, ItemType } from '../core/content/model.ts';
+import { DEFAULT_SETTINGS, NO_FIELD_REFS, type Creator, type CreatorType, type FieldDefinition, type FieldRefs, type Item, type ItemStatus, type ItemType, type ItemTypeSettings } from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
 import { addModelCounter, stepModelCounter } from './item-counts.ts';
 import { countCreated, countMoved, stepSubtreeCounters } from './item-subtree-counts.ts';
 import { countRows, searchRows } from './item-search.ts';
+import { fieldQueries, toField } from './sql-fields.ts';
 import { keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { Database, ItemTable, ItemTypeTable } from './schema.ts';
 
-function toItemType(row: Selectable<ItemTypeTable>): ItemType {
+function toItemType(row: Selectable<ItemTypeTable>, fields: FieldDefinition[]): ItemType {
   return {
     id: String(row.id),
     name: row.name,
     apiKey: row.api_key,
-    fields: JSON.parse(row.fields) as FieldDefinition[],
+    fields,
     tree: row.tree === 1,
+    draftModeActive: row.draft_mode_active === 1,
+    singleton: row.singleton === 1,
+    // Stored over the defaults, so an attribute added later reads as its default on older models.
+    settings: { ...DEFAULT_SETTINGS, ...(JSON.parse(row.settings) as Partial<ItemTypeSettings>) },
+    fieldRefs: { ...NO_FIELD_REFS, ...(JSON.parse(row.field_refs) as Partial<FieldRefs>) },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -63,13 +69,23 @@ function itemByIdQuery(db: Kysely<Database>): CompiledQuery<Selectable<ItemTable
   return query;
 }
 
-const typeColumns = (t: NewItemType) => ({ name: t.name, api_key: t.apiKey, fields: json(t.fields), tree: bool(t.tree) });
+const typeColumns = (t: NewItemType) => ({
+  name: t.name,
+  api_key: t.apiKey,
+  tree: bool(t.tree),
+  draft_mode_active: bool(t.draftModeActive),
+  singleton: bool(t.singleton),
+  settings: json(t.settings),
+  field_refs: json(t.fieldRefs),
+});
 
 export function contentQueries(ctx: SqlContext): ContentStore {
   const { db } = ctx;
   const typeById = async (id: number) => {
     const row = await db.selectFrom('item_types').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toItemType(row) : null;
+    if (!row) return null;
+    const fields = await db.selectFrom('fields').selectAll().where('item_type_id', '=', id).orderBy('position').orderBy('id').execute();
+    return toItemType(row, fields.map(toField));
   };
   const itemById = async (id: number) => {
     const { rows } = await db.executeQuery<Selectable<ItemTable>>({ ...itemByIdQuery(db), parameters: [id] });
@@ -91,8 +107,17 @@ export function contentQueries(ctx: SqlContext): ContentStore {
   };
 
   return {
+    ...fieldQueries(ctx),
     async listItemTypes() {
-      return (await db.selectFrom('item_types').selectAll().orderBy('id').execute()).map(toItemType);
+      const rows = await db.selectFrom('item_types').selectAll().orderBy('id').execute();
+      const fieldRows = await db.selectFrom('fields').selectAll().orderBy('item_type_id').orderBy('position').orderBy('id').execute();
+      const byModel = new Map<number, FieldDefinition[]>();
+      for (const row of fieldRows) {
+        const list = byModel.get(row.item_type_id) ?? [];
+        list.push(toField(row));
+        byModel.set(row.item_type_id, list);
+      }
+      return rows.map((row) => toItemType(row, byModel.get(row.id) ?? []));
     },
     async findItemType(id) {
       const key = rowId(id);
@@ -165,22 +190,24 @@ export function contentQueries(ctx: SqlContext): ContentStore {
           position: item.position,
           path: '/',
           current: json(item.current),
-          published: null,
-          status: 'draft',
+          published: item.published ? json(item.current) : null,
+          status: item.published ? 'published' : 'draft',
           creator_type: item.creator.type,
           creator_id: item.creator.id,
           created_at: item.createdAt,
           updated_at: item.createdAt,
-          published_at: null,
+          published_at: item.published ? item.createdAt : null,
+          first_published_at: item.published ? item.createdAt : null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       // The path ends with the item's own id, known only once the row exists.
       const path = `${await pathOf(parent)}${id}/`;
       await db.updateTable('items').set({ path }).where('id', '=', id).execute();
-      // A new record is a draft: it adds to its model's total only, and so in every subtree it is in.
-      await stepModelCounter(db, Number(item.itemTypeId), { total: 1 });
-      await countCreated(db, path, Number(item.itemTypeId));
+      // A new record adds to its model's total (and published count, if published as created), and
+      // so in every subtree it is in.
+      await stepModelCounter(db, Number(item.itemTypeId), { total: 1, published: Number(item.published === true) });
+      await countCreated(db, path, Number(item.itemTypeId), item.published === true);
       return (await itemById(id))!;
     },
     async updateItem(id, patch) {

@@ -11,6 +11,7 @@ import { openStore } from '../../src/store/database.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { principal } from '../support/principals.ts';
+import { fieldDef, storeModel } from '../support/models.ts';
 
 const NOW = '2026-11-18T10:00:00.000Z';
 const owner = { type: 'account', id: 'owner' } as const;
@@ -27,7 +28,7 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       db = await createTestDatabase(dialect);
       store = await openStore(db.target);
-      const page = await store.createItemType({ name: 'Page', apiKey: 'page', fields: [{ api_key: 'see', label: 'See', field_type: 'link', required: false }], tree: true }, NOW);
+      const page = await storeModel(store, { name: 'Page', apiKey: 'page', fields: [fieldDef('see', 'link', { label: 'See' })], tree: true }, NOW);
       const site = await store.createItem({ itemTypeId: page.id, parentId: null, position: 0, current: {}, creator: owner, createdAt: NOW });
       const publish = async (item: Item) => (await store.updateItem(item.id, { published: item.current, status: 'published', publishedAt: NOW, updatedAt: NOW }))!;
       await publish(site);

@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/database.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { matches, order, type Accessors, type Readable } from './reference-filter.ts';
+import { fieldDef, storeModel } from '../support/models.ts';
 
 const NOW = '2026-11-18T10:00:00.000Z';
 const FIELDS: FieldDefinition[] = (
@@ -31,7 +32,7 @@ const FIELDS: FieldDefinition[] = (
     ['ls', 'links'],
     ['ll', 'lat_lon'],
   ] as const
-).map(([api_key, field_type]) => ({ api_key: `v_${api_key}`, label: api_key, field_type, required: false }));
+).map(([api_key, field_type], index) => fieldDef(`v_${api_key}`, field_type, { label: api_key, position: index + 1 }));
 
 /** Value pools per field type; `7` and `'x'` are values of the wrong JSON type for some fields. */
 const POOLS: Record<string, unknown[]> = {
@@ -141,7 +142,7 @@ for (const dialect of DIALECTS) {
     it('selects, orders and counts like the reference', async () => {
       await fc.assert(
         fc.asyncProperty(recordsArb, fc.array(fc.tuple(filterArb, orderArb, fc.option(fc.record({ offset: fc.nat(6), limit: fc.integer({ min: 1, max: 8 }) }), { nil: null })), { minLength: 12, maxLength: 12 }), async (records, queries) => {
-          const model = await store.createItemType({ name: 'All', apiKey: `all_${++serial}`, fields: FIELDS, tree: true }, NOW);
+          const model = await storeModel(store, { name: 'All', apiKey: `all_${++serial}`, fields: FIELDS, tree: true }, NOW);
           const items: Item[] = [];
           for (const [index, r] of records.entries()) {
             const parentId = r.top || items.length === 0 ? null : items[0]!.id;

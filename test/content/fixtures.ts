@@ -17,14 +17,38 @@ export interface FieldSpec {
   readonly api_key: string;
   readonly field_type: string;
   readonly required?: boolean;
+  readonly validators?: Record<string, unknown>;
 }
 
-export async function createItemType(h: Harness, apiKey: string, fields: FieldSpec[], options: { tree?: boolean; name?: string } = {}): Promise<string> {
+/**
+ * A model with its fields (declared inline, Latchkey's convenience). Draft mode is on unless
+ * `draftMode: false`: the content suites drive the draft → publish lifecycle record by record.
+ * A link field given without validators points at records of this same model (DatoCMS requires
+ * the models a link may point at): it is added after the model, with `item_item_type` naming it.
+ */
+export async function createItemType(h: Harness, apiKey: string, fields: FieldSpec[], options: { tree?: boolean; name?: string; draftMode?: boolean } = {}): Promise<string> {
+  const openLink = (f: FieldSpec) => (f.field_type === 'link' || f.field_type === 'links') && f.validators === undefined;
   const res = await asAdmin(h, 'POST', '/item-types', {
-    data: { type: 'item_type', attributes: { name: options.name ?? apiKey, api_key: apiKey, fields, tree: options.tree ?? false } },
+    data: {
+      type: 'item_type',
+      attributes: { name: options.name ?? apiKey, api_key: apiKey, fields: fields.filter((f) => !openLink(f)), tree: options.tree ?? false, draft_mode_active: options.draftMode ?? true },
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json().data.id as string;
+  const id = res.json().data.id as string;
+  const links = fields.filter(openLink);
+  if (links.length > 0) {
+    const models = [id];
+    for (const [index, link] of fields.entries()) {
+      if (!openLink(link)) continue;
+      const validator = link.field_type === 'link' ? 'item_item_type' : 'items_item_type';
+      const added = await asAdmin(h, 'POST', `/item-types/${id}/fields`, {
+        data: { type: 'field', attributes: { api_key: link.api_key, label: link.api_key, field_type: link.field_type, position: index + 1, validators: { [validator]: { item_types: models } } } },
+      });
+      expect(added.statusCode, added.body).toBe(201);
+    }
+  }
+  return id;
 }
 
 export async function createItem(

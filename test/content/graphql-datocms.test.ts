@@ -12,14 +12,17 @@ import { buildContentSchema } from '../../src/graphql/schema.ts';
 import { linkTargets } from '../../src/graphql/links.ts';
 import type { FieldDefinition, ItemType } from '../../src/core/content/model.ts';
 import { asAdmin, createItem, createItemType } from './fixtures.ts';
+import { fieldDef, memoryModel } from '../support/models.ts';
 
 const gql = (h: Harness, query: string, variables?: Record<string, unknown>) =>
   h.request('POST', '/graphql', { token: h.readonlySecret, body: { query, ...(variables ? { variables } : {}) } });
 
 const NOW = '2026-01-01T00:00:00.000Z';
-const model = (id: string, apiKey: string, fields: FieldDefinition[], tree = false): ItemType => ({ id, name: apiKey, apiKey, tree, createdAt: NOW, updatedAt: NOW, fields });
-const field = (api_key: string, field_type: FieldDefinition['field_type'], validators?: unknown): FieldDefinition =>
-  ({ api_key, label: api_key, field_type, required: false, ...(validators ? { validators } : {}) }) as FieldDefinition;
+const model = (id: string, apiKey: string, fields: FieldDefinition[], tree = false): ItemType => memoryModel({ id, name: apiKey, apiKey, tree, fields }, NOW);
+const field = (api_key: string, field_type: FieldDefinition['field_type'], validators?: FieldDefinition['validators']): FieldDefinition => ({
+  ...fieldDef(api_key, field_type),
+  ...(validators ? { validators } : {}),
+});
 
 describe('link fields typed by their validators', () => {
   it('reads the item_item_type / items_item_type validator, any model without one', () => {
@@ -74,7 +77,7 @@ for (const dialect of DIALECTS) {
         { api_key: 'summary', field_type: 'text' },
         { api_key: 'featured', field_type: 'boolean' },
         { api_key: 'happened_at', field_type: 'date_time' },
-        { api_key: 'tags', field_type: 'links' },
+        { api_key: 'tags', field_type: 'links', validators: { items_item_type: { item_types: [page] } } },
         { api_key: 'accent', field_type: 'color' },
         { api_key: 'place', field_type: 'lat_lon' },
         { api_key: 'seo', field_type: 'seo' },
@@ -254,7 +257,7 @@ for (const dialect of DIALECTS) {
       const note = await createItemType(h, 'note', [{ api_key: 'body', field_type: 'string' }]);
       const id = await createItem(h, note, { body: null }, { publish: true });
       expect((await gql(h, '{ allNotes { _isValid } }')).json().data.allNotes).toEqual([{ _isValid: true }]);
-      const changed = await asAdmin(h, 'PUT', `/item-types/${note}`, { data: { type: 'item_type', attributes: { fields: [{ api_key: 'body', field_type: 'string', required: true }] } } });
+      const changed = await asAdmin(h, 'PUT', '/fields/note::body', { data: { type: 'field', attributes: { validators: { required: {} } } } });
       expect(changed.statusCode, changed.body).toBe(200);
       expect((await gql(h, `{ note(id: "${id}") { _isValid } }`)).json().data.note).toEqual({ _isValid: false });
     });

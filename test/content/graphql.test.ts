@@ -5,6 +5,7 @@ import { startHarness, type Harness } from '../support/harness.ts';
 import { buildContentSchema } from '../../src/graphql/schema.ts';
 import { DeliverySchemas } from '../../src/graphql/cache.ts';
 import { createItem, createItemType, createToken, problem } from './fixtures.ts';
+import { fieldDef, memoryModel } from '../support/models.ts';
 
 const gql = (h: Harness, token: string | undefined, query: string, options: { drafts?: boolean; variables?: unknown; headers?: Record<string, string> } = {}) =>
   h.request('POST', '/graphql', {
@@ -17,8 +18,8 @@ describe('the generated schema', () => {
   it('prints the expected SDL for a tree model and a plain model', () => {
     const now = '2026-01-01T00:00:00.000Z';
     const schema = buildContentSchema([
-      { id: '1', name: 'Page', apiKey: 'page', tree: true, createdAt: now, updatedAt: now, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: true }] },
-      {
+      memoryModel({ id: '1', name: 'Page', apiKey: 'page', tree: true, createdAt: now, updatedAt: now, fields: [fieldDef('title', 'string', { label: 'Title', required: true })] }),
+      memoryModel({
         id: '2',
         name: 'Blog post',
         apiKey: 'blog_post',
@@ -26,22 +27,22 @@ describe('the generated schema', () => {
         createdAt: now,
         updatedAt: now,
         fields: [
-          { api_key: 'headline', label: 'Headline', field_type: 'string', required: true },
-          { api_key: 'word_count', label: 'Words', field_type: 'integer', required: false },
-          { api_key: 'score', label: 'Score', field_type: 'float', required: false },
-          { api_key: 'featured', label: 'Featured', field_type: 'boolean', required: false },
-          { api_key: 'day', label: 'Day', field_type: 'date', required: false },
-          { api_key: 'at', label: 'At', field_type: 'date_time', required: false },
-          { api_key: 'meta_data', label: 'Meta', field_type: 'json', required: false },
-          { api_key: 'author_page', label: 'Author', field_type: 'link', required: false },
-          { api_key: 'body', label: 'Body', field_type: 'text', required: false },
-          { api_key: 'pages', label: 'Pages', field_type: 'links', required: false },
-          { api_key: 'slug', label: 'Slug', field_type: 'slug', required: false },
-          { api_key: 'accent', label: 'Accent', field_type: 'color', required: false },
-          { api_key: 'place', label: 'Place', field_type: 'lat_lon', required: false },
-          { api_key: 'seo', label: 'SEO', field_type: 'seo', required: false },
+          fieldDef('headline', 'string', { label: 'Headline', required: true }),
+          fieldDef('word_count', 'integer', { label: 'Words' }),
+          fieldDef('score', 'float', { label: 'Score' }),
+          fieldDef('featured', 'boolean', { label: 'Featured' }),
+          fieldDef('day', 'date', { label: 'Day' }),
+          fieldDef('at', 'date_time', { label: 'At' }),
+          fieldDef('meta_data', 'json', { label: 'Meta' }),
+          fieldDef('author_page', 'link', { label: 'Author' }),
+          fieldDef('body', 'text', { label: 'Body' }),
+          fieldDef('pages', 'links', { label: 'Pages' }),
+          fieldDef('slug', 'slug', { label: 'Slug' }),
+          fieldDef('accent', 'color', { label: 'Accent' }),
+          fieldDef('place', 'lat_lon', { label: 'Place' }),
+          fieldDef('seo', 'seo', { label: 'SEO' }),
         ],
-      },
+      }),
     ]);
     expect(printSchema(lexicographicSortSchema(schema))).toMatchSnapshot();
   });
@@ -228,12 +229,18 @@ for (const dialect of DIALECTS) {
       await createItem(h, event, { name: 'Launch' }, { publish: true });
       const after = await gql(h, h.readonlySecret, '{ allEvents { name } }');
       expect(after.json()).toEqual({ data: { allEvents: [{ name: 'Launch' }] } });
-      const renamed = await h.request('PUT', `/item-types/${event}`, {
+      const added = await h.request('POST', `/item-types/${event}/fields`, {
         token: h.adminSecret,
-        body: { data: { type: 'item_type', attributes: { fields: [{ api_key: 'name', field_type: 'string' }, { api_key: 'venue', field_type: 'string' }] } } },
+        body: { data: { type: 'field', attributes: { api_key: 'venue', label: 'Venue', field_type: 'string' } } },
       });
-      expect(renamed.statusCode).toBe(200);
+      expect(added.statusCode).toBe(201);
       expect((await gql(h, h.readonlySecret, '{ allEvents { name venue } }')).json()).toEqual({ data: { allEvents: [{ name: 'Launch', venue: null }] } });
+      // A renamed field takes its values along; a removed one leaves the schema.
+      const renamed = await h.request('PUT', '/fields/event::name', { token: h.adminSecret, body: { data: { type: 'field', attributes: { api_key: 'title' } } } });
+      expect(renamed.statusCode).toBe(200);
+      expect((await gql(h, h.readonlySecret, '{ allEvents { title } }')).json()).toEqual({ data: { allEvents: [{ title: 'Launch' }] } });
+      expect((await h.request('DELETE', `/fields/${added.json().data.id}`, { token: h.adminSecret })).statusCode).toBe(200);
+      expect((await gql(h, h.readonlySecret, '{ allEvents { venue } }')).json().errors[0].message).toMatch(/venue/);
     });
   });
 }

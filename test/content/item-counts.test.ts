@@ -18,6 +18,7 @@ import { createContext } from '../../src/store/sql-context.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { principal, roleAttributes } from '../support/principals.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 const type = (...ids: string[]): ReadRule => ({ kind: 'itemTypeIn', ids });
@@ -78,7 +79,8 @@ describe('which counts the counters answer', () => {
 });
 
 const opArb = fc.oneof(
-  fc.record({ op: fc.constant('create' as const), model: fc.nat(1), parent: fc.option(fc.nat(), { nil: null }) }),
+  // `live`: created published, as in a model without draft mode.
+  fc.record({ op: fc.constant('create' as const), model: fc.nat(1), parent: fc.option(fc.nat(), { nil: null }), live: fc.boolean() }),
   fc.record({ op: fc.constantFrom('publish' as const, 'unpublish' as const, 'edit' as const, 'delete' as const, 'move' as const), pick: fc.nat() }),
 );
 
@@ -114,9 +116,9 @@ for (const dialect of DIALECTS) {
       expect(rows).toHaveLength(typeIds.length);
     }
 
-    const newType = async (name: string, tree: boolean) => (await store.createItemType({ name, apiKey: name, fields: [], tree }, NOW)).id;
-    const newItem = (itemTypeId: string, parentId: string | null) =>
-      store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW });
+    const newType = async (name: string, tree: boolean) => (await store.createItemType(itemTypeInput({ name, apiKey: name, tree }), NOW)).id;
+    const newItem = (itemTypeId: string, parentId: string | null, published = false) =>
+      store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW, published });
 
     it('after random sequences of creates, publishes, unpublishes, edits, moves and deletes', async () => {
       let run = 0;
@@ -131,7 +133,7 @@ for (const dialect of DIALECTS) {
             if (op.op === 'create') {
               const parents = items.filter((i) => i.itemTypeId === typeIds[0]);
               const parent = op.parent === null || parents.length === 0 ? null : parents[op.parent % parents.length]!.id;
-              items.push(await newItem(typeIds[op.model]!, parent));
+              items.push(await newItem(typeIds[op.model]!, parent, op.live));
               continue;
             }
             const item = at(op.pick);

@@ -7,8 +7,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conforms } from '../../src/core/content/fields.ts';
-import type { FieldDefinition, Item } from '../../src/core/content/model.ts';
+import { conforms, defaultAppearance } from '../../src/core/content/fields.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
+import type { FieldType, Item, NewField } from '../../src/core/content/model.ts';
 import type { Condition } from '../../src/core/content/query.ts';
 import { ALL } from '../../src/core/content/read-rule.ts';
 import { toCondition, valueRefs, type RecordFilter } from '../../src/graphql/filter.ts';
@@ -18,10 +19,18 @@ import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/data
 import { matches, type Accessors, type Readable } from './reference-filter.ts';
 
 const NOW = '2026-11-18T10:00:00.000Z';
-const FIELDS: FieldDefinition[] = [
-  { api_key: 'tags', label: 'Tags', field_type: 'links', required: false },
-  { api_key: 'title', label: 'Title', field_type: 'string', required: false },
-];
+const field = (api_key: string, field_type: FieldType, position: number): NewField => ({
+  api_key,
+  label: api_key,
+  field_type,
+  validators: {},
+  position,
+  hint: null,
+  default_value: null,
+  localized: false,
+  appearance: defaultAppearance(field_type),
+});
+const FIELDS: NewField[] = [field('tags', 'links', 1), field('title', 'string', 2)];
 /** `'x'`, `[1]` and `{ a: 1 }` are not lists of ids: they read as null. */
 const TAGS: unknown[] = [null, [], ['1'], ['1', '2'], ['2', '3'], ['3', '1', '2'], 'x', [1], { a: 1 }];
 const TITLES: unknown[] = [null, '', 'Alpha', 'beta', 'ALPHA beta', 7];
@@ -61,8 +70,13 @@ for (const dialect of DIALECTS) {
     it('selects and counts like the reference', async () => {
       await fc.assert(
         fc.asyncProperty(recordsArb, fc.array(fc.tuple(filterArb, fc.boolean()), { minLength: 10, maxLength: 10 }), async (records, queries) => {
-          const model = await store.createItemType({ name: 'M', apiKey: `m_${++serial}`, fields: FIELDS, tree: false }, NOW);
-          const other = await store.createItemType({ name: 'O', apiKey: `o_${serial}`, fields: FIELDS, tree: false }, NOW);
+          const created = await store.createItemType(itemTypeInput({ name: 'M', apiKey: `m_${++serial}` }), NOW);
+          const other = await store.createItemType(itemTypeInput({ name: 'O', apiKey: `o_${serial}` }), NOW);
+          for (const f of FIELDS) {
+            await store.createField(created.id, f);
+            await store.createField(other.id, f);
+          }
+          const model = (await store.findItemType(created.id))!;
           const items: Item[] = [];
           for (const r of records) {
             // Written as stored, bypassing validation: some values have the wrong type for their field.

@@ -38,7 +38,7 @@ for (const dialect of DIALECTS) {
       ctx = createContext(db, dialect, new ChangeBus(), null);
       const types = [];
       for (const key of ['page', 'article', 'event', 'product', 'person']) {
-        types.push((await db.insertInto('item_types').values({ name: key, api_key: key, fields: '[]', tree: 1, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id);
+        types.push((await db.insertInto('item_types').values({ name: key, api_key: key, tree: 1, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id);
       }
       typeId = String(types[1]);
       const row = (id: number, type: number, parent: number | null, path: string) => ({

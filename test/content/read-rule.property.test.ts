@@ -21,6 +21,7 @@ import { openStore } from '../../src/store/database.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { accessToken, user as userOf } from '../support/principals.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const NOW = '2026-11-18T10:00:00.000Z';
 const ROLES = 3;
@@ -111,7 +112,7 @@ for (const dialect of DIALECTS) {
       }
       const typeIds: string[] = [];
       for (let i = 0; i < TYPES; i++) {
-        typeIds.push((await store.createItemType({ name: `M${i}`, apiKey: `m${n}_t${i}`, fields: [], tree: i === 0 }, NOW)).id);
+        typeIds.push((await store.createItemType(itemTypeInput({ name: `M${i}`, apiKey: `m${n}_t${i}`, tree: i === 0 }), NOW)).id);
       }
       const created: Item[] = [];
       for (const spec of world.items) {

@@ -24,6 +24,8 @@ const noteBody = (w: World) => ({
 });
 const newType = () => ({ data: { type: 'item_type', attributes: { name: 'X', api_key: `x${Math.random().toString(36).slice(2, 8).replace(/\d/g, 'a')}` } } });
 
+const newField = () => ({ data: { type: 'field', attributes: { api_key: 'subtitle', label: 'Subtitle', field_type: 'string' } } });
+
 const cmaItem = (name: string, method: 'GET' | 'PUT' | 'DELETE', suffix: string, permission: SecurityCase['permission'], content: SecurityCase['content'], body?: (w: World) => unknown): SecurityCase => ({
   name,
   surface: 'cma',
@@ -100,6 +102,51 @@ const CASES: SecurityCase[] = [
     send: async (w, auth) => {
       const created = await send(w, 'POST', '/item-types', { authorization: `Bearer ${w.h.adminSecret}` }, newType());
       return send(w, 'DELETE', `/item-types/${created.json().data.id}`, auth);
+    },
+  },
+  {
+    name: 'POST /item-types/:id/duplicate',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: async (w, auth) => {
+      const created = await send(w, 'POST', '/item-types', { authorization: `Bearer ${w.h.adminSecret}` }, newType());
+      return send(w, 'POST', `/item-types/${created.json().data.id}/duplicate`, auth);
+    },
+  },
+  { name: 'GET /item-types/:id/fields', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', `/item-types/${w.noteType}/fields`, auth) },
+  { name: 'GET /fields/:id', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', '/fields/note::title', auth) },
+  {
+    name: 'POST /item-types/:id/fields',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: async (w, auth) => {
+      const created = await send(w, 'POST', '/item-types', { authorization: `Bearer ${w.h.adminSecret}` }, newType());
+      return send(w, 'POST', `/item-types/${created.json().data.id}/fields`, auth, newField());
+    },
+  },
+  {
+    name: 'PUT /fields/:id',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: (w, auth) => send(w, 'PUT', '/fields/note::title', auth, { data: { type: 'field', attributes: { label: 'Title' } } }),
+  },
+  {
+    name: 'DELETE /fields/:id',
+    surface: 'cma',
+    permission: 'schema:write',
+    roleFlag: 'can_edit_schema',
+    shape: 'none',
+    send: async (w, auth) => {
+      const admin = { authorization: `Bearer ${w.h.adminSecret}` };
+      const created = await send(w, 'POST', '/item-types', admin, newType());
+      const field = await send(w, 'POST', `/item-types/${created.json().data.id}/fields`, admin, newField());
+      return send(w, 'DELETE', `/fields/${field.json().data.id}`, auth);
     },
   },
   {

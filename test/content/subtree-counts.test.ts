@@ -19,6 +19,7 @@ import { createContext } from '../../src/store/sql-context.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { principal, roleAttributes } from '../support/principals.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 const type = (...ids: string[]): ReadRule => ({ kind: 'itemTypeIn', ids });
@@ -80,7 +81,8 @@ describe('which counts the subtree counters answer', () => {
 });
 
 const opArb = fc.oneof(
-  fc.record({ op: fc.constant('create' as const), model: fc.nat(1), parent: fc.option(fc.nat(), { nil: null }) }),
+  // `live`: created published, as in a model without draft mode.
+  fc.record({ op: fc.constant('create' as const), model: fc.nat(1), parent: fc.option(fc.nat(), { nil: null }), live: fc.boolean() }),
   fc.record({ op: fc.constant('move' as const), pick: fc.nat(), parent: fc.option(fc.nat(), { nil: null }) }),
   fc.record({ op: fc.constantFrom('publish' as const, 'unpublish' as const, 'delete' as const), pick: fc.nat() }),
 );
@@ -99,9 +101,9 @@ for (const dialect of DIALECTS) {
       await db?.drop();
     });
 
-    const newType = async (name: string) => (await store.createItemType({ name, apiKey: name, fields: [], tree: true }, NOW)).id;
-    const newItem = (itemTypeId: string, parentId: string | null) =>
-      store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW });
+    const newType = async (name: string) => (await store.createItemType(itemTypeInput({ name, apiKey: name, tree: true }), NOW)).id;
+    const newItem = (itemTypeId: string, parentId: string | null, published = false) =>
+      store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW, published });
     const itemsOf = (typeIds: string[]) => store.listItems({ itemTypeIds: typeIds });
     const exactCount = async (s: ItemSearch) => Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), s)).executeTakeFirst())?.n ?? 0);
 
@@ -147,7 +149,7 @@ for (const dialect of DIALECTS) {
           for (const op of ops) {
             if (op.op === 'create') {
               const parent = op.parent === null || items.length === 0 ? null : at(op.parent)!.id;
-              items.push(await newItem(typeIds[op.model]!, parent));
+              items.push(await newItem(typeIds[op.model]!, parent, op.live));
               continue;
             }
             const item = at(op.pick);

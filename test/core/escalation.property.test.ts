@@ -22,6 +22,7 @@ import { startHarness, type Harness } from '../support/harness.ts';
 import type { AccessRequest } from '../../src/core/access.ts';
 import type { EndpointRule } from '../../src/core/endpoints.ts';
 import { RESTRICTIONS } from '../../src/core/restrictions/index.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const MODELS = ['10', '11', '99'];
 const ACTIONS = CONTENT_ACTIONS.filter((a): a is ContentAction => a !== 'all');
@@ -231,7 +232,7 @@ async function buildWorld(roles: readonly (typeof roleSpec extends fc.Arbitrary<
   }
   const { itemTypes, items } = h.runtime.deps.content;
   const section = await itemTypes.create(
-    { name: 'Section', apiKey: 'section', tree: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: false }] },
+    itemTypeInput({ name: 'Section', apiKey: 'section', tree: true, draftModeActive: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string' }] }),
     SYSTEM_CONTEXT,
   );
   const website = await items.create(null, { itemTypeId: section.id, values: {}, parentId: null });

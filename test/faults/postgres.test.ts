@@ -78,7 +78,7 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
     adminRole = roles.data.find((r) => r.attributes.name === 'Admin')!.id;
     const type = await call(a!.url, 'POST', '/item-types', {
       token: ADMIN,
-      body: { data: { type: 'item_type', attributes: { name: 'Website', api_key: 'website', tree: true, fields: [{ api_key: 'name', label: 'Name', field_type: 'string', required: true }] } } },
+      body: { data: { type: 'item_type', attributes: { name: 'Website', api_key: 'website', tree: true, draft_mode_active: true, fields: [{ api_key: 'name', label: 'Name', field_type: 'string', required: true }] } } },
     });
     expect(type.status, JSON.stringify(type.body)).toBe(201);
     const typeId = (type.body as { data: { id: string } }).data.id;

@@ -76,6 +76,17 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/item-types', document: () => named('item_type', { name: 'Fuzz', api_key: 'fuzz_model', tree: false, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: false }] }) },
   { method: 'PUT', path: '/item-types/:id', id: 'itemType', document: () => named('item_type', { name: 'Fuzzed' }) },
   { method: 'DELETE', path: '/item-types/:id', id: 'itemType' },
+  { method: 'POST', path: '/item-types/:id/duplicate', id: 'itemType' },
+  { method: 'GET', path: '/item-types/:id/fields', id: 'itemType' },
+  {
+    method: 'POST',
+    path: '/item-types/:id/fields',
+    id: 'itemType',
+    document: () => named('field', { label: 'Fuzz', api_key: 'fuzz_field', field_type: 'string', validators: { length: { max: 10 }, format: { custom_pattern: '^[a-z]+$' } } }),
+  },
+  { method: 'GET', path: '/fields/:id', id: 'field' },
+  { method: 'PUT', path: '/fields/:id', id: 'field', document: () => named('field', { label: 'Fuzzed', validators: { required: {} } }) },
+  { method: 'DELETE', path: '/fields/:id', id: 'field' },
   {
     method: 'GET',
     path: '/items',

@@ -9,7 +9,7 @@ export interface World {
   readonly adminSecret: string;
   readonly readonlySecret: string;
   /** Existing ids per resource, for paths and relationships. */
-  readonly ids: Readonly<Record<'token' | 'role' | 'user' | 'itemType' | 'item' | 'environment', readonly string[]>>;
+  readonly ids: Readonly<Record<'token' | 'role' | 'user' | 'itemType' | 'field' | 'item' | 'environment', readonly string[]>>;
   /** What the full-access token must keep being able to do for the run to stay meaningful. */
   readonly adminTokenId: string;
   readonly adminRoleId: string;
@@ -38,10 +38,11 @@ export async function buildWorld(h: Harness): Promise<World> {
   const tokens = ((await h.request('GET', '/access_tokens', { token: h.adminSecret })).json() as { data: { id: string; attributes: { hardcoded_type: string | null } }[] }).data;
   const adminToken = tokens.find((t) => t.attributes.hardcoded_type === 'admin');
   if (!adminToken) throw new Error('no full-access token');
+  const fields = ((await h.request('GET', `/item-types/${articleType}/fields`, { token: h.adminSecret })).json() as { data: { id: string }[] }).data.map((f) => f.id);
   return {
     adminSecret: h.adminSecret,
     readonlySecret: h.readonlySecret,
-    ids: { token: tokens.map((t) => t.id).concat(scoped.id, based.id), role: [admin, role], user: [user], itemType: [pageType, articleType], item: [site, section, article, draft], environment: ['main'] },
+    ids: { token: tokens.map((t) => t.id).concat(scoped.id, based.id), role: [admin, role], user: [user], itemType: [pageType, articleType], field: [...fields, 'article::title'], item: [site, section, article, draft], environment: ['main'] },
     adminTokenId: adminToken.id,
     adminRoleId: admin,
     articleTypeId: articleType,

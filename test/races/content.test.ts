@@ -15,7 +15,7 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
   let model: string;
 
   const itemTypeDocument = (apiKey: string, attributes: Record<string, unknown> = {}, id?: string) => ({
-    data: { type: 'item_type', ...(id ? { id } : {}), attributes: { name: apiKey, api_key: apiKey, fields: [{ api_key: 'title', field_type: 'string' }], tree: true, ...attributes } },
+    data: { type: 'item_type', ...(id ? { id } : {}), attributes: { name: apiKey, api_key: apiKey, fields: [{ api_key: 'title', field_type: 'string' }], tree: true, draft_mode_active: true, ...attributes } },
   });
   const itemDocument = (itemType: string, attributes: Record<string, unknown>) => ({
     data: { type: 'item', attributes, relationships: { item_type: { data: { type: 'item_type', id: itemType } } } },

@@ -23,7 +23,7 @@ for (const dialect of DIALECTS) {
       target = await createTestDatabase(dialect);
       await (await openStore(target.target)).close();
       db = openKysely(target.target);
-      const type = (await db.insertInto('item_types').values({ name: 'page', api_key: 'page', fields: '[]', tree: 1, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id;
+      const type = (await db.insertInto('item_types').values({ name: 'page', api_key: 'page', tree: 1, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id;
       const row = (id: number, parent: number | null, path: string) => ({
         id,
         item_type_id: type,

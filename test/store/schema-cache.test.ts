@@ -13,11 +13,13 @@ import { PgChangeListener } from '../../src/store/pg-listener.ts';
 import { silentLog } from '../../src/store/log.ts';
 import type { FieldDefinition, ItemType } from '../../src/core/content/model.ts';
 import type { NewItemType } from '../../src/core/content/ports.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
+import { fieldDef, memoryModel, storeModel } from '../support/models.ts';
 
 const NOW = '2026-12-01T10:00:00.000Z';
-const title: FieldDefinition = { api_key: 'title', label: 'Title', field_type: 'string', required: true };
+const title: FieldDefinition = fieldDef('title', 'string', { label: 'Title', required: true });
 let serial = 0;
-const model = (fields: readonly FieldDefinition[] = [title]): NewItemType => ({ name: `Model ${++serial}`, apiKey: `model_${serial}`, fields, tree: false });
+const model = (): NewItemType => itemTypeInput({ name: `Model ${++serial}`, apiKey: `model_${serial}` });
 const keys = (types: readonly ItemType[]) => types.map((t) => t.apiKey);
 
 /** Polls until `condition` holds; the bound only keeps a broken build from hanging. */
@@ -31,7 +33,7 @@ async function eventually(condition: () => Promise<boolean>, deadlineMs = 10_000
 }
 
 describe('SchemaCache', () => {
-  const itemType = (id: string): ItemType => ({ id, name: id, apiKey: `m${id}`, fields: [title], tree: false, createdAt: NOW, updatedAt: NOW });
+  const itemType = (id: string): ItemType => memoryModel({ id, name: id, apiKey: `m${id}`, fields: [title] }, NOW);
 
   it('shares one read between concurrent callers and keeps it until the TTL runs out', async () => {
     let now = 0;
@@ -125,13 +127,13 @@ for (const dialect of DIALECTS) {
     it('reads the models once, and shows a local write on the very next read', async () => {
       const first = await store.listItemTypes();
       expect(await store.listItemTypes()).toBe(first);
-      const created = await store.createItemType(model(), NOW);
+      const created = await storeModel(store, { ...model(), fields: [title] }, NOW);
       const afterCreate = await store.listItemTypes();
       expect(keys(afterCreate)).toContain(created.apiKey);
       expect(await store.listItemTypes()).toBe(afterCreate);
 
-      const body: FieldDefinition = { api_key: 'body', label: 'Body', field_type: 'text', required: false };
-      await store.updateItemType(created.id, { ...model([title, body]), apiKey: created.apiKey }, NOW);
+      const { id: _id, ...body } = fieldDef('body', 'text', { label: 'Body', position: 2 });
+      await store.createField(created.id, body);
       expect((await store.findItemType(created.id))?.fields.map((f) => f.api_key)).toEqual(['title', 'body']);
 
       await store.deleteItemType(created.id);
@@ -184,13 +186,21 @@ describe.runIf(POSTGRES_URL)('postgres: models changed on another instance', () 
     await db?.drop();
   });
 
-  it('shows a model created, changed and deleted elsewhere once the notification arrives', async () => {
+  it('shows a model and its fields created, changed and deleted elsewhere once the notification arrives', async () => {
     const held = await b.listItemTypes();
     expect(await b.listItemTypes()).toBe(held);
     const created = await a.createItemType(model(), NOW);
     expect(await eventually(async () => keys(await b.listItemTypes()).includes(created.apiKey))).toBe(true);
     await a.updateItemType(created.id, { ...model(), apiKey: created.apiKey, name: 'Renamed' }, NOW);
     expect(await eventually(async () => (await b.findItemType(created.id))?.name === 'Renamed')).toBe(true);
+    // Field writes announce the change the same way.
+    const { id: _id, ...body } = fieldDef('body', 'text');
+    const added = await a.createField(created.id, body);
+    expect(await eventually(async () => (await b.findItemType(created.id))?.fields.some((f) => f.id === added.id) === true)).toBe(true);
+    await a.updateField(added.id, { ...body, api_key: 'summary' });
+    expect(await eventually(async () => (await b.findItemType(created.id))?.fields[0]?.api_key === 'summary')).toBe(true);
+    await a.deleteField(added.id);
+    expect(await eventually(async () => (await b.findItemType(created.id))?.fields.length === 0)).toBe(true);
     await a.deleteItemType(created.id);
     expect(await eventually(async () => (await b.findItemType(created.id)) === null)).toBe(true);
   });

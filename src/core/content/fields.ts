@@ -5,7 +5,8 @@
  */
 import { ApiProblem } from '../errors.ts';
 import { API_KEY_PATTERN } from './naming.ts';
-import { FIELD_TYPES, type FieldDefinition, type FieldType, type FieldValues } from './model.ts';
+import { FIELD_TYPES, type FieldAppearance, type FieldDefinition, type FieldType, type FieldValues, type NewField } from './model.ts';
+import { checkValidators, checkValueAgainst, type ValidatorContext } from './validators.ts';
 
 /** Names the APIs already use for an item's own data (attributes and GraphQL system fields). */
 const RESERVED = new Set(['id', 'type', 'parent_id', 'position', 'parent', 'children', 'item_type', 'creator', 'meta']);
@@ -28,20 +29,82 @@ export function isApiKey(value: string): boolean {
   return value.length <= 64 && API_KEY_PATTERN.test(value) && !RESERVED.has(value);
 }
 
-/** Checks a model's field list: well-formed, unique api keys, known types. */
-export function validateFieldDefinitions(fields: readonly FieldDefinition[]): void {
-  const seen = new Set<string>();
-  for (const [index, field] of fields.entries()) {
-    const where = `fields/${index}`;
-    if (!isApiKey(field.api_key)) {
-      throw invalid(`${where}/api_key`, 'VALIDATION_FORMAT', `${JSON.stringify(field.api_key)} is not a usable api_key (snake_case words starting with a letter; not a reserved name)`);
-    }
-    if (seen.has(field.api_key)) throw invalid(`${where}/api_key`, 'VALIDATION_UNIQUENESS', `Two fields are named ${field.api_key}`);
-    seen.add(field.api_key);
-    if (!(FIELD_TYPES as readonly string[]).includes(field.field_type)) {
-      throw invalid(`${where}/field_type`, 'VALIDATION_INCLUSION', `field_type must be one of ${FIELD_TYPES.join(', ')}`);
+/** What a client sends for a field; its type and validators are checked by {@link checkField}. */
+export interface FieldInput {
+  readonly api_key: string;
+  readonly label: string;
+  readonly field_type: string;
+  readonly validators?: unknown;
+  readonly position?: number;
+  readonly hint?: string | null;
+  readonly default_value?: unknown;
+  readonly localized?: boolean;
+  readonly appearance?: FieldAppearance;
+}
+
+/** DatoCMS's default editor per field type, returned when a client sends no appearance. */
+const EDITORS: Record<FieldType, string> = {
+  string: 'single_line',
+  text: 'textarea',
+  integer: 'integer',
+  float: 'float',
+  boolean: 'boolean',
+  date: 'date_picker',
+  date_time: 'date_time_picker',
+  json: 'json',
+  link: 'link_select',
+  links: 'links_select',
+  slug: 'slug',
+  color: 'color_picker',
+  lat_lon: 'map',
+  seo: 'seo',
+};
+
+export function defaultAppearance(type: FieldType): FieldAppearance {
+  return { editor: EDITORS[type], parameters: {}, addons: [] };
+}
+
+export function isFieldType(type: string): type is FieldType {
+  return (FIELD_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * One field as it will be stored, or an INVALID_FIELD naming what is wrong: a usable api_key, a
+ * supported type (DatoCMS's other types, e.g. `file` or `structured_text`, are named in the refusal),
+ * validators that fit the type, a default value of the type's shape, and no localisation (a project
+ * has one locale). `where` prefixes the pointer (`fields/2/` for a model's inline list).
+ */
+export function checkField(input: FieldInput, position: number, context: ValidatorContext, where = '', linksToAnyModel = false): NewField {
+  if (!isApiKey(input.api_key)) {
+    throw invalid(`${where}api_key`, 'VALIDATION_FORMAT', `${JSON.stringify(input.api_key)} is not a usable api_key (snake_case words starting with a letter; not a reserved name)`);
+  }
+  const type = input.field_type;
+  if (!isFieldType(type)) {
+    throw invalid(`${where}field_type`, 'VALIDATION_INCLUSION', `The field type ${JSON.stringify(type)} is not supported; supported: ${FIELD_TYPES.join(', ')}`);
+  }
+  if (input.localized === true) throw invalid(`${where}localized`, 'VALIDATION_INCLUSION', 'A project has one locale: fields cannot be localized');
+  const validators = checkValidators(type, input.validators ?? {}, context, `${where}validators`, linksToAnyModel);
+  const defaultValue = input.default_value ?? null;
+  if (defaultValue !== null) {
+    try {
+      checkValue(`${where}default_value`, type, defaultValue);
+      checkValueAgainst(`${where}default_value`, validators, defaultValue);
+    } catch (problem) {
+      if (problem instanceof ApiProblem) throw invalid(`${where}default_value`, 'VALIDATION_TYPE', `default_value does not fit the field: ${String(problem.details.message ?? "")}`);
+      throw problem;
     }
   }
+  return {
+    api_key: input.api_key,
+    label: input.label,
+    field_type: type,
+    validators,
+    position,
+    hint: input.hint ?? null,
+    default_value: defaultValue,
+    localized: false,
+    appearance: input.appearance ?? defaultAppearance(type),
+  };
 }
 
 function isValidDate(text: string): boolean {
@@ -127,8 +190,9 @@ function isSeo(value: Record<string, unknown>): boolean {
 
 /**
  * The full value set of an item after a create (`previous` null) or an update (`previous` the
- * current values): unknown keys are refused, omitted fields keep their value (or are null on
- * create), and required fields must end up non-null.
+ * current values): unknown keys are refused, omitted fields keep their value (or take the field's
+ * default on create), fields with the `required` validator must end up non-null, and every value
+ * meets its type and its field's validators.
  */
 export function validateValues(fields: readonly FieldDefinition[], given: FieldValues, previous: FieldValues | null): Record<string, unknown> {
   const known = new Map(fields.map((f) => [f.api_key, f]));
@@ -137,25 +201,17 @@ export function validateValues(fields: readonly FieldDefinition[], given: FieldV
   }
   const values: Record<string, unknown> = {};
   for (const field of fields) {
-    const raw = Object.hasOwn(given, field.api_key) ? given[field.api_key] : (previous?.[field.api_key] ?? null);
+    const raw = Object.hasOwn(given, field.api_key) ? given[field.api_key] : previous ? (previous[field.api_key] ?? null) : field.default_value;
     if (raw === null || raw === undefined) {
-      if (field.required) throw invalid(field.api_key, 'VALIDATION_REQUIRED', `${field.api_key} is required`);
+      if (field.validators.required) throw invalid(field.api_key, 'VALIDATION_REQUIRED', `${field.api_key} is required`);
       values[field.api_key] = null;
       continue;
     }
-    values[field.api_key] = checkValue(field.api_key, field.field_type, raw);
+    const value = checkValue(field.api_key, field.field_type, raw);
+    checkValueAgainst(field.api_key, field.validators, value);
+    values[field.api_key] = value;
   }
   return values;
-}
-
-/** Ids a value set links to, for the existence check the store has to make. */
-export function linkedIds(fields: readonly FieldDefinition[], values: FieldValues): { field: string; id: string }[] {
-  return fields.flatMap((f) => {
-    const value = values[f.api_key];
-    if (f.field_type === 'link' && typeof value === 'string') return [{ field: f.api_key, id: value }];
-    if (f.field_type === 'links' && Array.isArray(value)) return value.map((id: string) => ({ field: f.api_key, id }));
-    return [];
-  });
 }
 
 /** Whether a stored value still fits its field's type (a model may change after records were written). */

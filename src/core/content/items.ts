@@ -16,12 +16,13 @@ import type { Principal } from '../model.ts';
 import type { Clock, Store } from '../ports.ts';
 import type { RandomBytes } from '../secret.ts';
 import { assertAllowed, assertPlacement, creatorOf, denialFor, needsCreatorRoles, type CreatorRoles } from './access.ts';
-import { linkedIds, validateValues } from './fields.ts';
+import { validateValues } from './fields.ts';
 import { afterEdit, published, unpublished } from './lifecycle.ts';
 import type { ContentVersion, Creator, FieldValues, Item, ItemType } from './model.ts';
 import type { JobResult } from './ports.ts';
 import type { Condition, ItemSearch, OrderKey } from './query.ts';
 import { readRule } from './read-rule.ts';
+import { checkStoredConstraints } from './record-checks.ts';
 import { auditEvent, type RequestContext } from '../audit.ts';
 
 export interface ItemListQuery {
@@ -133,13 +134,12 @@ function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }
     if (!item) throw notFound('item', id);
     return item;
   }
-  async function checkLinks(itemType: ItemType, values: FieldValues): Promise<void> {
-    for (const link of linkedIds(itemType.fields, values)) {
-      if (!(await store.findItem(link.id))) {
-        throw new ApiProblem('INVALID_FIELD', { field: link.field, code: 'VALIDATION_LINK', message: `No item with id ${link.id}` });
-      }
-    }
-  }
+  /**
+   * DatoCMS's draft mode: a model without it has no drafts, every save is what readers see. The
+   * version state a save leaves, for `afterEdit`'s draft lifecycle or an immediate publication.
+   */
+  const saved = (itemType: ItemType, item: Pick<Item, 'published' | 'publishedAt'>, values: FieldValues, now: string) =>
+    itemType.draftModeActive ? afterEdit(item, values) : published({ current: values }, now);
   /**
    * The parent a record may hang under: an existing item of a tree model, not inside `self`, and
    * for a root-node-scoped caller inside its subtrees. Scope is judged before anything else about
@@ -225,9 +225,11 @@ function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }
       const creator = creatorOf(principal);
       if (principal) assertAllowed(principal, 'items.create', { itemTypeId: itemType.id, creator, pathIds: parent?.pathIds ?? [] });
       const values = validateValues(itemType.fields, input.values, null);
-      await checkLinks(itemType, values);
+      await checkStoredConstraints(store, itemType, values, null);
       const position = input.position ?? (await store.countItems({ parentId: input.parentId }));
-      const created = await store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: iso() });
+      const now = iso();
+      // Without draft mode the record is published as it is created: one save, one version.
+      const created = await store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: now, published: !itemType.draftModeActive });
       if (!principal || denialFor(principal, 'items.find', created) === null) return created;
       // A caller that may create but not read the record gets back only the values it sent.
       return { ...created, current: sentOnly(created.current, input.values), published: null };
@@ -249,17 +251,18 @@ function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }
       }
       const itemType = await loadType(item.itemTypeId);
       const values = change.values ? validateValues(itemType.fields, change.values, item.current) : item.current;
-      if (change.values) await checkLinks(itemType, values);
+      if (change.values) await checkStoredConstraints(store, itemType, values, id);
       const moving = change.parentId !== undefined && change.parentId !== item.parentId;
       // The new parent must lie in scope too: a scoped token can neither move a record (its root
       // included) out of its subtrees nor make it a website.
       if (moving) await loadParent(principal, change.parentId ?? null, id);
       return store.transaction(async (tx) => {
+        const now = iso();
         const updated = await tx.updateItem(id, {
           ...(moving ? { parentId: change.parentId ?? null } : {}),
           ...(change.position !== undefined ? { position: change.position } : {}),
-          ...(change.values ? afterEdit(item, values) : {}),
-          updatedAt: iso(),
+          ...(change.values || !itemType.draftModeActive ? saved(itemType, item, values, now) : {}),
+          updatedAt: now,
         });
         if (!updated) throw notFound('item', id);
         return updated;

@@ -2,14 +2,18 @@
  * @module
  * What the content use cases need from storage. Part of the core's {@link Store}.
  */
-import type { Creator, FieldDefinition, FieldValues, Item, ItemStatus, ItemType } from './model.ts';
+import type { Creator, FieldDefinition, FieldRefs, FieldValues, Item, ItemStatus, ItemType, ItemTypeSettings, NewField } from './model.ts';
 import type { ItemSearch } from './query.ts';
 
+/** A model's own attributes; its fields are rows of their own, written with the field methods. */
 export interface NewItemType {
   readonly name: string;
   readonly apiKey: string;
-  readonly fields: readonly FieldDefinition[];
   readonly tree: boolean;
+  readonly draftModeActive: boolean;
+  readonly singleton: boolean;
+  readonly settings: ItemTypeSettings;
+  readonly fieldRefs: FieldRefs;
 }
 
 export interface NewItem {
@@ -19,6 +23,8 @@ export interface NewItem {
   readonly current: FieldValues;
   readonly creator: Creator;
   readonly createdAt: string;
+  /** Published as it is created (a model without draft mode): both versions hold the values. */
+  readonly published?: boolean;
 }
 
 export interface ItemPatch {
@@ -63,6 +69,16 @@ export interface ContentStore {
   createItemType(itemType: NewItemType, now: string): Promise<ItemType>;
   updateItemType(id: string, itemType: NewItemType, now: string): Promise<ItemType | null>;
   deleteItemType(id: string): Promise<boolean>;
+  /** Each field write announces a schema change, as model writes do. */
+  createField(itemTypeId: string, field: NewField): Promise<FieldDefinition>;
+  updateField(id: string, field: NewField): Promise<FieldDefinition | null>;
+  deleteField(id: string): Promise<boolean>;
+  /** Drops one field's values from every record of a model, current and published. */
+  clearFieldValues(itemTypeId: string, apiKey: string): Promise<void>;
+  /** Moves one field's values to a new key in every record of a model, current and published. */
+  renameFieldValues(itemTypeId: string, from: string, to: string): Promise<void>;
+  /** How many records of a model other than `exceptId` hold `value` in the field (current version). */
+  countWithValue(itemTypeId: string, apiKey: string, value: unknown, exceptId: string | null): Promise<number>;
   countItems(query: ItemQuery): Promise<number>;
   /** Ordered by id (creation order). */
   listItems(query: ItemQuery): Promise<Item[]>;

@@ -5,12 +5,14 @@
 import type { Clock, Store } from '../ports.ts';
 import { createItemTypeService, type ItemTypeService } from './item-types.ts';
 import { createItemService, type ItemService } from './items.ts';
+import { createFieldService, type FieldService } from './schema-fields.ts';
 
 export interface ContentServices {
   readonly itemTypes: ItemTypeService;
+  readonly fields: FieldService;
   readonly items: ItemService;
 }
 
 export function createContentServices(deps: { store: Store; clock: Clock }): ContentServices {
-  return { itemTypes: createItemTypeService(deps), items: createItemService(deps) };
+  return { itemTypes: createItemTypeService(deps), fields: createFieldService(deps), items: createItemService(deps) };
 }

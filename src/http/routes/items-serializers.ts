@@ -4,19 +4,49 @@
  * `creator` are relationships, the lifecycle lives in `meta`.
  */
 import { satisfiesModel } from '../../core/content/items.ts';
-import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
+import { FIELD_REFS, type ContentVersion, type FieldDefinition, type Item, type ItemType } from '../../core/content/model.ts';
+import { ref } from '../jsonapi.ts';
 
-export function serializeItemType(itemType: ItemType) {
+/**
+ * A model as DatoCMS answers it. Its fields are an ordered relationship, never an attribute: the
+ * client flattens attributes and relationships into one object, so the two would collide.
+ */
+export function serializeItemType(itemType: ItemType, hasSingletonItem: boolean) {
   return {
     type: 'item_type' as const,
     id: itemType.id,
     attributes: {
       name: itemType.name,
       api_key: itemType.apiKey,
-      fields: itemType.fields,
+      ...itemType.settings,
+      singleton: itemType.singleton,
+      modular_block: false,
+      draft_mode_active: itemType.draftModeActive,
       tree: itemType.tree,
+      has_singleton_item: hasSingletonItem,
       created_at: itemType.createdAt,
       updated_at: itemType.updatedAt,
+    },
+    relationships: {
+      fields: { data: itemType.fields.map((f) => ({ type: 'field' as const, id: f.id })) },
+      fieldsets: { data: [] },
+      ...Object.fromEntries(FIELD_REFS.map((r) => [r, ref('field', itemType.fieldRefs[r])])),
+      workflow: { data: null },
+    },
+    meta: { has_singleton_item: hasSingletonItem },
+  };
+}
+
+/** A field as DatoCMS answers it, with its model as relationship. */
+export function serializeField(field: FieldDefinition, itemTypeId: string) {
+  const { id, ...attributes } = field;
+  return {
+    type: 'field' as const,
+    id,
+    attributes: { ...attributes, deep_filtering_enabled: false },
+    relationships: {
+      item_type: { data: { type: 'item_type' as const, id: itemTypeId } },
+      fieldset: { data: null },
     },
   };
 }

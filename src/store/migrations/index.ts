@@ -11,6 +11,7 @@ import * as m005 from './005-item-counts.ts';
 import * as m006 from './006-item-subtree-counts.ts';
 import * as m007 from './007-datocms-field-types.ts';
 import * as m008 from './008-item-versions.ts';
+import * as m009 from './009-fields.ts';
 import * as m010 from './010-job-results.ts';
 import * as m011 from './011-token-allowed-origins.ts';
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-item-subtree-counts': m006,
   '007-datocms-field-types': m007,
   '008-item-versions': m008,
+  '009-fields': m009,
   '010-job-results': m010,
   '011-token-allowed-origins': m011,
 };
