@@ -94,21 +94,30 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
 }
 
 /** The curl commands the demo prints, one per thing worth seeing. */
-export function demoCommands(seed: DemoSeed, baseUrl: string): { title: string; command: string }[] {
+/**
+ * The shell variables the demo's commands (and the README's demo examples) use: the server's URL
+ * and the secrets just minted. Printed as `export` lines, so the commands run as printed.
+ */
+export function demoVariables(seed: DemoSeed, baseUrl: string): Record<'LK' | 'READONLY' | 'PREVIEW' | 'JOURNAL' | 'TOKEN', string> {
+  return { LK: baseUrl, READONLY: seed.tokens.readonly, PREVIEW: seed.tokens.preview, JOURNAL: seed.tokens.journal, TOKEN: seed.adminSecret };
+}
+
+/** Ready-to-run curl commands, reading the server and the secrets from {@link demoVariables}. */
+export function demoCommands(seed: DemoSeed): { title: string; command: string }[] {
   const gql = (token: string, query: string, drafts = false) =>
-    `curl -s ${baseUrl}/graphql -H 'Authorization: Bearer ${token}'${drafts ? " -H 'X-Include-Drafts: true'" : ''} \\\n  -d '${JSON.stringify({ query })}'`;
+    `curl -s $LK/graphql -H "Authorization: Bearer $${token}"${drafts ? " -H 'X-Include-Drafts: true'" : ''} \\\n  -d '${JSON.stringify({ query })}'`;
   return [
-    { title: 'Published articles with the read-only token', command: gql(seed.tokens.readonly, '{ allArticles(orderBy: [title_ASC]) { title _status } _allArticlesMeta { count } }') },
-    { title: 'The same with drafts, using the preview token', command: gql(seed.tokens.preview, '{ allArticles(orderBy: [title_ASC]) { title summary _status } _allArticlesMeta { count } }', true) },
-    { title: 'Asking for drafts without the preview flag (401)', command: gql(seed.tokens.readonly, '{ allArticles { title } }', true) },
+    { title: 'Published articles with the read-only token', command: gql('READONLY', '{ allArticles(orderBy: [title_ASC]) { title _status } _allArticlesMeta { count } }') },
+    { title: 'The same with drafts, using the preview token', command: gql('PREVIEW', '{ allArticles(orderBy: [title_ASC]) { title summary _status } _allArticlesMeta { count } }', true) },
+    { title: 'Asking for drafts without the preview flag (401)', command: gql('READONLY', '{ allArticles { title } }', true) },
     {
       title: 'The site tree, walked through _children (children of every model)',
-      command: gql(seed.tokens.readonly, `{ website(id: "${seed.ids.website}") { name _children { ... on PageRecord { title _children { ... on ArticleRecord { title } } } } } }`),
+      command: gql('READONLY', `{ website(id: "${seed.ids.website}") { name _children { ... on PageRecord { title _children { ... on ArticleRecord { title } } } } } }`),
     },
-    { title: 'The Journal-only token: lists and counts leave everything else out', command: gql(seed.tokens.journal, '{ allArticles { title } _allArticlesMeta { count } allWebsites { name } }') },
-    { title: 'The Journal-only token asking for a page outside its section (error on that field)', command: gql(seed.tokens.journal, `{ page(id: "${seed.ids.about}") { title } }`) },
-    { title: 'The read-only token on the management API (401: no CMA access)', command: `curl -s ${baseUrl}/items -H 'Authorization: Bearer ${seed.tokens.readonly}'` },
-    { title: 'Records on the management API with the full-access token', command: `curl -s '${baseUrl}/items?filter[type]=article&page[limit]=3' -g -H 'Authorization: Bearer ${seed.adminSecret}'` },
+    { title: 'The Journal-only token: lists and counts leave everything else out', command: gql('JOURNAL', '{ allArticles { title } _allArticlesMeta { count } allWebsites { name } }') },
+    { title: 'The Journal-only token asking for a page outside its section (error on that field)', command: gql('JOURNAL', `{ page(id: "${seed.ids.about}") { title } }`) },
+    { title: 'The read-only token on the management API (401: no CMA access)', command: 'curl -s $LK/items -H "Authorization: Bearer $READONLY"' },
+    { title: 'Records on the management API with the full-access token', command: `curl -s -g "$LK/items?filter[type]=article&page[limit]=3" -H "Authorization: Bearer $TOKEN"` },
   ];
 }
 
@@ -148,7 +157,9 @@ export async function runDemo(options: { dir: string; port?: string; host?: stri
     `  Latchkey demo: an example site in ${config.dataDir}`,
     '  (website "Acme Garden Co." with pages and articles, some drafts; a second website "Acme Tools").',
     '',
-    ...demoCommands(seed, baseUrl).flatMap(({ title, command }) => [`  # ${title}`, `  ${command.replace(/\n/g, '\n  ')}`, '']),
+    ...Object.entries(demoVariables(seed, baseUrl)).map(([name, value]) => `  export ${name}=${value}`),
+    '',
+    ...demoCommands(seed).flatMap(({ title, command }) => [`  # ${title}`, `  ${command.replace(/\n/g, '\n  ')}`, '']),
     options.serve ? `  Serving on ${baseUrl}; stop with Ctrl-C.` : `  Start the server with: latchkey serve --data-dir ${config.dataDir}`,
     '',
   ];

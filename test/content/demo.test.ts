@@ -4,16 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.ts';
-import { demoCommands, prepareDemo, type DemoSeed } from '../../src/cli/demo.ts';
+import { demoCommands, demoVariables, prepareDemo, type DemoSeed } from '../../src/cli/demo.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { SERVER_MODULES } from '../../src/cli/serve.ts';
 
-/** Turns one printed curl command back into a request: URL, -H headers, -d body. */
-function parseCurl(command: string) {
-  const flat = command.replace(/\\\n\s*/g, ' ');
-  const url = /curl -s '?(http:\/\/[^\s']+)'?/.exec(flat)![1]!;
-  const headers = Object.fromEntries([...flat.matchAll(/-H '([^:]+): ([^']*)'/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
+/**
+ * Turns one printed curl command back into a request (URL, -H headers, -d body), with the printed
+ * variables filled in as a shell would.
+ */
+function parseCurl(command: string, variables: Readonly<Record<string, string>>) {
+  const flat = command.replace(/\\\n\s*/g, ' ').replace(/\$([A-Z]+)/g, (_m, name: string) => variables[name] ?? '');
+  const url = /curl -s (?:-g )?['"]?(http:\/\/[^\s'"]+)['"]?/.exec(flat)![1]!;
+  const headers = Object.fromEntries([...flat.matchAll(/-H (['"])([^:]+): ([^'"]*)\1/g)].map((m) => [m[2]!.toLowerCase(), m[3]!]));
   const body = /-d '([^']*)'/.exec(flat)?.[1];
   return { url: new URL(url), headers, body };
 }
@@ -36,8 +39,9 @@ describe('latchkey demo', () => {
 
   it('prints commands that do what their titles say', async () => {
     const results = [];
-    for (const { title, command } of demoCommands(seed, 'http://127.0.0.1:7700')) {
-      const { url, headers, body } = parseCurl(command);
+    const variables = demoVariables(seed, 'http://127.0.0.1:7700');
+    for (const { title, command } of demoCommands(seed)) {
+      const { url, headers, body } = parseCurl(command, variables);
       const res = await app.inject({
         method: body === undefined ? 'GET' : 'POST',
         url: url.pathname + url.search,

@@ -98,6 +98,12 @@ for (const dialect of DIALECTS) {
       expect(text).not.toMatch(/SCAN items|Seq Scan/);
     });
 
+    it("finds the newest record change (the environment's last_data_change_at) at one end of the updated_at index", async () => {
+      const text = await plan({ compile: () => sql`select max(updated_at) as at from items`.compile(db) });
+      expect(text).toMatch(/items_updated_at/);
+      expect(text).not.toMatch(/SCAN items(?! USING)|Seq Scan/);
+    });
+
     it('reads children through the (parent_id, position) index', async () => {
       const search: ItemSearch = { rule: everyone, version: 'published', parentIds: [sectionId], orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }] };
       expect(await plan(await searchQuery(ctx, search))).toMatch(/items_parent_position/);

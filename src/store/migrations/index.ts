@@ -14,6 +14,7 @@ import * as m008 from './008-item-versions.ts';
 import * as m009 from './009-fields.ts';
 import * as m010 from './010-job-results.ts';
 import * as m011 from './011-token-allowed-origins.ts';
+import * as m012 from './012-items-updated-at.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-fields': m009,
   '010-job-results': m010,
   '011-token-allowed-origins': m011,
+  '012-items-updated-at': m012,
 };
 
 export const migrationProvider: MigrationProvider = {
