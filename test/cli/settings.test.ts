@@ -47,12 +47,12 @@ describe('settings from the environment', { timeout: 90_000 }, () => {
     const project = dataDir();
     const fromEnv = await run(['demo', '--no-serve', '--dir', dir], { LATCHKEY_PORT: '7788', LATCHKEY_HOST: '127.0.0.2', LATCHKEY_DATA_DIR: project });
     expect(fromEnv.code, fromEnv.stderr).toBe(0);
-    expect(fromEnv.stdout).toContain('curl -s http://127.0.0.2:7788/graphql');
+    expect(fromEnv.stdout).toContain('export LK=http://127.0.0.2:7788');
     expect(fromEnv.stdout).toContain(`an example site in ${dir}`);
 
     const flags = await run(['demo', '--no-serve', '--dir', dir, '--port', '7799', '--host', '127.0.0.1'], { LATCHKEY_PORT: '7788', LATCHKEY_HOST: '127.0.0.2' });
     expect(flags.code, flags.stderr).toBe(0);
-    expect(flags.stdout).toContain('curl -s http://127.0.0.1:7799/graphql');
+    expect(flags.stdout).toContain('export LK=http://127.0.0.1:7799');
     expect(flags.stdout).not.toContain('7788');
   });
 

@@ -33,7 +33,14 @@ for (const dialect of DIALECTS) {
     beforeAll(async () => {
       h = await startHarness({ dialect });
       person = await createItemType(h, 'person', [{ api_key: 'name', field_type: 'string' }]);
-      article = await createItemType(h, 'article', FIELDS);
+      // The link fields point at people, as DatoCMS requires a link field to name its models.
+      article = await createItemType(
+        h,
+        'article',
+        FIELDS.map((f) =>
+          f.field_type === 'link' ? { ...f, validators: { item_item_type: { item_types: [person] } } } : f.field_type === 'links' ? { ...f, validators: { items_item_type: { item_types: [person] } } } : f,
+        ),
+      );
       section = await createItemType(h, 'section', [{ api_key: 'name', field_type: 'string' }], { tree: true });
       for (const name of ['Ada', 'Bob', 'Cy']) people.push(await createItem(h, person, { name }, { publish: true }));
       const [ada, bob, cy] = people;
@@ -109,7 +116,7 @@ for (const dialect of DIALECTS) {
       const model = await createItemType(h, 'memo', [{ api_key: 'text', field_type: 'string' }]);
       const id = await createItem(h, model, {});
       expect((await get(`/items/${id}`)).json().data.meta).toMatchObject({ is_valid: true, is_current_version_valid: true, is_published_version_valid: null });
-      const changed = await asAdmin(h, 'PUT', `/item-types/${model}`, { data: { type: 'item_type', attributes: { fields: [{ api_key: 'text', field_type: 'string', required: true }] } } });
+      const changed = await asAdmin(h, 'PUT', `/fields/memo::text`, { data: { type: 'field', attributes: { validators: { required: {} } } } });
       expect(changed.statusCode, changed.body).toBe(200);
       expect((await get(`/items/${id}`)).json().data.meta.is_valid).toBe(false);
     });

@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       article = await createItemType(h, 'article', [
         { api_key: 'title', field_type: 'string' },
         { api_key: 'views', field_type: 'integer' },
-        { api_key: 'writer', field_type: 'link' },
+        { api_key: 'writer', field_type: 'link', validators: { item_item_type: { item_types: [author] } } },
       ]);
     });
     afterAll(() => h.close());

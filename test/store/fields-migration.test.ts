@@ -28,6 +28,9 @@ for (const dialect of DIALECTS) {
       await db?.drop();
     });
 
+    /** Every migration after `name`, in order: going back to it undoes them all, newest first. */
+    const migrationsAfter = async (name: string) => Object.keys(await migrationProvider.getMigrations()).filter((n) => n > name);
+
     const migrator = async () => {
       const { Migrator } = await import('kysely');
       return new Migrator({ db: store.db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
@@ -47,7 +50,7 @@ for (const dialect of DIALECTS) {
       const article = await insert('article', fields);
       const empty = await insert('empty', []);
 
-      expect(await migrate(store.db, schema)).toEqual(['009-fields']);
+      expect(await migrate(store.db, schema)).toEqual(await migrationsAfter('008-item-versions'));
       // Read afresh: the store's model cache was filled before the data was put back.
       const models = await store.transaction((tx) => tx.listItemTypes());
       const moved = models.find((m) => m.id === String(article))!;
@@ -76,7 +79,7 @@ for (const dialect of DIALECTS) {
         { api_key: 'body', label: 'Body', field_type: 'text', required: false },
         { api_key: 'author', label: 'Author', field_type: 'link', required: false },
       ]);
-      expect(await migrate(store.db, schema)).toEqual(['009-fields']);
+      expect(await migrate(store.db, schema)).toEqual(await migrationsAfter('008-item-versions'));
     });
   });
 }
