@@ -41,13 +41,15 @@ async function cpuPerRequest(body: (i: number) => string, expectErrors: boolean)
   return (used.user + used.system) / N;
 }
 
-
 const rows: [string, number][] = [
   ['floor: a 20-byte invalid query (cached refusal)', await cpuPerRequest(() => JSON.stringify({ query: '{ nope }' }), true)],
   ['ordinary query (ten articles), cached document', await cpuPerRequest(() => cdaBody, false)],
   ['refused 30 KB query, same text (cached refusal)', await cpuPerRequest(() => JSON.stringify({ query: hostile }), true)],
   ['refused 30 KB query, distinct texts (no cache)', await cpuPerRequest((i) => JSON.stringify({ query: `${hostile.trimEnd()} # ${i}` }), true)],
-  ['ordinary query, distinct texts (parsed and validated each time)', await cpuPerRequest((i) => JSON.stringify({ query: `${(JSON.parse(cdaBody) as { query: string }).query} # ${i}` }), false)],
+  [
+    'ordinary query, distinct texts (parsed and validated each time)',
+    await cpuPerRequest((i) => JSON.stringify({ query: `${(JSON.parse(cdaBody) as { query: string }).query} # ${i}` }), false),
+  ],
 ];
 
 // What the same 30 KB query costs graphql-js without the limits: parse plus the standard rules.

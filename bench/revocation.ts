@@ -32,7 +32,8 @@ const ROUND_DEADLINE_MS = 5_000;
 const TOTAL_DEADLINE_MS = 50_000;
 
 const url = process.env.LATCHKEY_BENCH_DATABASE_URL ?? process.env.LATCHKEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname)) throw new Error('the benchmark only talks to a PostgreSQL on this machine (loopback)');
+if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname))
+  throw new Error('the benchmark only talks to a PostgreSQL on this machine (loopback)');
 
 const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -122,7 +123,12 @@ try {
     /** The writes wait for the disk (WAL flush at commit): a busy machine shows here first. */
     machine: { cpus: cpus().length, load_average: loadavg().map(round2) },
   };
-  const verdict = timeouts === 0 && result.p99 <= 50 ? 'meets the 50 ms goal' : timeouts === 0 && result.p99 <= 1000 ? 'within 1 s, above the 50 ms goal' : 'MISSES the 1 s bound';
+  const verdict =
+    timeouts === 0 && result.p99 <= 50
+      ? 'meets the 50 ms goal'
+      : timeouts === 0 && result.p99 <= 1000
+        ? 'within 1 s, above the 50 ms goal'
+        : 'MISSES the 1 s bound';
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n\n`);
   process.stdout.write(
     [

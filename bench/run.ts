@@ -22,9 +22,16 @@ import type { Contest } from './lib/timing.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wants = (suite: string) => !only || only.includes(suite);
-const contentSizes = args.find((a) => a.startsWith('--content-sizes='))?.slice('--content-sizes='.length).split(',').map(Number);
+const contentSizes = args
+  .find((a) => a.startsWith('--content-sizes='))
+  ?.slice('--content-sizes='.length)
+  .split(',')
+  .map(Number);
 if (contentSizes?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--content-sizes takes positive whole numbers, comma separated');
 
 const PLANS = {

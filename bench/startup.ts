@@ -46,7 +46,10 @@ function timeCommand(subject: Subject, args: readonly string[]): number {
 
 async function timeFirstResponse(subject: Subject): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, [subject.bin, 'serve', '--port', '0', '--data-dir', subject.dataDir], { env: ENV, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [subject.bin, 'serve', '--port', '0', '--data-dir', subject.dataDir], {
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const url = await new Promise<string>((resolveUrl, reject) => {
       let out = '';

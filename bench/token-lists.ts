@@ -69,7 +69,13 @@ async function main(): Promise<void> {
     };
     try {
       for (let i = 0; i < 100; i++) {
-        if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`${base}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
       console.log(`${TOKENS} tokens; idle server RSS ${rssMiB()} MiB`);

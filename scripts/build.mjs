@@ -19,7 +19,9 @@ try {
     process.stdout.write('latchkey: TypeScript is not installed; keeping the existing dist/.\n');
     process.exit(0);
   }
-  process.stderr.write('latchkey: cannot build dist/: TypeScript is a dev dependency (run `npm install` without --omit=dev, or build elsewhere and copy dist/).\n');
+  process.stderr.write(
+    'latchkey: cannot build dist/: TypeScript is a dev dependency (run `npm install` without --omit=dev, or build elsewhere and copy dist/).\n',
+  );
   process.exit(1);
 }
 

@@ -28,14 +28,23 @@ const ratePolicy = z
     const [limit, seconds] = value.split('/').map(Number) as [number, number];
     return { limit, period_seconds: seconds };
   })
-  .refine((p) => p.limit >= 1 && p.limit <= 1_000_000 && p.period_seconds >= 1 && p.period_seconds <= 86_400, 'must allow 1–1000000 requests per 1–86400 seconds');
+  .refine(
+    (p) => p.limit >= 1 && p.limit <= 1_000_000 && p.period_seconds >= 1 && p.period_seconds <= 86_400,
+    'must allow 1–1000000 requests per 1–86400 seconds',
+  );
 
 const ConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: port.default(7700),
   dataDir: z.string().min(1).default('./data'),
-  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   secretMode: z.enum(['retrievable', 'once']).default('retrievable'),
   /** `VERSION:BASE64KEY` pairs, comma separated; overrides the key file in the data directory. */
   encryptionKeys: z.string().optional(),

@@ -63,7 +63,12 @@ export function visibleCounts(records: number): { unscoped: number; scoped: numb
 /** An article both tokens may read, in the middle of the records of a level. */
 export const middleInScope = (records: number): number => Math.floor(records / 2 / LEAVES) * LEAVES;
 
-const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({ api_key, label: api_key, field_type, validators: required ? { required: {} } : {} });
+const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({
+  api_key,
+  label: api_key,
+  field_type,
+  validators: required ? { required: {} } : {},
+});
 
 /** A fresh project with the section tree, the two tokens and article 0, all made by the app itself. */
 export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
@@ -73,8 +78,20 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
     const role = (await runtime.store.listRoles()).find((r) => r.name === 'Admin');
     if (!role) throw new Error('no Admin role after init');
     const { itemTypes, items } = runtime.deps.content;
-    const section = await itemTypes.create(itemTypeInput({ draftModeActive: true, name: 'Section', apiKey: 'section', tree: true, fields: [field('title', 'string', true)] }), SYSTEM_CONTEXT);
-    const article = await itemTypes.create(itemTypeInput({ draftModeActive: true, name: 'Article', apiKey: 'article', tree: false, fields: [field('title', 'string', true), field('body', 'text')] }), SYSTEM_CONTEXT);
+    const section = await itemTypes.create(
+      itemTypeInput({ draftModeActive: true, name: 'Section', apiKey: 'section', tree: true, fields: [field('title', 'string', true)] }),
+      SYSTEM_CONTEXT,
+    );
+    const article = await itemTypes.create(
+      itemTypeInput({
+        draftModeActive: true,
+        name: 'Article',
+        apiKey: 'article',
+        tree: false,
+        fields: [field('title', 'string', true), field('body', 'text')],
+      }),
+      SYSTEM_CONTEXT,
+    );
     const publish = async (itemTypeId: string, values: Record<string, unknown>, parentId: string | null) => {
       const created = await items.create(null, { itemTypeId, values, parentId });
       await items.publish(null, created.id, SYSTEM_CONTEXT);
@@ -92,7 +109,14 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
       }
     }
     const template = await publish(article.id, { title: titleOf(0), body: bodyOf(0) }, String(leaves[0]!.id));
-    const grants = newTokenGrants({ name: 'bench content', canAccessCda: true, canAccessCdaPreview: true, canAccessCma: true, roleId: role.id, rateLimit: BENCH_RATE_LIMIT });
+    const grants = newTokenGrants({
+      name: 'bench content',
+      canAccessCda: true,
+      canAccessCdaPreview: true,
+      canAccessCma: true,
+      roleId: role.id,
+      rateLimit: BENCH_RATE_LIMIT,
+    });
     const unscoped = await runtime.tokens.create(grants, null, SYSTEM_CONTEXT);
     const scoped = await runtime.tokens.create({ ...grants, name: 'bench content, first section', rootNodeIds: [roots[0]!] }, null, SYSTEM_CONTEXT);
     return {

@@ -70,11 +70,7 @@ export interface Alternation {
  * Warms every variant up, then runs `cycles` rounds of one burst per variant. The order rotates
  * each round so that no variant always follows the same neighbour.
  */
-export async function alternate(
-  variants: Readonly<Record<string, Request>>,
-  plan: Alternation,
-  serverPid: number,
-): Promise<Record<string, Burst[]>> {
+export async function alternate(variants: Readonly<Record<string, Request>>, plan: Alternation, serverPid: number): Promise<Record<string, Burst[]>> {
   const names = Object.keys(variants);
   for (const name of names) await burst(variants[name]!, plan.connections, plan.warmupSeconds, serverPid);
   const bursts: Record<string, Burst[]> = Object.fromEntries(names.map((n) => [n, []]));

@@ -89,7 +89,14 @@ export function renderContentScale(results: ContentScaleResults): string {
     '',
   );
   const goals = contentScaleGoals(results);
-  if (goals.length > 0) out.push(table(['Goal', 'Target', 'Measured', ''], goals.map((g) => [g.goal, g.target, g.measured, g.pass ? 'pass' : '**FAIL**'])), '');
+  if (goals.length > 0)
+    out.push(
+      table(
+        ['Goal', 'Target', 'Measured', ''],
+        goals.map((g) => [g.goal, g.target, g.measured, g.pass ? 'pass' : '**FAIL**']),
+      ),
+      '',
+    );
   for (const token of ['unscoped', 'scoped'] as const) {
     out.push(`### ${token === 'unscoped' ? 'Unscoped token' : 'Token scoped to the first section'}`, '');
     const head = ['Query', ...levels.map((l) => `${int(l.records)} (${int(l.visible[token])} visible): req/s, p50 / p99`)];
@@ -107,7 +114,13 @@ export function renderContentScale(results: ContentScaleResults): string {
   out.push(
     table(
       ['Records', 'Seeding', 'Server RSS after the level', 'Peak RSS', 'Server starts'],
-      levels.map((l) => [int(l.records), `${l.seedSeconds} s`, Number.isFinite(l.rssMiB) ? `${l.rssMiB} MiB` : '–', `${l.peakRssMiB} MiB`, String(l.serverStarts)]),
+      levels.map((l) => [
+        int(l.records),
+        `${l.seedSeconds} s`,
+        Number.isFinite(l.rssMiB) ? `${l.rssMiB} MiB` : '–',
+        `${l.peakRssMiB} MiB`,
+        String(l.serverStarts),
+      ]),
     ),
     '',
     'More than one server start in a level means a request had to be cut off (or the server died) and the server was restarted.',

@@ -106,7 +106,12 @@ export function renderReport(results: Results, contentScale: ContentScaleResults
         ['Memory', `${m.memoryGiB} GiB`],
         ['OS', m.platform],
         ['Node', `${m.node} (V8 ${m.v8}, OpenSSL ${m.openssl})`],
-        ['Packages', Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ')],
+        [
+          'Packages',
+          Object.entries(m.packages)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        ],
         ['Latchkey', `${m.latchkey} (${m.commit})`],
         ['Pinning', m.pinned ? 'server on core 0, load generator on core 1 (`taskset`)' : 'none (fewer than 2 cores or no `taskset`): noisier'],
         ['Load average', `${m.loadAverageAtStart.join(' / ')} at start, ${m.loadAverageAtEnd.join(' / ')} at end`],
@@ -117,7 +122,13 @@ export function renderReport(results: Results, contentScale: ContentScaleResults
   );
 
   out.push('## Goals', '');
-  out.push(table(['Goal', 'Target', 'Measured', ''], goals(results).map((g) => [g.goal, g.target, g.measured, g.pass ? 'pass' : '**FAIL**'])), '');
+  out.push(
+    table(
+      ['Goal', 'Target', 'Measured', ''],
+      goals(results).map((g) => [g.goal, g.target, g.measured, g.pass ? 'pass' : '**FAIL**']),
+    ),
+    '',
+  );
 
   out.push('## Method', '');
   out.push(
@@ -125,8 +136,8 @@ export function renderReport(results: Results, contentScale: ContentScaleResults
     '  build, database, JIT state and machine mood. The load generator (autocannon, no pipelining) runs on the other core.',
     '- After a warm-up burst per variant, bursts alternate between variants (the order rotates each cycle). Every',
     '  ratio is the **median of the per-cycle ratios**; absolute numbers are medians over the cycles.',
-    '- Latency percentiles come from each response\'s own timing (autocannon\'s `response` event, `process.hrtime`),',
-    '  sorted exactly; autocannon\'s histogram cannot resolve below 1 ms. Server CPU per request is the server\'s',
+    "- Latency percentiles come from each response's own timing (autocannon's `response` event, `process.hrtime`),",
+    "  sorted exactly; autocannon's histogram cannot resolve below 1 ms. Server CPU per request is the server's",
     '  utime + stime from `/proc/<pid>/stat` over the burst, divided by the responses.',
     '- **No verification** is a benchmark-only composition (`bench/server/compose.ts`): the same `buildApp`, routes,',
     '  hooks and serialisers, with an `authenticator` constructor argument that hands every request the same',
@@ -188,7 +199,7 @@ export function renderReport(results: Results, contentScale: ContentScaleResults
     out.push('## The floor', '');
     out.push(
       'In-process `verify` (layers 1–7 on a cache hit: header, shape and checksum, hash, lookup, decision, rate limit,',
-      'last access) against the least any hashed-token lookup can do: one `crypto.hash(\'sha256\')` and one `Map` lookup.',
+      "last access) against the least any hashed-token lookup can do: one `crypto.hash('sha256')` and one `Map` lookup.",
       '',
       table(
         ['', 'ns/op', 'ops/s', 'throughput vs floor'],
@@ -210,7 +221,18 @@ export function renderReport(results: Results, contentScale: ContentScaleResults
       `In-process \`verify\` with each token count in its own store, all opened by one process and measured in alternating rounds. Hot: the same 10 tokens. Wide: ${int(s.wideSize)} random tokens (all of them for smaller stores); cold is their first request (a cache miss and an indexed SQLite lookup each), warm the same set once cached. Cache per token is the heap growth over the cold pass divided by the tokens it cached (– where too few to measure).`,
       '',
       table(
-        ['Tokens in store', 'Seeding', 'Hot verify/s', 'Hot vs 10', 'Wide warm verify/s', 'Wide warm vs 10', 'Wide cold verify/s', 'Cache per token', '`latchkey serve`: first response', 'RSS then'],
+        [
+          'Tokens in store',
+          'Seeding',
+          'Hot verify/s',
+          'Hot vs 10',
+          'Wide warm verify/s',
+          'Wide warm vs 10',
+          'Wide cold verify/s',
+          'Cache per token',
+          '`latchkey serve`: first response',
+          'RSS then',
+        ],
         s.counts.map((n) => {
           const k = String(n);
           return [

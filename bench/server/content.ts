@@ -37,21 +37,32 @@ export interface SeededContent {
 export const TREE_DEPTH = 16;
 const ARTICLES = 30;
 
-const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({ api_key, label: api_key, field_type, validators: required ? { required: {} } : {} });
+const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({
+  api_key,
+  label: api_key,
+  field_type,
+  validators: required ? { required: {} } : {},
+});
 
 export const CDA_QUERY = '{ allArticles(first: 10) { id title slug body words _status _publishedAt } }';
 export const cdaByIdQuery = (id: string) => `{ article(id: "${id}") { id title slug body words _status _publishedAt } }`;
 
 export async function seedContent(runtime: Runtime): Promise<SeededContent> {
   const { itemTypes, items } = runtime.deps.content;
-  const page = await itemTypes.create(itemTypeInput({ draftModeActive: true, name: 'Page', apiKey: 'page', tree: true, fields: [field('title', 'string', true), field('slug', 'string')] }), SYSTEM_CONTEXT);
-  const article = await itemTypes.create(itemTypeInput({
-    draftModeActive: true,
-    name: 'Article',
-    apiKey: 'article',
-    tree: false,
-    fields: [field('title', 'string', true), field('slug', 'string'), field('body', 'text'), field('words', 'integer')],
-  }), SYSTEM_CONTEXT);
+  const page = await itemTypes.create(
+    itemTypeInput({ draftModeActive: true, name: 'Page', apiKey: 'page', tree: true, fields: [field('title', 'string', true), field('slug', 'string')] }),
+    SYSTEM_CONTEXT,
+  );
+  const article = await itemTypes.create(
+    itemTypeInput({
+      draftModeActive: true,
+      name: 'Article',
+      apiKey: 'article',
+      tree: false,
+      fields: [field('title', 'string', true), field('slug', 'string'), field('body', 'text'), field('words', 'integer')],
+    }),
+    SYSTEM_CONTEXT,
+  );
   const publish = async (itemTypeId: string, values: Record<string, unknown>, parentId: string | null) => {
     const created = await items.create(null, { itemTypeId, values, parentId });
     await items.publish(null, created.id, SYSTEM_CONTEXT);

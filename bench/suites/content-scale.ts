@@ -143,7 +143,10 @@ async function once(port: number, r: Request, timeoutSeconds: number): Promise<A
     return { kind: 'answer', ms, status: response.status, body };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'timeout' };
-    return { kind: 'error', reason: error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error) };
+    return {
+      kind: 'error',
+      reason: error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error),
+    };
   }
 }
 
@@ -175,7 +178,10 @@ async function measure(server: Server, plan: ContentScalePlan, query: ScaleQuery
       await new Promise((resolve) => setTimeout(resolve, 500));
       const died = child.process.exitCode !== null || child.process.signalCode !== null;
       await server.kill();
-      return { kind: 'failed', reason: died ? `the server died (exit ${String(child.process.exitCode ?? child.process.signalCode)}; heap limit ${plan.heapMiB} MiB)` : answer.reason };
+      return {
+        kind: 'failed',
+        reason: died ? `the server died (exit ${String(child.process.exitCode ?? child.process.signalCode)}; heap limit ${plan.heapMiB} MiB)` : answer.reason,
+      };
     }
     if (answer.status !== 200) return { kind: 'failed', reason: `status ${answer.status}: ${JSON.stringify(answer.body).slice(0, 200)}` };
     const wrong = query.check(answer.body, expectation);
@@ -210,7 +216,9 @@ const ROUNDS_PER_BURST = 4;
 
 function checkPlan(plan: ContentScalePlan): void {
   if (plan.maxProbeSeconds * plan.connections * ROUNDS_PER_BURST > plan.seconds) {
-    throw new Error(`content-scale plan: a ${plan.seconds} s burst at ${plan.connections} connections can time queries of at most ${plan.seconds / plan.connections / ROUNDS_PER_BURST} s, not ${plan.maxProbeSeconds} s`);
+    throw new Error(
+      `content-scale plan: a ${plan.seconds} s burst at ${plan.connections} connections can time queries of at most ${plan.seconds / plan.connections / ROUNDS_PER_BURST} s, not ${plan.maxProbeSeconds} s`,
+    );
   }
 }
 

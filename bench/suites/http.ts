@@ -169,7 +169,13 @@ export async function runHttpSuites(plan: HttpPlan, log: (line: string) => void)
       ['last-access tracking', 'full', 'no-last-access', 'in-memory last access per token and surface, flushed in batches; off: nothing recorded', cma],
       ['IP allowlist', 'allowlisted', 'full', `${BENCH_ALLOWLIST.length} CIDRs, the matching one last; vs no allowlist`, cma],
     ];
-    pairs.push(['root-node scope', 'deep-scoped', 'deep-unscoped', `record ${TREE_DEPTH} levels deep, token scoped to a page near the top; vs no root nodes`, targets.deep]);
+    pairs.push([
+      'root-node scope',
+      'deep-scoped',
+      'deep-unscoped',
+      `record ${TREE_DEPTH} levels deep, token scoped to a page near the top; vs no root nodes`,
+      targets.deep,
+    ]);
     const extras = pairs.map(([extra, on, off, description, target]) => {
       const result = {
         extra,

@@ -42,7 +42,9 @@ export function App() {
   useEffect(() => {
     const stored = getToken();
     if (stored === null) return;
-    loadSession(stored).then(setSigned, () => clearToken()).finally(() => setRestoring(false));
+    loadSession(stored)
+      .then(setSigned, () => clearToken())
+      .finally(() => setRestoring(false));
   }, []);
 
   const signIn = async (token: string) => {

@@ -62,12 +62,12 @@ export function query(params: Record<string, string | number | undefined>): stri
   return text === '' ? '' : `?${text}`;
 }
 
-export function relId(resource: Pick<Resource<unknown>, "relationships">, name: string): string | null {
+export function relId(resource: Pick<Resource<unknown>, 'relationships'>, name: string): string | null {
   const data = resource.relationships?.[name]?.data;
   return data && !Array.isArray(data) ? data.id : null;
 }
 
-export function relIds(resource: Pick<Resource<unknown>, "relationships">, name: string): string[] {
+export function relIds(resource: Pick<Resource<unknown>, 'relationships'>, name: string): string[] {
   const data = resource.relationships?.[name]?.data;
   return Array.isArray(data) ? data.map((d) => d.id) : [];
 }

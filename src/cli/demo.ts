@@ -27,38 +27,47 @@ export interface DemoSeed {
 export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<DemoSeed> {
   const { itemTypes, items } = runtime.deps.content;
   // Draft mode on: the demo keeps some records as drafts, for the preview token to show.
-  const website = await itemTypes.create(itemTypeInput({
-    draftModeActive: true,
-    name: 'Website',
-    apiKey: 'website',
-    tree: true,
-    fields: [
-      { api_key: 'name', label: 'Name', field_type: 'string', validators: { required: {} } },
-      { api_key: 'domain', label: 'Domain', field_type: 'string' },
-    ],
-  }), CLI_CONTEXT);
-  const page = await itemTypes.create(itemTypeInput({
-    draftModeActive: true,
-    name: 'Page',
-    apiKey: 'page',
-    tree: true,
-    fields: [
-      { api_key: 'title', label: 'Title', field_type: 'string', validators: { required: {} } },
-      { api_key: 'body', label: 'Body', field_type: 'text' },
-    ],
-  }), CLI_CONTEXT);
-  const article = await itemTypes.create(itemTypeInput({
-    draftModeActive: true,
-    name: 'Article',
-    apiKey: 'article',
-    tree: false,
-    fields: [
-      { api_key: 'title', label: 'Title', field_type: 'string', validators: { required: {} } },
-      { api_key: 'summary', label: 'Summary', field_type: 'text' },
-      { api_key: 'published_on', label: 'Published on', field_type: 'date' },
-      { api_key: 'reading_minutes', label: 'Reading time', field_type: 'integer' },
-    ],
-  }), CLI_CONTEXT);
+  const website = await itemTypes.create(
+    itemTypeInput({
+      draftModeActive: true,
+      name: 'Website',
+      apiKey: 'website',
+      tree: true,
+      fields: [
+        { api_key: 'name', label: 'Name', field_type: 'string', validators: { required: {} } },
+        { api_key: 'domain', label: 'Domain', field_type: 'string' },
+      ],
+    }),
+    CLI_CONTEXT,
+  );
+  const page = await itemTypes.create(
+    itemTypeInput({
+      draftModeActive: true,
+      name: 'Page',
+      apiKey: 'page',
+      tree: true,
+      fields: [
+        { api_key: 'title', label: 'Title', field_type: 'string', validators: { required: {} } },
+        { api_key: 'body', label: 'Body', field_type: 'text' },
+      ],
+    }),
+    CLI_CONTEXT,
+  );
+  const article = await itemTypes.create(
+    itemTypeInput({
+      draftModeActive: true,
+      name: 'Article',
+      apiKey: 'article',
+      tree: false,
+      fields: [
+        { api_key: 'title', label: 'Title', field_type: 'string', validators: { required: {} } },
+        { api_key: 'summary', label: 'Summary', field_type: 'text' },
+        { api_key: 'published_on', label: 'Published on', field_type: 'date' },
+        { api_key: 'reading_minutes', label: 'Reading time', field_type: 'integer' },
+      ],
+    }),
+    CLI_CONTEXT,
+  );
 
   const add = async (typeId: string, values: Record<string, unknown>, parentId: string | null, publish = true) => {
     const item = await items.create(null, { itemTypeId: typeId, values, parentId });
@@ -85,7 +94,11 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
     newTokenGrants({ name, canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false, roleId: adminRole.id, ...extra });
   const readonly = await runtime.tokens.create(grants('Demo: published content', {}), null, CLI_CONTEXT);
   const preview = await runtime.tokens.create(grants('Demo: preview (drafts)', { canAccessCdaPreview: true }), null, CLI_CONTEXT);
-  const section = await runtime.tokens.create(grants('Demo: Journal section only', { canAccessCdaPreview: true, rootNodeIds: [journal.id] }), null, CLI_CONTEXT);
+  const section = await runtime.tokens.create(
+    grants('Demo: Journal section only', { canAccessCdaPreview: true, rootNodeIds: [journal.id] }),
+    null,
+    CLI_CONTEXT,
+  );
   return {
     adminSecret,
     tokens: { readonly: readonly.secret, preview: preview.secret, journal: section.secret },
@@ -107,17 +120,35 @@ export function demoCommands(seed: DemoSeed): { title: string; command: string }
   const gql = (token: string, query: string, drafts = false) =>
     `curl -s $LK/graphql -H "Authorization: Bearer $${token}"${drafts ? " -H 'X-Include-Drafts: true'" : ''} \\\n  -d '${JSON.stringify({ query })}'`;
   return [
-    { title: 'Published articles with the read-only token', command: gql('READONLY', '{ allArticles(orderBy: [title_ASC]) { title _status } _allArticlesMeta { count } }') },
-    { title: 'The same with drafts, using the preview token', command: gql('PREVIEW', '{ allArticles(orderBy: [title_ASC]) { title summary _status } _allArticlesMeta { count } }', true) },
+    {
+      title: 'Published articles with the read-only token',
+      command: gql('READONLY', '{ allArticles(orderBy: [title_ASC]) { title _status } _allArticlesMeta { count } }'),
+    },
+    {
+      title: 'The same with drafts, using the preview token',
+      command: gql('PREVIEW', '{ allArticles(orderBy: [title_ASC]) { title summary _status } _allArticlesMeta { count } }', true),
+    },
     { title: 'Asking for drafts without the preview flag (401)', command: gql('READONLY', '{ allArticles { title } }', true) },
     {
       title: 'The site tree, walked through _children (children of every model)',
-      command: gql('READONLY', `{ website(id: "${seed.ids.website}") { name _children { ... on PageRecord { title _children { ... on ArticleRecord { title } } } } } }`),
+      command: gql(
+        'READONLY',
+        `{ website(id: "${seed.ids.website}") { name _children { ... on PageRecord { title _children { ... on ArticleRecord { title } } } } } }`,
+      ),
     },
-    { title: 'The Journal-only token: lists and counts leave everything else out', command: gql('JOURNAL', '{ allArticles { title } _allArticlesMeta { count } allWebsites { name } }') },
-    { title: 'The Journal-only token asking for a page outside its section (error on that field)', command: gql('JOURNAL', `{ page(id: "${seed.ids.about}") { title } }`) },
+    {
+      title: 'The Journal-only token: lists and counts leave everything else out',
+      command: gql('JOURNAL', '{ allArticles { title } _allArticlesMeta { count } allWebsites { name } }'),
+    },
+    {
+      title: 'The Journal-only token asking for a page outside its section (error on that field)',
+      command: gql('JOURNAL', `{ page(id: "${seed.ids.about}") { title } }`),
+    },
     { title: 'The read-only token on the management API (401: no CMA access)', command: 'curl -s $LK/items -H "Authorization: Bearer $READONLY"' },
-    { title: 'Records on the management API with the full-access token', command: `curl -s -g "$LK/items?filter[type]=article&page[limit]=3" -H "Authorization: Bearer $TOKEN"` },
+    {
+      title: 'Records on the management API with the full-access token',
+      command: `curl -s -g "$LK/items?filter[type]=article&page[limit]=3" -H "Authorization: Bearer $TOKEN"`,
+    },
   ];
 }
 
@@ -148,7 +179,10 @@ const PROJECT_SETTINGS = new Set(
 export async function runDemo(options: { dir: string; port?: string; host?: string; serve: boolean }, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   // Every other setting applies as to `serve` (port, host, limits…), flags first.
   const settings = Object.fromEntries(Object.entries(env).filter(([name]) => !PROJECT_SETTINGS.has(name)));
-  const config = loadConfig({ dataDir: options.dir, port: options.port, host: options.host, ...(settings[envNameOf('logLevel')] ? {} : { logLevel: 'warn' }) }, settings);
+  const config = loadConfig(
+    { dataDir: options.dir, port: options.port, host: options.host, ...(settings[envNameOf('logLevel')] ? {} : { logLevel: 'warn' }) },
+    settings,
+  );
   const { runtime, seed } = await prepareDemo(config);
   await runtime.close();
   const baseUrl = `http://${config.host}:${config.port}`;

@@ -85,15 +85,36 @@ tokens
 const createToken = tokens.command('create').description('create a token and print its secret');
 for (const { option } of CREATE_FLAGS) createToken.addOption(option);
 createToken.action(async (opts: CreateOptions) => (await tokenCommands()).create(config(), opts));
-tokens.command('rotate <id>').description('give a token a new secret and print it').action(async (id: string) => (await tokenCommands()).rotate(config(), id));
-tokens.command('disable <id>').description('disable a token (401 everywhere)').action(async (id: string) => (await tokenCommands()).disable(config(), id));
-tokens.command('enable <id>').description('re-enable a disabled token').action(async (id: string) => (await tokenCommands()).disable(config(), id, true));
-tokens.command('delete <id>').description('delete a token').action(async (id: string) => (await tokenCommands()).delete(config(), id));
+tokens
+  .command('rotate <id>')
+  .description('give a token a new secret and print it')
+  .action(async (id: string) => (await tokenCommands()).rotate(config(), id));
+tokens
+  .command('disable <id>')
+  .description('disable a token (401 everywhere)')
+  .action(async (id: string) => (await tokenCommands()).disable(config(), id));
+tokens
+  .command('enable <id>')
+  .description('re-enable a disabled token')
+  .action(async (id: string) => (await tokenCommands()).disable(config(), id, true));
+tokens
+  .command('delete <id>')
+  .description('delete a token')
+  .action(async (id: string) => (await tokenCommands()).delete(config(), id));
 
 const keys = program.command('keys').description('encryption keys of retrievable secrets: add, re-encrypt, remove');
-keys.command('list').description('key versions and how many secrets each seals').action(async () => (await keyCommands()).list(config()));
-keys.command('add').description('add a new primary key to the key file').action(async () => (await keyCommands()).add(config()));
-keys.command('reencrypt').description('re-seal every stored secret under the primary key').action(async () => (await keyCommands()).reencrypt(config()));
+keys
+  .command('list')
+  .description('key versions and how many secrets each seals')
+  .action(async () => (await keyCommands()).list(config()));
+keys
+  .command('add')
+  .description('add a new primary key to the key file')
+  .action(async () => (await keyCommands()).add(config()));
+keys
+  .command('reencrypt')
+  .description('re-seal every stored secret under the primary key')
+  .action(async () => (await keyCommands()).reencrypt(config()));
 keys
   .command('remove <version>')
   .description('remove a key version that no secret uses any more')

@@ -27,9 +27,7 @@ export function printConsoleLink(base: string): void {
 }
 
 export function tokenRow(token: AccessToken): string {
-  const surfaces = [token.canAccessCma && 'cma', token.canAccessCda && 'cda', token.canAccessCdaPreview && 'preview']
-    .filter(Boolean)
-    .join('+');
+  const surfaces = [token.canAccessCma && 'cma', token.canAccessCda && 'cda', token.canAccessCdaPreview && 'preview'].filter(Boolean).join('+');
   const base = token.roleId ? `role ${token.roleId}` : `user ${token.userId}`;
   const state = token.enabled ? 'enabled' : 'disabled';
   return [token.id.padStart(4), token.displayKey.padEnd(14), state.padEnd(8), (surfaces || '-').padEnd(16), base.padEnd(10), token.name].join('  ');

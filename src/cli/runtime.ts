@@ -27,9 +27,7 @@ import { createReadinessProbe } from '../store/readiness.ts';
 export const DATABASE_FILE = 'latchkey.db';
 
 export function databaseTarget(config: Config): DatabaseTarget {
-  return config.databaseUrl
-    ? { kind: 'postgres', url: config.databaseUrl }
-    : { kind: 'sqlite', path: join(config.dataDir, DATABASE_FILE) };
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'sqlite', path: join(config.dataDir, DATABASE_FILE) };
 }
 
 /** The key ring, or a one-line reason why the data directory or the keys cannot be used. */
@@ -148,7 +146,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     init: () =>
       store.setupTransaction((tx) =>
         initProject(
-          { store: tx, tokens: createTokenService({ store: tx, clock, keyRing, secretMode: config.secretMode, random }), now: () => new Date(clock.now()).toISOString() },
+          {
+            store: tx,
+            tokens: createTokenService({ store: tx, clock, keyRing, secretMode: config.secretMode, random }),
+            now: () => new Date(clock.now()).toISOString(),
+          },
           {
             ...(config.bootstrapAdminToken ? { adminSecret: config.bootstrapAdminToken } : {}),
             ...(config.bootstrapReadonlyToken ? { readonlySecret: config.bootstrapReadonlyToken } : {}),

@@ -19,4 +19,3 @@ export const CREATE_FLAGS = GRANT_KEYS.flatMap((key) => {
 
 /** What commander parsed, by option attribute name. */
 export type CreateOptions = Readonly<Record<string, CliInput | undefined>>;
-

@@ -51,9 +51,12 @@ const ORIGIN_ADMITS: Record<string, string[]> = {
 const REQUEST_ORIGINS = [null, 'https://app.example.com', 'https://a.b.example.com', 'https://example.com', 'http://localhost:3000', 'https://evil.test'];
 
 /** Usually `likely`, sometimes `other`: random layers rarely all pass, and then the later layers would go untested. */
-const mostly = <T,>(likely: fc.Arbitrary<T>, other: fc.Arbitrary<T>) =>
-  fc.oneof({ arbitrary: likely, weight: 6 }, { arbitrary: other, weight: 1 });
-const subset = <T,>(values: readonly T[], full: readonly T[]) => mostly(fc.subarray([...values]).map((v) => [...full, ...v]), fc.subarray([...values]));
+const mostly = <T>(likely: fc.Arbitrary<T>, other: fc.Arbitrary<T>) => fc.oneof({ arbitrary: likely, weight: 6 }, { arbitrary: other, weight: 1 });
+const subset = <T>(values: readonly T[], full: readonly T[]) =>
+  mostly(
+    fc.subarray([...values]).map((v) => [...full, ...v]),
+    fc.subarray([...values]),
+  );
 
 const grantsArb = fc.record({
   enabled: mostly(fc.constant(true), fc.constant(false)),
@@ -122,7 +125,14 @@ function toPrincipal(g: Grants): Principal {
 
 function run(g: Grants, r: Req) {
   const limiter: RateLimiter = () => ({ allowed: r.rateAllowed, limit: 10, remaining: r.rateAllowed ? 1 : 0, resetSeconds: 1, tat: NOW });
-  const request: AccessRequest = { rule: r.rule, includeDrafts: r.includeDrafts, clientIp: r.clientIp, origin: r.origin, now: NOW, ...(r.target ? { target: r.target as ItemTarget } : {}) };
+  const request: AccessRequest = {
+    rule: r.rule,
+    includeDrafts: r.includeDrafts,
+    clientIp: r.clientIp,
+    origin: r.origin,
+    now: NOW,
+    ...(r.target ? { target: r.target as ItemTarget } : {}),
+  };
   return decide({ kind: 'found', principal: toPrincipal(g) }, request, limiter);
 }
 
@@ -162,8 +172,18 @@ const narrowings: Array<(g: Grants, i: number) => Grants | null> = [
   (g) => (g.canAccessCma ? { ...g, canAccessCma: false } : null),
   (g) => (g.canAccessCda ? { ...g, canAccessCda: false } : null),
   (g) => (g.canAccessCdaPreview ? { ...g, canAccessCdaPreview: false } : null),
-  (g, i) => (g.allowlist === null ? { ...g, allowlist: ALLOWLIST_ENTRIES.slice(0, i % 3) } : g.allowlist.length > 0 ? { ...g, allowlist: g.allowlist.filter((_, k) => k !== i % g.allowlist!.length) } : null),
-  (g, i) => (g.origins === null ? { ...g, origins: ORIGIN_ENTRIES.slice(0, i % 3) } : g.origins.length > 0 ? { ...g, origins: g.origins.filter((_, k) => k !== i % g.origins!.length) } : null),
+  (g, i) =>
+    g.allowlist === null
+      ? { ...g, allowlist: ALLOWLIST_ENTRIES.slice(0, i % 3) }
+      : g.allowlist.length > 0
+        ? { ...g, allowlist: g.allowlist.filter((_, k) => k !== i % g.allowlist!.length) }
+        : null,
+  (g, i) =>
+    g.origins === null
+      ? { ...g, origins: ORIGIN_ENTRIES.slice(0, i % 3) }
+      : g.origins.length > 0
+        ? { ...g, origins: g.origins.filter((_, k) => k !== i % g.origins!.length) }
+        : null,
   (g, i) => (g.permissions.length > 0 ? { ...g, permissions: g.permissions.filter((_, k) => k !== i % g.permissions.length) } : null),
   (g) => (g.hasRole ? { ...g, hasRole: false } : null),
   (g, i) => (g.flags.length > 0 ? { ...g, flags: g.flags.filter((_, k) => k !== i % g.flags.length) } : null),
@@ -171,7 +191,12 @@ const narrowings: Array<(g: Grants, i: number) => Grants | null> = [
   (g, i) => ({ ...g, negative: [...g.negative, CONTENT_ENTRIES[i % CONTENT_ENTRIES.length] as ItemTypePermission] }),
   // Root nodes narrow by adding the first one or dropping one of several; dropping the last one
   // means "the whole project" by definition.
-  (g, i) => (g.roots.length === 0 ? { ...g, roots: [ROOTS[i % ROOTS.length] as string] } : g.roots.length > 1 ? { ...g, roots: g.roots.filter((_, k) => k !== i % g.roots.length) } : null),
+  (g, i) =>
+    g.roots.length === 0
+      ? { ...g, roots: [ROOTS[i % ROOTS.length] as string] }
+      : g.roots.length > 1
+        ? { ...g, roots: g.roots.filter((_, k) => k !== i % g.roots.length) }
+        : null,
 ];
 
 describe('decide, properties', () => {
@@ -206,7 +231,14 @@ describe('decide, properties', () => {
     fc.assert(
       fc.property(grantsArb, requestArb, (g, r) => {
         const limiter: RateLimiter = () => ({ allowed: r.rateAllowed, limit: 10, remaining: r.rateAllowed ? 1 : 0, resetSeconds: 1, tat: NOW });
-        const request: AccessRequest = { rule: r.rule, includeDrafts: r.includeDrafts, clientIp: r.clientIp, origin: r.origin, now: NOW, ...(r.target ? { target: r.target as ItemTarget } : {}) };
+        const request: AccessRequest = {
+          rule: r.rule,
+          includeDrafts: r.includeDrafts,
+          clientIp: r.clientIp,
+          origin: r.origin,
+          now: NOW,
+          ...(r.target ? { target: r.target as ItemTarget } : {}),
+        };
         const subject = toPrincipal(g);
         const decision = decide({ kind: 'found', principal: subject }, request, limiter);
         const refusing = RESTRICTIONS.filter((restriction) => {
@@ -220,7 +252,12 @@ describe('decide, properties', () => {
         }
         expect(decision.ok ? null : decision.details.layer).toBe(refusing[0]?.layer ?? null);
         for (const left of RESTRICTIONS) {
-          const without = decide({ kind: 'found', principal: subject }, request, limiter, RESTRICTIONS.filter((x) => x !== left));
+          const without = decide(
+            { kind: 'found', principal: subject },
+            request,
+            limiter,
+            RESTRICTIONS.filter((x) => x !== left),
+          );
           if (decision.ok) expect(without.ok, left.name).toBe(true);
         }
       }),
@@ -230,4 +267,3 @@ describe('decide, properties', () => {
     expect([...refusedBy].sort()).toEqual(RESTRICTIONS.map((restriction) => restriction.name).sort());
   });
 });
-

@@ -59,12 +59,7 @@ const NO_RATE: RateLimiter = () => null;
  * metering restriction reported (null when none did). Plain indexed loop: this is the hot path, and
  * an admitted request allocates nothing here.
  */
-function run(
-  restrictions: readonly AnyRestriction[],
-  principal: Principal,
-  request: AccessRequest,
-  limiter: RateLimiter,
-): Denial | RateOutcome | null {
+function run(restrictions: readonly AnyRestriction[], principal: Principal, request: AccessRequest, limiter: RateLimiter): Denial | RateOutcome | null {
   let rate: RateOutcome | null = null;
   for (let i = 0; i < restrictions.length; i++) {
     const outcome = restrictions[i]!.admit(principal, request, limiter);
@@ -101,12 +96,7 @@ export function checkGrant(principal: Principal, request: AccessRequest): Denial
  * The decision: the credential, then the restrictions in list order: those that can refuse this
  * principal, or exactly `restrictions` when given (the access check leaves some out).
  */
-export function decide(
-  credential: Credential,
-  request: AccessRequest,
-  rateLimiter: RateLimiter,
-  restrictions?: readonly AnyRestriction[],
-): Decision {
+export function decide(credential: Credential, request: AccessRequest, rateLimiter: RateLimiter, restrictions?: readonly AnyRestriction[]): Decision {
   if (credential.kind !== 'found') return checkCredential(credential, request) as Denial;
   const principal = credential.principal;
   // By default only the restrictions that can refuse this principal run (compiled with it).

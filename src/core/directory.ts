@@ -67,7 +67,8 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
   }
   async function uniqueRoleName(s: Store, name: string, selfId?: string): Promise<void> {
     const clash = await s.findRoleByName(name);
-    if (clash && clash.id !== selfId) throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
+    if (clash && clash.id !== selfId)
+      throw new ApiProblem('INVALID_FIELD', { field: 'name', code: 'VALIDATION_UNIQUENESS', message: `A role named ${JSON.stringify(name)} exists` });
   }
   /**
    * No escalation through roles: a caller may write (or assign) only a role whose final permissions
@@ -75,13 +76,24 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
    * base user to a stronger one, and hold the result on its next request. `null`: the operator
    * (CLI, first start), who is not a token.
    */
-  async function assertRoleWithinCaller(s: Store, caller: Principal | null, role: NewRole, selfId?: string, subject: EscalationSubject = 'grant'): Promise<void> {
+  async function assertRoleWithinCaller(
+    s: Store,
+    caller: Principal | null,
+    role: NewRole,
+    selfId?: string,
+    subject: EscalationSubject = 'grant',
+  ): Promise<void> {
     if (!caller) return;
     // Only the candidate's ancestors decide its final permissions.
     const roles = await loadRolesWithAncestors(s, role.inheritsFrom);
     const candidate: Role = { id: selfId ?? '\u0000new', ...role };
     roles.set(candidate.id, candidate);
-    const excess = caller.final ? roleExcess(finalPermissions(candidate, (id) => roles.get(id)), caller.final) : ['role'];
+    const excess = caller.final
+      ? roleExcess(
+          finalPermissions(candidate, (id) => roles.get(id)),
+          caller.final,
+        )
+      : ['role'];
     if (excess.length > 0) throw escalationProblem(excess, subject);
   }
   /**
@@ -105,7 +117,12 @@ export function createDirectoryService(deps: { store: Store; clock: Clock }) {
       for (const heir of heirs) {
         const role = roles.get(heir);
         if (!role) continue;
-        const excess = caller.final ? roleExcess(finalPermissions(role, (other) => roles.get(other)), caller.final) : ['role'];
+        const excess = caller.final
+          ? roleExcess(
+              finalPermissions(role, (other) => roles.get(other)),
+              caller.final,
+            )
+          : ['role'];
         if (excess.length > 0) throw escalationProblem(excess, subject);
       }
     }

@@ -99,7 +99,16 @@ export const ENDPOINTS = {
   'job_results.find': cma('GET', '/job-results/:id', null),
   // With `X-Include-Drafts: true` the decision asks for `content:preview` instead. `POST /` is
   // where `@datocms/cda-client` sends its queries when its `graphqlEndpointUrl` is the base URL.
-  'cda.query': endpoint('cda', 'content:read', [{ method: 'POST', path: '/graphql' }, { method: 'GET', path: '/graphql' }, { method: 'POST', path: '/' }], { content: 'read' }),
+  'cda.query': endpoint(
+    'cda',
+    'content:read',
+    [
+      { method: 'POST', path: '/graphql' },
+      { method: 'GET', path: '/graphql' },
+      { method: 'POST', path: '/' },
+    ],
+    { content: 'read' },
+  ),
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -47,7 +47,7 @@ export const ERROR_CATALOG = {
   },
   REQUEST_HEADERS_TOO_LARGE: { status: 431, doc: 'The request headers are larger than the server accepts (16 KiB in all); the connection is closed.' },
   MALFORMED_REQUEST: { status: 400, doc: 'The request is not valid HTTP/1.1 (request line, headers or chunked encoding); the connection is closed.' },
-  REQUEST_TIMEOUT: { status: 408, doc: 'The request did not arrive completely within the server\'s time limit; the connection is closed.' },
+  REQUEST_TIMEOUT: { status: 408, doc: "The request did not arrive completely within the server's time limit; the connection is closed." },
   INVALID_RELATIONSHIP: {
     status: 422,
     doc: 'A relationship points to a resource that does not exist or is not allowed here (e.g. both `role` and `user` on a token).',
@@ -63,7 +63,7 @@ export const ERROR_CATALOG = {
   },
   STALE_ITEM_VERSION: {
     status: 422,
-    doc: 'An update named a `meta.current_version` that is no longer the record\'s current version: someone saved it since it was read. Nothing was changed; `details.current_version` is the version now. Read the record again and reapply the change.',
+    doc: "An update named a `meta.current_version` that is no longer the record's current version: someone saved it since it was read. Nothing was changed; `details.current_version` is the version now. Read the record again and reapply the change.",
   },
   CONFLICT: {
     status: 409,

@@ -95,7 +95,7 @@ function attribute<I, T>(name: string, schema: z.ZodType<I>, fromApi: (input: I)
   // Safe: the transport parses with `schema` first, so `input` has the schema's output type.
   return { kind: 'attribute', name, schema, fromApi: (input) => fromApi(input as I) };
 }
-const same = <T,>(value: T): T => value;
+const same = <T>(value: T): T => value;
 
 const toOne = (name: string, type: string): ApiRelationship<string | null> => ({ kind: 'relationship', name, type, many: false });
 const toMany = (name: string, type: string): ApiRelationship<readonly string[]> => ({ kind: 'relationship', name, type, many: true });
@@ -112,7 +112,10 @@ const ratePolicy = z.object({ limit: z.number().int().min(1).max(1_000_000), per
 export const rateLimitSchema = z.object({ cma: ratePolicy.optional(), cda: ratePolicy.optional() }).strict();
 
 const flag = (flags: string, description: string): CliFlag<boolean> => ({ flags, description, parse: (input) => input === true, absent: false });
-const commaList = (input: CliInput): string[] => String(input).split(',').map((s) => s.trim());
+const commaList = (input: CliInput): string[] =>
+  String(input)
+    .split(',')
+    .map((s) => s.trim());
 /** An ISO-8601 date-time as given on the command line, or a clear error instead of a crash. */
 const cliInstant = (input: CliInput): string => {
   const ms = Date.parse(String(input));

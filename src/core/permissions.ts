@@ -26,8 +26,8 @@ export type Permission = {
 }[PermissionResource];
 
 /** Every concrete permission, in a fixed order that defines its bit. */
-export const ALL_PERMISSIONS: readonly Permission[] = Object.entries(PERMISSION_CATALOG).flatMap(
-  ([resource, actions]) => actions.map((action) => `${resource}:${action}` as Permission),
+export const ALL_PERMISSIONS: readonly Permission[] = Object.entries(PERMISSION_CATALOG).flatMap(([resource, actions]) =>
+  actions.map((action) => `${resource}:${action}` as Permission),
 );
 
 const BIT = new Map<string, number>(ALL_PERMISSIONS.map((p, i) => [p, 2 ** i]));
@@ -48,7 +48,6 @@ export function expandGrant(grant: string): Permission[] {
     return (resource === '*' || resource === r) && (action === '*' || action === a);
   });
 }
-
 
 /** Strings that are not in the catalog (after wildcard expansion), for a clear INVALID_FIELD. */
 export function unknownGrants(grants: readonly string[]): string[] {

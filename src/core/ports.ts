@@ -14,9 +14,7 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => Date.now() };
 
-export interface NewAccessToken
-  extends TokenGrants,
-    Pick<AccessToken, 'secretHash' | 'displayKey' | 'hardcodedType' | 'createdByTokenId' | 'createdAt'> {}
+export interface NewAccessToken extends TokenGrants, Pick<AccessToken, 'secretHash' | 'displayKey' | 'hardcodedType' | 'createdByTokenId' | 'createdAt'> {}
 
 export type AccessTokenPatch = Partial<TokenGrants & Pick<AccessToken, 'sealedSecret'>>;
 

@@ -111,12 +111,8 @@ export function adminRoleAttributes(): RoleAttributes {
     ...defaultRoleAttributes(),
     ...flags,
     environments_access: 'all',
-    positive_item_type_permissions: [
-      { item_type: null, action: 'all', on_creator: 'anyone', environment: 'main', localization_scope: 'all' },
-    ],
-    positive_upload_permissions: [
-      { upload_collection: null, action: 'all', on_creator: 'anyone', environment: 'main', localization_scope: 'all' },
-    ],
+    positive_item_type_permissions: [{ item_type: null, action: 'all', on_creator: 'anyone', environment: 'main', localization_scope: 'all' }],
+    positive_upload_permissions: [{ upload_collection: null, action: 'all', on_creator: 'anyone', environment: 'main', localization_scope: 'all' }],
     positive_build_trigger_permissions: [{ build_trigger: null }],
     positive_search_index_permissions: [{ search_index: null }],
   };

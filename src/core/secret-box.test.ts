@@ -47,7 +47,9 @@ describe('secret box', () => {
 
   it('refuses a truncated authentication tag, even when it is a true prefix of the real one', () => {
     const parts = sealSecret(ring, SECRET, '17', random).split('.');
-    parts[2] = Buffer.from(parts[2] as string, 'base64url').subarray(0, 4).toString('base64url');
+    parts[2] = Buffer.from(parts[2] as string, 'base64url')
+      .subarray(0, 4)
+      .toString('base64url');
     expect(openSecret(ring, parts.join('.'), '17')).toBeNull();
   });
 

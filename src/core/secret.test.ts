@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import {
-  SECRET_LENGTH,
-  displayKey,
-  generateSecret,
-  hashSecret,
-  secretShape,
-  type RandomBytes,
-  type SecretShape,
-} from './secret.ts';
+import { SECRET_LENGTH, displayKey, generateSecret, hashSecret, secretShape, type RandomBytes, type SecretShape } from './secret.ts';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const FORMAT = /^lk_[0-9A-Za-z]{36}$/;
@@ -145,5 +137,4 @@ describe('hashSecret', () => {
     expect(hashSecret('abc')).toBe(Buffer.from('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'hex').toString('base64url'));
     expect(hashSecret('abc')).not.toBe(hashSecret('abd'));
   });
-
 });

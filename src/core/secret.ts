@@ -88,7 +88,6 @@ export function hashSecret(secret: string): string {
   return hash('sha256', secret, 'base64url');
 }
 
-
 /** The masked form shown in listings, e.g. `lk_3xQ…9aZk`: enough to recognise, useless to use. */
 export function displayKey(secret: string): string {
   const head = secret.startsWith(SECRET_PREFIX) ? SECRET_PREFIX.length + 3 : 3;

@@ -42,8 +42,7 @@ export interface IssuedToken {
 export function createTokenService(deps: TokenServiceDeps) {
   const { store, clock, keyRing, secretMode, random } = deps;
   const iso = () => new Date(clock.now()).toISOString();
-  const sealer = (secret: string) => (id: string) =>
-    secretMode === 'retrievable' ? sealSecret(keyRing, secret, id, random) : null;
+  const sealer = (secret: string) => (id: string) => (secretMode === 'retrievable' ? sealSecret(keyRing, secret, id, random) : null);
 
   const load = async (s: Store, id: string): Promise<AccessToken> => {
     const token = await s.findToken(id);
@@ -214,7 +213,6 @@ export function createTokenService(deps: TokenServiceDeps) {
       });
     },
   };
-
 }
 
 export { auditedGrants } from './grants.ts';

@@ -17,11 +17,18 @@ describe('GraphQL error formatting', () => {
   it('keeps the code and details of an ApiProblem', () => {
     const problem = new ApiProblem('INSUFFICIENT_PERMISSIONS', { layer: 'scope', message: 'Outside the root nodes' });
     const { formatted } = format(new GraphQLError(problem.message, { originalError: problem, path: ['article'] }));
-    expect(formatted).toMatchObject({ message: 'Outside the root nodes', path: ['article'], extensions: { code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'scope' } } });
+    expect(formatted).toMatchObject({
+      message: 'Outside the root nodes',
+      path: ['article'],
+      extensions: { code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'scope' } },
+    });
   });
 
   it.each([
-    ['a resolver fault', new GraphQLError('connection refused at 10.0.0.3', { originalError: new Error('connection refused at 10.0.0.3'), path: ['allArticles'] })],
+    [
+      'a resolver fault',
+      new GraphQLError('connection refused at 10.0.0.3', { originalError: new Error('connection refused at 10.0.0.3'), path: ['allArticles'] }),
+    ],
     ['a raw exception graphql-js did not wrap', new RangeError('Maximum call stack size exceeded')],
     ['a thrown non-error', 'boom'],
   ])('turns %s into a generic message with the request id, logging the fault', (_name, error) => {

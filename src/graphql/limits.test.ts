@@ -12,7 +12,9 @@ const selectionErrors = (query: string) => shapeErrors(query);
 /** `count` fragments on Node, each spreading the next one twice, plus `levels` of nesting at the end. */
 function fanOut(count: number, levels: number): string {
   const fragments = Array.from({ length: count }, (_, i) =>
-    i === count - 1 ? `fragment F${i} on Node { id ${'child { '.repeat(levels)}id${' }'.repeat(levels)} }` : `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`,
+    i === count - 1
+      ? `fragment F${i} on Node { id ${'child { '.repeat(levels)}id${' }'.repeat(levels)} }`
+      : `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`,
   );
   return `{ node { ...F0 } } ${fragments.join(' ')}`;
 }
@@ -38,12 +40,16 @@ describe('GraphQL document limits', () => {
     expect(selectionErrors('{ node { id child { id } } }')).toEqual([]);
     expect(selectionErrors(`{ node { ${'id '.repeat(10)} } }`)).toEqual(['The query selects 11 fields; the limit is 10']);
     expect(selectionErrors('{ node { ...F ...F ...F } } fragment F on Node { id child { id } }')).toEqual([]);
-    expect(selectionErrors('{ node { ...F ...F ...F ...F } } fragment F on Node { id child { id } }')).toEqual(['The query selects 13 fields; the limit is 10']);
+    expect(selectionErrors('{ node { ...F ...F ...F ...F } } fragment F on Node { id child { id } }')).toEqual([
+      'The query selects 13 fields; the limit is 10',
+    ]);
     expect(selectionErrors('{ a: node { id } b: node { id } c: node { id } }')).toEqual(['The query uses 3 aliases; the limit is 2']);
   });
 
   it('counts 40 fragments spreading the next one twice (2^39 selections) in linear time', () => {
-    const fragments = Array.from({ length: 40 }, (_, i) => (i === 39 ? `fragment F${i} on Node { id }` : `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`));
+    const fragments = Array.from({ length: 40 }, (_, i) =>
+      i === 39 ? `fragment F${i} on Node { id }` : `fragment F${i} on Node { ...F${i + 1} ...F${i + 1} }`,
+    );
     const [error] = selectionErrors(`{ node { ...F0 } } ${fragments.join(' ')}`);
     expect(error).toBe(`The query selects ${2 ** 39 + 1} fields; the limit is 10`);
   });

@@ -113,7 +113,11 @@ export function checkShape(document: DocumentNode, limits: DocumentLimits): Grap
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {
         const inner = selection.selectionSet ? costOf(selection.selectionSet) : null;
-        const own: Cost = { depth: inner ? 1 + inner.depth : 0, selections: 1 + (inner?.selections ?? 0), aliases: (selection.alias ? 1 : 0) + (inner?.aliases ?? 0) };
+        const own: Cost = {
+          depth: inner ? 1 + inner.depth : 0,
+          selections: 1 + (inner?.selections ?? 0),
+          aliases: (selection.alias ? 1 : 0) + (inner?.aliases ?? 0),
+        };
         total = beside(total, own);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) total = beside(total, costOf(selection.selectionSet));
       else total = beside(total, fragmentCost(selection.name.value));
@@ -123,11 +127,13 @@ export function checkShape(document: DocumentNode, limits: DocumentLimits): Grap
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     const cost = costOf(definition.selectionSet);
-    if (cost.depth > limits.maxDepth) return tooComplex('depth', limits.maxDepth, `The query is nested ${cost.depth} levels deep; the limit is ${limits.maxDepth}`);
+    if (cost.depth > limits.maxDepth)
+      return tooComplex('depth', limits.maxDepth, `The query is nested ${cost.depth} levels deep; the limit is ${limits.maxDepth}`);
     if (cost.selections > limits.maxSelections) {
       return tooComplex('selections', limits.maxSelections, `The query selects ${cost.selections} fields; the limit is ${limits.maxSelections}`);
     }
-    if (cost.aliases > limits.maxAliases) return tooComplex('aliases', limits.maxAliases, `The query uses ${cost.aliases} aliases; the limit is ${limits.maxAliases}`);
+    if (cost.aliases > limits.maxAliases)
+      return tooComplex('aliases', limits.maxAliases, `The query uses ${cost.aliases} aliases; the limit is ${limits.maxAliases}`);
   }
   for (const name of fragments.keys()) {
     // The standard rule's own message: the client sees the same answer validation would give.

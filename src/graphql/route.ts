@@ -93,7 +93,9 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
     if (result.errors?.some((e) => isDatabaseUnavailable(e.originalError))) throw databaseUnavailable();
     // Likewise a resolver whose statement timed out: 504 QUERY_TIMEOUT, logged with the route.
     if (result.errors?.some((e) => isQueryTimeout(e.originalError))) throw queryTimeout();
-    return result.errors ? { ...result, errors: result.errors.map((e) => formatError(e, request.id, (err) => request.log.error({ err }, 'graphql execution failed'))) } : result;
+    return result.errors
+      ? { ...result, errors: result.errors.map((e) => formatError(e, request.id, (err) => request.log.error({ err }, 'graphql execution failed'))) }
+      : result;
   };
 
   // Encapsulated: the official cda-client sends its JSON body without a Content-Type header (fetch
@@ -108,7 +110,11 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
       const includeDrafts = includesDrafts(request);
       if (request.method === 'POST') return run(request, reply, principal, includeDrafts, parseBody(postBody, request.body));
       const query = parseQuery(getQuery, request.query);
-      return run(request, reply, principal, includeDrafts, { query: query.query, variables: parseVariables(query.variables), operationName: query.operationName ?? null });
+      return run(request, reply, principal, includeDrafts, {
+        query: query.query,
+        variables: parseVariables(query.variables),
+        operationName: query.operationName ?? null,
+      });
     });
   });
 }

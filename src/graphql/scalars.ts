@@ -105,7 +105,21 @@ export const MetaTagAttributesScalar = jsonScalar('MetaTagAttributes', 'The attr
  * graphql-js's clear "Variable "$id" of type "ID" used in position expecting type "ItemId"" rather
  * than "Unknown type".
  */
-export const SCALARS = [ItemIdScalar, UploadIdScalar, IntTypeScalar, FloatTypeScalar, BooleanTypeScalar, DateTimeScalar, DateScalar, JsonScalar, CustomDataScalar, MetaTagAttributesScalar, GraphQLID, GraphQLInt, GraphQLFloat];
+export const SCALARS = [
+  ItemIdScalar,
+  UploadIdScalar,
+  IntTypeScalar,
+  FloatTypeScalar,
+  BooleanTypeScalar,
+  DateTimeScalar,
+  DateScalar,
+  JsonScalar,
+  CustomDataScalar,
+  MetaTagAttributesScalar,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLFloat,
+];
 
 export const ItemStatusEnum = new GraphQLEnumType({
   name: 'ItemStatus',
@@ -134,7 +148,11 @@ const StringMatchesFilter = new GraphQLInputObjectType({
   fields: {
     pattern: { type: new GraphQLNonNull(GraphQLString) },
     caseSensitive: { type: BooleanTypeScalar, defaultValue: false },
-    regexp: { type: BooleanTypeScalar, defaultValue: false, description: 'Only `false`: `true` is refused (a client-supplied regular expression could run unbounded).' },
+    regexp: {
+      type: BooleanTypeScalar,
+      defaultValue: false,
+      description: 'Only `false`: `true` is refused (a client-supplied regular expression could run unbounded).',
+    },
   },
 });
 
@@ -165,7 +183,17 @@ const timestampFilter = (name: string, what: string) => filterType(name, `Specif
 
 export const BooleanFilter = filterType('BooleanFilter', 'Specifies how to filter Boolean fields', BooleanTypeScalar, ['eq']);
 export const FILTERS: Record<FieldType, GraphQLInputObjectType> = {
-  string: filterType('StringFilter', 'Specifies how to filter Single-line string fields', GraphQLString, ['eq', 'neq', 'in', 'notIn', 'matches', 'notMatches', 'isBlank', 'isPresent', 'exists']),
+  string: filterType('StringFilter', 'Specifies how to filter Single-line string fields', GraphQLString, [
+    'eq',
+    'neq',
+    'in',
+    'notIn',
+    'matches',
+    'notMatches',
+    'isBlank',
+    'isPresent',
+    'exists',
+  ]),
   text: filterType('TextFilter', 'Specifies how to filter text fields', GraphQLString, ['matches', 'notMatches', 'isBlank', 'isPresent', 'exists']),
   integer: filterType('IntegerFilter', 'Specifies how to filter Integer fields', IntTypeScalar, ORDERED),
   float: filterType('FloatFilter', 'Specifies how to filter Floating-point fields', FloatTypeScalar, ORDERED),
@@ -186,7 +214,14 @@ export const PublishedAtFilter = timestampFilter('PublishedAtFilter', 'publicati
 export const ItemIdFilter = filterType('ItemIdFilter', 'Specifies how to filter by ID', ItemIdScalar, ['eq', 'neq', 'in', 'notIn']);
 export const StatusFilter = filterType('StatusFilter', 'Specifies how to filter by status', ItemStatusEnum, ['eq', 'neq', 'in', 'notIn']);
 export const ParentFilter = filterType('ParentFilter', 'Specifies how to filter by parent (tree-like collections only)', ItemIdScalar, ['eq', 'exists']);
-export const PositionFilter = filterType('PositionFilter', 'Specifies how to filter by position (sorted and tree-like collections)', IntTypeScalar, ['eq', 'neq', 'gt', 'gte', 'lt', 'lte']);
+export const PositionFilter = filterType('PositionFilter', 'Specifies how to filter by position (sorted and tree-like collections)', IntTypeScalar, [
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+]);
 
 const int = { type: new GraphQLNonNull(IntTypeScalar) };
 const hex = (n: number) => n.toString(16).padStart(2, '0');
@@ -206,7 +241,8 @@ export const ColorField = new GraphQLObjectType<Rgba>({
     hex: { type: new GraphQLNonNull(GraphQLString), resolve: (c) => `#${hex(c.red)}${hex(c.green)}${hex(c.blue)}` },
     cssRgb: {
       type: new GraphQLNonNull(GraphQLString),
-      resolve: (c) => (c.alpha === 255 ? `rgb(${c.red}, ${c.green}, ${c.blue})` : `rgba(${c.red}, ${c.green}, ${c.blue}, ${Math.round((c.alpha / 255) * 100) / 100})`),
+      resolve: (c) =>
+        c.alpha === 255 ? `rgb(${c.red}, ${c.green}, ${c.blue})` : `rgba(${c.red}, ${c.green}, ${c.blue}, ${Math.round((c.alpha / 255) * 100) / 100})`,
     },
   },
 });

@@ -54,7 +54,17 @@ const MAX_FIRST = 500;
 export const MAX_SKIP = 100_000;
 const ORDERABLE = new Set(['string', 'integer', 'float', 'boolean', 'date', 'date_time', 'slug']);
 /** DatoCMS's system orderings, in its order; `_isValid` is left out (it is not a stored value). */
-const SYSTEM_ORDER = ['_createdAt', '_firstPublishedAt', '_publicationScheduledAt', '_publishedAt', '_status', '_unpublishingScheduledAt', '_updatedAt', 'id', 'position'];
+const SYSTEM_ORDER = [
+  '_createdAt',
+  '_firstPublishedAt',
+  '_publicationScheduledAt',
+  '_publishedAt',
+  '_status',
+  '_unpublishingScheduledAt',
+  '_updatedAt',
+  'id',
+  'position',
+];
 
 function pageArgs(args: { first?: number | null; skip?: number | null }): { first: number; skip: number } {
   const first = args.first ?? DEFAULT_FIRST;
@@ -160,7 +170,11 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
       const fields: Record<string, Field> = {
         ...systemFields(model),
         position: { type: nonNull(t.IntTypeScalar), resolve: (r) => r.item.position },
-        _parent: { type: RecordInterface, description: 'The record above this one in the content tree, of any model.', resolve: (r, _a, ctx) => ctx.reader.related(r.item.parentId) },
+        _parent: {
+          type: RecordInterface,
+          description: 'The record above this one in the content tree, of any model.',
+          resolve: (r, _a, ctx) => ctx.reader.related(r.item.parentId),
+        },
         parent: model.tree
           ? {
               type: self,
@@ -170,11 +184,23 @@ export function buildContentSchema(itemTypes: readonly ItemType[]): GraphQLSchem
                 return parent?.item.itemTypeId === model.id ? parent : null;
               },
             }
-          : { type: RecordInterface, description: 'The record above this one in the content tree, of any model.', resolve: (r, _a, ctx) => ctx.reader.related(r.item.parentId) },
+          : {
+              type: RecordInterface,
+              description: 'The record above this one in the content tree, of any model.',
+              resolve: (r, _a, ctx) => ctx.reader.related(r.item.parentId),
+            },
       };
       if (model.tree) {
-        fields.children = { type: listOf(self), description: 'The child records of the same model, by position.', resolve: (r, _a, ctx) => ctx.reader.children(r.item.id, model.id) };
-        fields._children = { type: listOf(RecordInterface), description: 'The child records of every model, by position.', resolve: (r, _a, ctx) => ctx.reader.children(r.item.id) };
+        fields.children = {
+          type: listOf(self),
+          description: 'The child records of the same model, by position.',
+          resolve: (r, _a, ctx) => ctx.reader.children(r.item.id, model.id),
+        };
+        fields._children = {
+          type: listOf(RecordInterface),
+          description: 'The child records of every model, by position.',
+          resolve: (r, _a, ctx) => ctx.reader.children(r.item.id),
+        };
       }
       for (const field of model.fields) {
         const name = camelCase(field.api_key);

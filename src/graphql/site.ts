@@ -8,7 +8,18 @@
  */
 import { GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString } from 'graphql';
 import type { FieldDefinition } from '../core/content/model.ts';
-import { BooleanTypeScalar, FaviconTypeEnum, FileField, LOCALE_ARGS, LOCALES, SeoField, SiteLocaleEnum, TagList, type MetaTag, type SeoValue } from './scalars.ts';
+import {
+  BooleanTypeScalar,
+  FaviconTypeEnum,
+  FileField,
+  LOCALE_ARGS,
+  LOCALES,
+  SeoField,
+  SiteLocaleEnum,
+  TagList,
+  type MetaTag,
+  type SeoValue,
+} from './scalars.ts';
 
 /** What `_site` resolves to; its fields read from it. */
 export interface SiteValue {
@@ -47,9 +58,14 @@ const meta = (key: 'name' | 'property', name: string, content: string): MetaTag 
  */
 export function seoMetaTags(seo: SeoValue | null, updatedAt: string): MetaTag[] {
   const tags: MetaTag[] = [];
-  if (seo?.title) tags.push({ tag: 'title', attributes: null, content: seo.title }, meta('property', 'og:title', seo.title), meta('name', 'twitter:title', seo.title));
+  if (seo?.title)
+    tags.push({ tag: 'title', attributes: null, content: seo.title }, meta('property', 'og:title', seo.title), meta('name', 'twitter:title', seo.title));
   if (seo?.description) {
-    tags.push(meta('name', 'description', seo.description), meta('property', 'og:description', seo.description), meta('name', 'twitter:description', seo.description));
+    tags.push(
+      meta('name', 'description', seo.description),
+      meta('property', 'og:description', seo.description),
+      meta('name', 'twitter:description', seo.description),
+    );
   }
   if (seo?.no_index) tags.push(meta('name', 'robots', 'noindex'));
   tags.push(meta('property', 'og:locale', LOCALES[0]), meta('property', 'og:type', 'article'), meta('property', 'article:modified_time', updatedAt));

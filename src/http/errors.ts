@@ -97,7 +97,5 @@ export function bearerChallenge(reason: unknown): string {
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  return reply
-    .code(ERROR_CATALOG.NOT_FOUND.status)
-    .send(errorDocument('NOT_FOUND', { message: `No route ${request.method} ${request.url.split('?')[0]}` }));
+  return reply.code(ERROR_CATALOG.NOT_FOUND.status).send(errorDocument('NOT_FOUND', { message: `No route ${request.method} ${request.url.split('?')[0]}` }));
 }

@@ -53,9 +53,15 @@ export function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.in
 /** `{ data: { type, id } }` of a to-one relationship; `nullable` allows `{ data: null }`. */
 export const toOne = <T extends string>(type: T) => z.object({ data: z.object({ type: z.literal(type), id: z.string().min(1) }).strict() }).strict();
 export const toOneNullable = <T extends string>(type: T) =>
-  z.object({ data: z.object({ type: z.literal(type), id: z.string().min(1) }).strict().nullable() }).strict();
-export const toMany = <T extends string>(type: T) =>
-  z.object({ data: z.array(z.object({ type: z.literal(type), id: z.string().min(1) }).strict()) }).strict();
+  z
+    .object({
+      data: z
+        .object({ type: z.literal(type), id: z.string().min(1) })
+        .strict()
+        .nullable(),
+    })
+    .strict();
+export const toMany = <T extends string>(type: T) => z.object({ data: z.array(z.object({ type: z.literal(type), id: z.string().min(1) }).strict()) }).strict();
 
 /** A top-level document `{ data: { type, id?, attributes, relationships?, meta? } }`; pass `attributes.optional()` where they may be left out. */
 export function resourceDocument<A extends z.ZodType, R extends z.ZodType>(

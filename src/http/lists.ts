@@ -67,7 +67,13 @@ export async function sendList<T>(reply: FastifyReply, request: ListRequest, sou
   return Readable.from(streamed(source, first, firstData, totalCount, head), { objectMode: false });
 }
 
-async function* streamed<T>(source: ListSource<T>, first: T[], firstData: unknown[], totalCount: number, head: Record<string, unknown>): AsyncGenerator<string> {
+async function* streamed<T>(
+  source: ListSource<T>,
+  first: T[],
+  firstData: unknown[],
+  totalCount: number,
+  head: Record<string, unknown>,
+): AsyncGenerator<string> {
   const opening = JSON.stringify(head).slice(0, -1);
   yield `${opening}${opening.length > 1 ? ',' : ''}"data":[`;
   let rows = first;

@@ -78,8 +78,7 @@ function grantRelationships(grants: TokenGrants): Record<string, { data: unknown
     const { api } = grantField(key);
     if (api.kind !== 'relationship') continue;
     const value = grants[key] as string | null | readonly string[];
-    relationships[api.name] =
-      typeof value === 'string' || value === null ? ref(api.type, value) : { data: value.map((id) => ({ type: api.type, id })) };
+    relationships[api.name] = typeof value === 'string' || value === null ? ref(api.type, value) : { data: value.map((id) => ({ type: api.type, id })) };
   }
   return relationships;
 }

@@ -13,8 +13,7 @@ import type { TokenView } from './serializers.ts';
 /** The view for serialising `tokens`: it reads the roles and users of those tokens only. */
 export async function tokenView(deps: AppDeps, caller: Principal, tokens: readonly AccessToken[]): Promise<TokenView> {
   // Roles and users are only needed when a secret could be shown at all.
-  const directory =
-    deps.secretMode === 'retrievable' && caller.final?.can_manage_access_tokens ? await loadDirectoryFor(deps.store, tokens) : null;
+  const directory = deps.secretMode === 'retrievable' && caller.final?.can_manage_access_tokens ? await loadDirectoryFor(deps.store, tokens) : null;
   // Tokens share a few roles: whether the caller holds a role is decided once per role, not per
   // token (with 100,000 tokens on one role, the role comparison dominated the whole list).
   const roleWithin = new Map<string, boolean>();

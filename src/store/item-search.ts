@@ -161,8 +161,12 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
     case 'test': {
       // A null argument is no condition, as in DatoCMS's filters.
       if (condition.arg === null || condition.arg === undefined) return TRUE;
-      if (condition.ref.kind === 'field' && condition.ref.fieldType === 'links' && condition.op !== 'exists') return linksTest(dialect, column, condition.ref.apiKey, condition.op, condition.arg);
-      if (condition.op === 'near') return condition.ref.kind === 'field' && condition.ref.fieldType === 'lat_lon' ? nearTest(dialect, column, condition.ref.apiKey, condition.arg as NearArgument) : FALSE;
+      if (condition.ref.kind === 'field' && condition.ref.fieldType === 'links' && condition.op !== 'exists')
+        return linksTest(dialect, column, condition.ref.apiKey, condition.op, condition.arg);
+      if (condition.op === 'near')
+        return condition.ref.kind === 'field' && condition.ref.fieldType === 'lat_lon'
+          ? nearTest(dialect, column, condition.ref.apiKey, condition.arg as NearArgument)
+          : FALSE;
       return test(refValue(dialect, column, condition.ref), dialect, condition.op, condition.arg);
     }
   }
@@ -174,7 +178,9 @@ export function conditionSql(condition: Condition, dialect: Dialect, column: 'cu
  */
 function linksTest(dialect: Dialect, column: 'current' | 'published', apiKey: string, op: string, raw: unknown): RawBuilder<SqlBool> {
   // One id alone is a list of one.
-  const ids = [...new Set((Array.isArray(raw) ? raw : [raw]).filter((id): id is string | number => typeof id === 'string' || typeof id === 'number').map(String))];
+  const ids = [
+    ...new Set((Array.isArray(raw) ? raw : [raw]).filter((id): id is string | number => typeof id === 'string' || typeof id === 'number').map(String)),
+  ];
   const col = sql.ref(`items.${column}`);
   const path = `$.${apiKey}`;
   const sqlite = dialect === 'sqlite';
@@ -265,7 +271,10 @@ async function filtered(ctx: SqlContext, search: ItemSearch, creationOrderPage =
     const parents = keys(search.parentIds.filter((p): p is string => p !== null));
     const top = search.parentIds.includes(null);
     q = q.where(
-      joinOr([...(parents.length > 0 ? [sql<SqlBool>`items.parent_id in (${sql.join(parents)})`] : []), ...(top ? [sql<SqlBool>`items.parent_id is null`] : [])]),
+      joinOr([
+        ...(parents.length > 0 ? [sql<SqlBool>`items.parent_id in (${sql.join(parents)})`] : []),
+        ...(top ? [sql<SqlBool>`items.parent_id is null`] : []),
+      ]),
     );
   }
   if (search.where) q = q.where(conditionSql(search.where, dialect, column));
@@ -278,10 +287,19 @@ export async function searchQuery(ctx: SqlContext, search: ItemSearch) {
   const { q, column } = await filtered(ctx, search, creationOrderPage);
   const order = orderSql(search.orderBy ?? [], ctx.dialect, column);
   if (search.limit === undefined) return q.selectAll('items').orderBy(order);
-  if ((search.orderBy ?? []).length === 0) return q.selectAll('items').orderBy(order).limit(search.limit).offset(search.offset ?? 0);
+  if ((search.orderBy ?? []).length === 0)
+    return q
+      .selectAll('items')
+      .orderBy(order)
+      .limit(search.limit)
+      .offset(search.offset ?? 0);
   // Ordered by values: sort only ids and keys to find the page, then read just the page's rows,
   // rather than carrying every candidate's whole row through the sort.
-  const ids = q.select('items.id').orderBy(order).limit(search.limit).offset(search.offset ?? 0);
+  const ids = q
+    .select('items.id')
+    .orderBy(order)
+    .limit(search.limit)
+    .offset(search.offset ?? 0);
   return ctx.db.selectFrom('items').selectAll('items').where('items.id', 'in', ids).orderBy(order);
 }
 

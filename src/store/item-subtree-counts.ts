@@ -39,13 +39,22 @@ export async function readSubtreeCounters(db: Kysely<Database>, subtrees: readon
 }
 
 /** The ids on a materialised path (`/1/7/` → 1, 7). */
-const pathKeys = (path: string) => path.split('/').filter((s) => s !== '').map(Number);
+const pathKeys = (path: string) =>
+  path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(Number);
 
 /**
  * Adds `step` to the counters of model `itemTypeId` under every item of `ancestors`, creating the
  * rows an item lacks (`x = x + d` on conflict, so concurrent writers add up).
  */
-async function addToAncestors(db: Kysely<Database>, ancestors: readonly number[], itemTypeId: number, step: { total: number; published: number }): Promise<void> {
+async function addToAncestors(
+  db: Kysely<Database>,
+  ancestors: readonly number[],
+  itemTypeId: number,
+  step: { total: number; published: number },
+): Promise<void> {
   if (ancestors.length === 0 || (step.total === 0 && step.published === 0)) return;
   await db
     .insertInto('item_subtree_counts')
@@ -104,4 +113,3 @@ export async function countMoved(db: Kysely<Database>, id: number, oldPath: stri
     await addToAncestors(db, joined, row.item_type_id, { total, published });
   }
 }
-

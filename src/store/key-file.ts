@@ -69,5 +69,8 @@ export function addKey(dataDir: string): number {
 export function removeKey(dataDir: string, version: number): void {
   const path = keyFilePath(dataDir);
   const keys = parseKeys(readFileSync(path, 'utf8'));
-  writeKeys(path, keys.filter((k) => k.version !== version));
+  writeKeys(
+    path,
+    keys.filter((k) => k.version !== version),
+  );
 }

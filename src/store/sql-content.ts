@@ -5,7 +5,18 @@
  * access rule, filters, order, page) are compiled in `item-search.ts`.
  */
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Updateable } from 'kysely';
-import { DEFAULT_SETTINGS, NO_FIELD_REFS, type Creator, type CreatorType, type FieldDefinition, type FieldRefs, type Item, type ItemStatus, type ItemType, type ItemTypeSettings } from '../core/content/model.ts';
+import {
+  DEFAULT_SETTINGS,
+  NO_FIELD_REFS,
+  type Creator,
+  type CreatorType,
+  type FieldDefinition,
+  type FieldRefs,
+  type Item,
+  type ItemStatus,
+  type ItemType,
+  type ItemTypeSettings,
+} from '../core/content/model.ts';
 import type { ContentStore, ItemQuery, NewItemType } from '../core/content/ports.ts';
 import { addModelCounter, stepModelCounter } from './item-counts.ts';
 import { countCreated, countMoved, stepSubtreeCounters } from './item-subtree-counts.ts';
@@ -136,7 +147,11 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     async updateItemType(id, itemType, now) {
       const key = rowId(id);
       if (key === null) return null;
-      const result = await db.updateTable('item_types').set({ ...typeColumns(itemType), updated_at: now }).where('id', '=', key).executeTakeFirst();
+      const result = await db
+        .updateTable('item_types')
+        .set({ ...typeColumns(itemType), updated_at: now })
+        .where('id', '=', key)
+        .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return null;
       await ctx.announce({ kind: 'schema' });
       return typeById(key);

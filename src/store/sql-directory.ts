@@ -62,7 +62,11 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
     },
     async createRole(role, now) {
       const { id } = await unique('name', `A role named ${JSON.stringify(role.name)} exists`, () =>
-        db.insertInto('roles').values({ ...roleColumns(role), created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow(),
+        db
+          .insertInto('roles')
+          .values({ ...roleColumns(role), created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow(),
       );
       await ctx.announce({ kind: 'roles' });
       return written(await roleById(id), 'role');
@@ -71,7 +75,11 @@ export function directoryQueries(ctx: SqlContext): RoleStore & UserStore & SiteS
       const key = rowId(id);
       if (key === null) return null;
       const result = await unique('name', `A role named ${JSON.stringify(role.name)} exists`, () =>
-        db.updateTable('roles').set({ ...roleColumns(role), updated_at: now }).where('id', '=', key).executeTakeFirst(),
+        db
+          .updateTable('roles')
+          .set({ ...roleColumns(role), updated_at: now })
+          .where('id', '=', key)
+          .executeTakeFirst(),
       );
       if (Number(result.numUpdatedRows) === 0) return null;
       await ctx.announce({ kind: 'roles' });

@@ -100,7 +100,9 @@ export function fieldQueries(ctx: SqlContext): FieldQueries {
     },
     async countWithValue(itemTypeId, apiKey, value, exceptId) {
       const except = exceptId === null ? -1 : (rowId(exceptId) ?? -1);
-      const same = postgres ? sql<boolean>`current::jsonb -> ${apiKey}::text = ${JSON.stringify(value)}::jsonb` : sql<boolean>`json_extract(current, ${path(apiKey)}) = ${value}`;
+      const same = postgres
+        ? sql<boolean>`current::jsonb -> ${apiKey}::text = ${JSON.stringify(value)}::jsonb`
+        : sql<boolean>`json_extract(current, ${path(apiKey)}) = ${value}`;
       const row = await db
         .selectFrom('items')
         .select(sql<number>`count(*)`.as('n'))

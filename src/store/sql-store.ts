@@ -161,10 +161,7 @@ function buildStore(
         return work(build(trx, dialect, changes, pending, close, schema));
       });
     };
-    const result =
-      retry && dialect === 'postgres'
-        ? await retryLock.run(db, run)
-        : await run(db);
+    const result = retry && dialect === 'postgres' ? await retryLock.run(db, run) : await run(db);
     for (const change of pending) changes.publish(change);
     return result;
   }

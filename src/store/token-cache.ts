@@ -92,9 +92,11 @@ export class TokenCache {
     if (pending && pending.generation === this.#generation) return pending.credential;
     const loading = { generation: this.#generation, credential: this.#load(secret, now) };
     this.#loading.set(secret, loading);
-    void loading.credential.finally(() => {
-      if (this.#loading.get(secret) === loading) this.#loading.delete(secret);
-    }).catch(() => {});
+    void loading.credential
+      .finally(() => {
+        if (this.#loading.get(secret) === loading) this.#loading.delete(secret);
+      })
+      .catch(() => {});
     return loading.credential;
   }
 

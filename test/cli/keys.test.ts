@@ -51,7 +51,12 @@ for (const dialect of DIALECTS) {
 
       await keyCommands.add(config, options());
       expect(lines.at(-2)).toMatch(/^Added key 2 to .*; it is now the primary key\.$/);
-      expect(readFileSync(keyFilePath(h.db.dataDir), 'utf8').trim().split('\n').map((l) => l.split(':')[0])).toEqual(['1', '2']);
+      expect(
+        readFileSync(keyFilePath(h.db.dataDir), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(':')[0]),
+      ).toEqual(['1', '2']);
 
       // The running server (key 1 only) carries on.
       expect((await h.request('GET', `/access_tokens/${t1.id}`, { token: t1.secret })).json().data.attributes.token).toBe(t1.secret);
@@ -63,7 +68,13 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: '/access_tokens',
         headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' },
-        payload: { data: { type: 'access_token', attributes: { name: 't2', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false }, relationships: { role: { data: { type: 'role', id: '1' } } } } },
+        payload: {
+          data: {
+            type: 'access_token',
+            attributes: { name: 't2', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false },
+            relationships: { role: { data: { type: 'role', id: '1' } } },
+          },
+        },
       });
       const t2 = { id: created.json().data.id as string, secret: created.json().data.attributes.token as string };
       expect((await second.runtime.store.findToken(t2.id))?.sealedSecret).toMatch(/^v2\./);
@@ -87,7 +98,12 @@ for (const dialect of DIALECTS) {
       await second.runtime.close();
 
       await keyCommands.remove(config, 1, options());
-      expect(readFileSync(keyFilePath(h.db.dataDir), 'utf8').trim().split('\n').map((l) => l.split(':')[0])).toEqual(['2']);
+      expect(
+        readFileSync(keyFilePath(h.db.dataDir), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => l.split(':')[0]),
+      ).toEqual(['2']);
       const third = await restartAndCheck(tokens);
       await third.app.close();
       await third.runtime.close();

@@ -49,7 +49,11 @@ export interface Server {
 const SERVING = /serving on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /** Starts a server and waits (bounded) for the line that names its URL. */
-export function startServer(args: readonly string[], env: Record<string, string> = {}, options: { command?: readonly string[]; timeoutMs?: number } = {}): Promise<Server> {
+export function startServer(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { command?: readonly string[]; timeoutMs?: number } = {},
+): Promise<Server> {
   const command = options.command ?? [process.execPath, BIN, 'serve', '--port', '0'];
   const [file, ...rest] = command as [string, ...string[]];
   // Its own process group, so a wrapper (npm) and the server it starts are stopped together.
@@ -99,6 +103,9 @@ export function startServer(args: readonly string[], env: Record<string, string>
 
 /** `GET /users/me` with a secret; the status tells whether the server accepts it. */
 export async function whoAmI(url: string, secret: string): Promise<{ status: number; body: { data: unknown } }> {
-  const res = await fetch(`${url}/users/me`, { headers: { authorization: `Bearer ${secret}`, accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}/users/me`, {
+    headers: { authorization: `Bearer ${secret}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(10_000),
+  });
   return { status: res.status, body: (await res.json()) as { data: unknown } };
 }

@@ -50,7 +50,10 @@ describe('settings from the environment', { timeout: 90_000 }, () => {
     expect(fromEnv.stdout).toContain('export LK=http://127.0.0.2:7788');
     expect(fromEnv.stdout).toContain(`an example site in ${dir}`);
 
-    const flags = await run(['demo', '--no-serve', '--dir', dir, '--port', '7799', '--host', '127.0.0.1'], { LATCHKEY_PORT: '7788', LATCHKEY_HOST: '127.0.0.2' });
+    const flags = await run(['demo', '--no-serve', '--dir', dir, '--port', '7799', '--host', '127.0.0.1'], {
+      LATCHKEY_PORT: '7788',
+      LATCHKEY_HOST: '127.0.0.2',
+    });
     expect(flags.code, flags.stderr).toBe(0);
     expect(flags.stdout).toContain('export LK=http://127.0.0.1:7799');
     expect(flags.stdout).not.toContain('7788');
@@ -85,7 +88,10 @@ describe('one-line refusals', { timeout: 90_000 }, () => {
   it('a port already in use', async () => {
     const first = await serve(['--data-dir', dataDir()]);
     const port = new URL(first.url).port;
-    expectOneLine(await run(['serve', '--port', port, '--data-dir', dataDir()]), new RegExp(`127\\.0\\.0\\.1:${port} is already in use.*--port or LATCHKEY_PORT`));
+    expectOneLine(
+      await run(['serve', '--port', port, '--data-dir', dataDir()]),
+      new RegExp(`127\\.0\\.0\\.1:${port} is already in use.*--port or LATCHKEY_PORT`),
+    );
   });
 
   it('a data directory that cannot be created or written', async () => {
@@ -106,16 +112,25 @@ describe('one-line refusals', { timeout: 90_000 }, () => {
     const dir = dataDir();
     writeFileSync(join(dir, 'secret.key'), 'not a key\n');
     expectOneLine(await run(['serve', '--port', '0', '--data-dir', dir]), /the key file .*secret\.key is not a valid key ring/);
-    expectOneLine(await run(['init', '--data-dir', dataDir()], { LATCHKEY_ENCRYPTION_KEYS: '1:tooshort' }), /LATCHKEY_ENCRYPTION_KEYS is not a valid key ring: .*32 bytes/);
+    expectOneLine(
+      await run(['init', '--data-dir', dataDir()], { LATCHKEY_ENCRYPTION_KEYS: '1:tooshort' }),
+      /LATCHKEY_ENCRYPTION_KEYS is not a valid key ring: .*32 bytes/,
+    );
   });
 
   it('a key file that does not open the stored secrets (lost and recreated, or another project’s)', async () => {
     const dir = dataDir();
     expect((await run(['init', '--data-dir', dir])).code).toBe(0);
     rmSync(join(dir, 'secret.key'));
-    expectOneLine(await run(['serve', '--port', '0', '--data-dir', dir]), /the key file .*secret\.key does not open the stored secrets \(token \d+ is sealed with key v1\)/);
+    expectOneLine(
+      await run(['serve', '--port', '0', '--data-dir', dir]),
+      /the key file .*secret\.key does not open the stored secrets \(token \d+ is sealed with key v1\)/,
+    );
     const otherKeys = `1:${Buffer.alloc(32, 9).toString('base64')}`;
-    expectOneLine(await run(['serve', '--port', '0', '--data-dir', dir], { LATCHKEY_ENCRYPTION_KEYS: otherKeys }), /LATCHKEY_ENCRYPTION_KEYS does not open the stored secrets/);
+    expectOneLine(
+      await run(['serve', '--port', '0', '--data-dir', dir], { LATCHKEY_ENCRYPTION_KEYS: otherKeys }),
+      /LATCHKEY_ENCRYPTION_KEYS does not open the stored secrets/,
+    );
   });
 
   it('a database that cannot be reached: one-shot commands stop, the server says so once and keeps waiting', async () => {
@@ -124,7 +139,11 @@ describe('one-line refusals', { timeout: 90_000 }, () => {
     expectOneLine(once, /cannot reach the database: .*ECONNREFUSED/);
     expect(once.stderr).not.toContain('hunter2');
 
-    const child = spawn(process.execPath, ['bin/latchkey.js', 'serve', '--port', '0', '--database-url', url], { cwd: ROOT, env: minimalEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/latchkey.js', 'serve', '--port', '0', '--database-url', url], {
+      cwd: ROOT,
+      env: minimalEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {

@@ -123,7 +123,9 @@ describe('the web console', () => {
   });
 
   it('rotates with a grace period: the old and the new secret both work', async () => {
-    const before = (await asAdmin(h, 'GET', '/access_tokens')).json().data.find((t: { attributes: { name: string } }) => t.attributes.name === 'Journal front end');
+    const before = (await asAdmin(h, 'GET', '/access_tokens'))
+      .json()
+      .data.find((t: { attributes: { name: string } }) => t.attributes.name === 'Journal front end');
     const old = before.attributes.token as string;
     await page.getByRole('button', { name: 'Rotate' }).click();
     const dialog = page.getByRole('dialog', { name: /Rotate/ });
@@ -151,7 +153,10 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { level: 1, name: 'API tokens' }).waitFor();
-    await page.getByText(/tokens$/).first().waitFor();
+    await page
+      .getByText(/tokens$/)
+      .first()
+      .waitFor();
     expect(await page.getByRole('link', { name: 'Journal front end' }).count()).toBe(0);
     const list = await asAdmin(h, 'GET', '/access_tokens');
     expect(list.json().data.some((t: { attributes: { name: string } }) => t.attributes.name === 'Journal front end')).toBe(false);
@@ -160,7 +165,11 @@ describe('the web console', () => {
   it('disables several tokens at once with one confirmation', async () => {
     for (const name of ['Bulk one', 'Bulk two']) {
       const res = await asAdmin(h, 'POST', '/access_tokens', {
-        data: { type: 'access_token', attributes: { name, can_access_cma: false, can_access_cda: true, can_access_cda_preview: false }, relationships: { role: { data: { type: 'role', id: await adminRoleId(h) } } } },
+        data: {
+          type: 'access_token',
+          attributes: { name, can_access_cma: false, can_access_cda: true, can_access_cda_preview: false },
+          relationships: { role: { data: { type: 'role', id: await adminRoleId(h) } } },
+        },
       });
       expect(res.statusCode, res.body).toBe(201);
     }
@@ -201,7 +210,13 @@ describe('the web console', () => {
     const res = await asAdmin(h, 'POST', '/access_tokens', {
       data: {
         type: 'access_token',
-        attributes: { name: 'Token manager', can_access_cma: true, can_access_cda: true, can_access_cda_preview: false, permissions: ['api-keys:*', 'content:read', 'schema:read'] },
+        attributes: {
+          name: 'Token manager',
+          can_access_cma: true,
+          can_access_cda: true,
+          can_access_cda_preview: false,
+          permissions: ['api-keys:*', 'content:read', 'schema:read'],
+        },
         relationships: { role: { data: { type: 'role', id: await adminRoleId(h) } } },
       },
     });
@@ -211,7 +226,10 @@ describe('the web console', () => {
     await signIn(manager);
     // Controls the token may not use are shown as unavailable, not as errors.
     await page.getByRole('link', { name: 'Users' }).click();
-    await page.getByText(/Your token may not do this/).first().waitFor();
+    await page
+      .getByText(/Your token may not do this/)
+      .first()
+      .waitFor();
     await page.getByRole('link', { name: 'API tokens', exact: true }).click();
     await page.getByRole('button', { name: 'New API token' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Too strong');

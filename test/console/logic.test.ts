@@ -110,7 +110,10 @@ describe('server refusals next to their field', () => {
   });
 
   it('groups an escalation refusal by field and names the layer', () => {
-    const error = parseErrorBody(403, envelope('INSUFFICIENT_PERMISSIONS', { layer: 'escalation', excess: ['permissions:users:write', 'permissions:site:write', 'expires_at'] }));
+    const error = parseErrorBody(
+      403,
+      envelope('INSUFFICIENT_PERMISSIONS', { layer: 'escalation', excess: ['permissions:users:write', 'permissions:site:write', 'expires_at'] }),
+    );
     const messages = fieldMessages(error);
     expect(messages.map((m) => m.field)).toEqual(['permissions', 'expires_at']);
     expect(messages[0]?.message).toMatch(/users:write, the permission site:write.*layer: escalation/);
@@ -118,8 +121,13 @@ describe('server refusals next to their field', () => {
   });
 
   it('places field errors and pointers, and keeps what names no field on the form', () => {
-    expect(fieldMessages(parseErrorBody(422, envelope('INVALID_FIELD', { field: 'permissions', unknown: ['content:fly'] })))[0]).toMatchObject({ field: 'permissions' });
-    expect(fieldMessages(parseErrorBody(422, envelope('INVALID_FORMAT', { pointer: '/data/attributes/name', message: 'Too long' })))[0]).toMatchObject({ field: 'name', message: 'Too long' });
+    expect(fieldMessages(parseErrorBody(422, envelope('INVALID_FIELD', { field: 'permissions', unknown: ['content:fly'] })))[0]).toMatchObject({
+      field: 'permissions',
+    });
+    expect(fieldMessages(parseErrorBody(422, envelope('INVALID_FORMAT', { pointer: '/data/attributes/name', message: 'Too long' })))[0]).toMatchObject({
+      field: 'name',
+      message: 'Too long',
+    });
     expect(fieldMessages(parseErrorBody(422, envelope('INVALID_FORMAT', { pointer: '/data/attributes/ip_allowlist/0' })))[0]?.field).toBe('ip_allowlist');
     expect(fieldMessages(parseErrorBody(500, 'not json'))[0]).toMatchObject({ field: 'form' });
     expect(parseErrorBody(502, null).code).toBe('HTTP_502');
@@ -146,8 +154,22 @@ describe('the token table filter and the token document', () => {
   });
 
   const values: TokenFormValues = {
-    name: ' CI ', basis: 'role', roleId: '1', userId: '', cda: false, cdaPreview: false, cma: true, permissions: ['content:*'],
-    rootNodes: ['7'], expiry: 'never', customDate: '', ipAllowlist: '10.0.0.0/8\n 192.0.2.1 ', cmaLimit: '120', cmaPeriod: '3', cdaLimit: '', cdaPeriod: '',
+    name: ' CI ',
+    basis: 'role',
+    roleId: '1',
+    userId: '',
+    cda: false,
+    cdaPreview: false,
+    cma: true,
+    permissions: ['content:*'],
+    rootNodes: ['7'],
+    expiry: 'never',
+    customDate: '',
+    ipAllowlist: '10.0.0.0/8\n 192.0.2.1 ',
+    cmaLimit: '120',
+    cmaPeriod: '3',
+    cdaLimit: '',
+    cdaPeriod: '',
   };
 
   it('builds the JSON:API document the API expects', () => {
@@ -158,8 +180,14 @@ describe('the token table filter and the token document', () => {
         data: {
           type: 'access_token',
           attributes: {
-            name: 'CI', can_access_cda: false, can_access_cda_preview: false, can_access_cma: true, permissions: ['content:*'],
-            expires_at: null, ip_allowlist: ['10.0.0.0/8', '192.0.2.1'], rate_limit: { cma: { limit: 120, period_seconds: 3 } },
+            name: 'CI',
+            can_access_cda: false,
+            can_access_cda_preview: false,
+            can_access_cma: true,
+            permissions: ['content:*'],
+            expires_at: null,
+            ip_allowlist: ['10.0.0.0/8', '192.0.2.1'],
+            rate_limit: { cma: { limit: 120, period_seconds: 3 } },
           },
           relationships: { role: { data: { type: 'role', id: '1' } }, root_nodes: { data: [{ type: 'item', id: '7' }] } },
         },

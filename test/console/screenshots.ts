@@ -24,22 +24,55 @@ async function seed(h: Harness): Promise<{ secret: string; role: string }> {
   const setup = await must(h, h.adminSecret, 'POST', '/access_tokens', {
     data: {
       type: 'access_token',
-      attributes: { name: 'Setup script', can_access_cma: true, can_access_cda: true, can_access_cda_preview: true, rate_limit: { cma: { limit: 1_000_000, period_seconds: 1 } } },
+      attributes: {
+        name: 'Setup script',
+        can_access_cma: true,
+        can_access_cda: true,
+        can_access_cda_preview: true,
+        rate_limit: { cma: { limit: 1_000_000, period_seconds: 1 } },
+      },
       relationships: { role: { data: { type: 'role', id: admin } } },
     },
   });
   const secret = setup.data.attributes.token as string;
-  const model = await must(h, secret, 'POST', '/item-types', { data: { type: 'item_type', attributes: { name: 'Page', api_key: 'page', tree: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: true }] } } });
+  const model = await must(h, secret, 'POST', '/item-types', {
+    data: {
+      type: 'item_type',
+      attributes: { name: 'Page', api_key: 'page', tree: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: true }] },
+    },
+  });
   const item = async (title: string, parent?: string) =>
-    (await must(h, secret, 'POST', '/items', { data: { type: 'item', attributes: { title, ...(parent ? { parent_id: parent } : {}) }, relationships: { item_type: { data: { type: 'item_type', id: model.data.id } } } } })).data.id;
+    (
+      await must(h, secret, 'POST', '/items', {
+        data: {
+          type: 'item',
+          attributes: { title, ...(parent ? { parent_id: parent } : {}) },
+          relationships: { item_type: { data: { type: 'item_type', id: model.data.id } } },
+        },
+      })
+    ).data.id;
   const docs = await item('Docs site');
   const journal = await item('Journal', docs);
   await item('Guides', docs);
   await item('Shop');
   const editor = await must(h, secret, 'POST', '/roles', {
-    data: { type: 'role', attributes: { name: 'Editor', can_access_audit_log: true, positive_item_type_permissions: [{ item_type: null, action: 'all', on_creator: 'anyone' }], negative_item_type_permissions: [{ item_type: null, action: 'delete', on_creator: 'anyone' }] } },
+    data: {
+      type: 'role',
+      attributes: {
+        name: 'Editor',
+        can_access_audit_log: true,
+        positive_item_type_permissions: [{ item_type: null, action: 'all', on_creator: 'anyone' }],
+        negative_item_type_permissions: [{ item_type: null, action: 'delete', on_creator: 'anyone' }],
+      },
+    },
   });
-  await must(h, secret, 'POST', '/users', { data: { type: 'user', attributes: { email: 'ada@example.com', full_name: 'Ada Lovelace' }, relationships: { role: { data: { type: 'role', id: editor.data.id } } } } });
+  await must(h, secret, 'POST', '/users', {
+    data: {
+      type: 'user',
+      attributes: { email: 'ada@example.com', full_name: 'Ada Lovelace' },
+      relationships: { role: { data: { type: 'role', id: editor.data.id } } },
+    },
+  });
   const token = (name: string, attributes: Record<string, unknown>, roots: string[] = []) =>
     must(h, secret, 'POST', '/access_tokens', {
       data: {
@@ -49,7 +82,11 @@ async function seed(h: Harness): Promise<{ secret: string; role: string }> {
       },
     });
   await token('Website front end', { permissions: ['content:read'] });
-  await token('Preview build', { can_access_cda_preview: true, permissions: ['content:read', 'content:preview'], expires_at: new Date(Date.now() + 3 * 86_400_000).toISOString() });
+  await token('Preview build', {
+    can_access_cda_preview: true,
+    permissions: ['content:read', 'content:preview'],
+    expires_at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+  });
   await token('Journal section', { permissions: ['content:read'] }, [journal]);
   await token('Nightly import', { can_access_cma: true, can_access_cda: false, permissions: ['content:*', 'schema:read'], ip_allowlist: ['10.0.0.0/8'] });
   const old = await token('Old campaign site', { permissions: ['content:read'] });
@@ -96,7 +133,13 @@ async function thousand(h: Harness, page: Page, base: string, setup: { secret: s
     await must(h, setup.secret, 'POST', '/access_tokens', {
       data: {
         type: 'access_token',
-        attributes: { name: `Bulk token ${String(i).padStart(4, '0')}`, can_access_cma: false, can_access_cda: true, can_access_cda_preview: false, permissions: ['content:read'] },
+        attributes: {
+          name: `Bulk token ${String(i).padStart(4, '0')}`,
+          can_access_cma: false,
+          can_access_cda: true,
+          can_access_cda_preview: false,
+          permissions: ['content:read'],
+        },
         relationships: { role: { data: { type: 'role', id: setup.role } } },
       },
     });
@@ -160,7 +203,10 @@ async function main(): Promise<void> {
   try {
     const base = await h.listen();
     const setup = await seed(h);
-    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
       const context = await browser.newContext({ viewport });
       await pages(await context.newPage(), base, h.adminSecret);
       await context.close();

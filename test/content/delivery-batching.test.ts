@@ -30,19 +30,34 @@ for (const dialect of DIALECTS) {
       store = await openStore(db.target);
       const page = await storeModel(store, { name: 'Page', apiKey: 'page', fields: [fieldDef('see', 'link', { label: 'See' })], tree: true }, NOW);
       const site = await store.createItem({ itemTypeId: page.id, parentId: null, position: 0, current: {}, creator: owner, createdAt: NOW });
-      const publish = async (item: Item) => (await store.updateItem(item.id, { published: item.current, status: 'published', publishedAt: NOW, updatedAt: NOW }))!;
+      const publish = async (item: Item) =>
+        (await store.updateItem(item.id, { published: item.current, status: 'published', publishedAt: NOW, updatedAt: NOW }))!;
       await publish(site);
       // A draft the published reader may not see, linked to from every section.
       hidden = await store.createItem({ itemTypeId: page.id, parentId: site.id, position: 99, current: {}, creator: owner, createdAt: NOW });
       sections = [];
       for (let i = 0; i < 12; i++) {
-        const section = await publish(await store.createItem({ itemTypeId: page.id, parentId: site.id, position: i, current: { see: i % 2 === 0 ? site.id : hidden.id }, creator: owner, createdAt: NOW }));
+        const section = await publish(
+          await store.createItem({
+            itemTypeId: page.id,
+            parentId: site.id,
+            position: i,
+            current: { see: i % 2 === 0 ? site.id : hidden.id },
+            creator: owner,
+            createdAt: NOW,
+          }),
+        );
         sections.push(section);
-        for (let j = 0; j < 3; j++) await publish(await store.createItem({ itemTypeId: page.id, parentId: section.id, position: 3 - j, current: {}, creator: owner, createdAt: NOW }));
+        for (let j = 0; j < 3; j++)
+          await publish(await store.createItem({ itemTypeId: page.id, parentId: section.id, position: 3 - j, current: {}, creator: owner, createdAt: NOW }));
       }
       counted = new Proxy(store, {
         get(target, key, receiver) {
-          if (key === 'searchItems') return (search: unknown) => { searches.push(search); return target.searchItems(search as never); };
+          if (key === 'searchItems')
+            return (search: unknown) => {
+              searches.push(search);
+              return target.searchItems(search as never);
+            };
           return Reflect.get(target, key, receiver) as unknown;
         },
       });

@@ -7,7 +7,9 @@ import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { asAdmin, problem } from './fixtures.ts';
 
-type Doc = { data: { id: string; type: string; attributes: Record<string, unknown>; relationships?: Record<string, { data: unknown }>; meta?: Record<string, unknown> } };
+type Doc = {
+  data: { id: string; type: string; attributes: Record<string, unknown>; relationships?: Record<string, { data: unknown }>; meta?: Record<string, unknown> };
+};
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: fields and models`, () => {
@@ -22,7 +24,8 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode, res.body).toBe(201);
       return (res.json() as Doc).data;
     };
-    const addField = (modelId: string, attributes: Record<string, unknown>) => asAdmin(h, 'POST', `/item-types/${modelId}/fields`, { data: { type: 'field', attributes } });
+    const addField = (modelId: string, attributes: Record<string, unknown>) =>
+      asAdmin(h, 'POST', `/item-types/${modelId}/fields`, { data: { type: 'field', attributes } });
     const field = async (modelId: string, attributes: Record<string, unknown>) => {
       const res = await addField(modelId, { label: String(attributes.api_key), ...attributes });
       expect(res.statusCode, res.body).toBe(201);
@@ -46,7 +49,16 @@ for (const dialect of DIALECTS) {
       const title = await field(book.id, { api_key: 'title', field_type: 'string', validators: { required: {} }, hint: 'The cover title' });
       expect(title).toMatchObject({
         type: 'field',
-        attributes: { api_key: 'title', label: 'title', field_type: 'string', validators: { required: {} }, position: 1, hint: 'The cover title', default_value: null, localized: false },
+        attributes: {
+          api_key: 'title',
+          label: 'title',
+          field_type: 'string',
+          validators: { required: {} },
+          position: 1,
+          hint: 'The cover title',
+          default_value: null,
+          localized: false,
+        },
         relationships: { item_type: { data: { type: 'item_type', id: book.id } } },
       });
       expect(title.attributes.appearance).toEqual({ editor: 'single_line', parameters: {}, addons: [] });
@@ -54,8 +66,16 @@ for (const dialect of DIALECTS) {
       expect(isbn.attributes.position).toBe(2);
       // A given position moves the fields from there on down.
       const year = await field(book.id, { api_key: 'year', field_type: 'integer', position: 1 });
-      const order = async () => ((await asAdmin(h, 'GET', `/item-types/${book.id}/fields`)).json() as { data: Doc['data'][] }).data.map((f) => [f.attributes.api_key, f.attributes.position]);
-      expect(await order()).toEqual([['year', 1], ['title', 2], ['isbn', 3]]);
+      const order = async () =>
+        ((await asAdmin(h, 'GET', `/item-types/${book.id}/fields`)).json() as { data: Doc['data'][] }).data.map((f) => [
+          f.attributes.api_key,
+          f.attributes.position,
+        ]);
+      expect(await order()).toEqual([
+        ['year', 1],
+        ['title', 2],
+        ['isbn', 3],
+      ]);
       // The model, found by api key, lists them in order.
       const found = (await asAdmin(h, 'GET', '/item-types/book')).json() as Doc;
       expect(found.data.relationships?.fields).toEqual({ data: [year.id, title.id, isbn.id].map((id) => ({ type: 'field', id })) });
@@ -68,10 +88,17 @@ for (const dialect of DIALECTS) {
       const moved = await asAdmin(h, 'PUT', `/fields/${isbn.id}`, { data: { type: 'field', id: isbn.id, attributes: { position: 1, label: 'ISBN' } } });
       expect(moved.statusCode, moved.body).toBe(200);
       expect((moved.json() as Doc).data.attributes).toMatchObject({ label: 'ISBN', position: 1 });
-      expect(await order()).toEqual([['isbn', 1], ['year', 2], ['title', 3]]);
+      expect(await order()).toEqual([
+        ['isbn', 1],
+        ['year', 2],
+        ['title', 3],
+      ]);
 
       expect((await asAdmin(h, 'DELETE', `/fields/${year.id}`)).statusCode).toBe(200);
-      expect(await order()).toEqual([['isbn', 1], ['title', 2]]);
+      expect(await order()).toEqual([
+        ['isbn', 1],
+        ['title', 2],
+      ]);
     });
 
     it('refuses unsupported types, misplaced or malformed validators, and clashing api keys', async () => {
@@ -81,15 +108,38 @@ for (const dialect of DIALECTS) {
         expect(String(p.details.message)).toContain(type);
         expect(String(p.details.message)).toContain('date_time');
       }
-      refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'integer', validators: { length: { max: 3 } } }), 'VALIDATION_INVALID_VALIDATOR', 'validators/length');
-      refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { length: { min: 5, max: 2 } } }), 'VALIDATION_INVALID_VALIDATOR');
-      refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { nonsense: {} } }), 'VALIDATION_INVALID_VALIDATOR', 'validators/nonsense');
-      refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { enum: { values: [] } } }), 'VALIDATION_INVALID_VALIDATOR');
-      refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { format: { custom_pattern: '(a+)+$' } } }), 'VALIDATION_INVALID_VALIDATOR');
-      refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { format: { custom_pattern: 'a'.repeat(201) } } }), 'VALIDATION_INVALID_VALIDATOR');
+      refused(
+        await addField(note.id, { api_key: 'n', label: 'N', field_type: 'integer', validators: { length: { max: 3 } } }),
+        'VALIDATION_INVALID_VALIDATOR',
+        'validators/length',
+      );
+      refused(
+        await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { length: { min: 5, max: 2 } } }),
+        'VALIDATION_INVALID_VALIDATOR',
+      );
+      refused(
+        await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { nonsense: {} } }),
+        'VALIDATION_INVALID_VALIDATOR',
+        'validators/nonsense',
+      );
+      refused(
+        await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { enum: { values: [] } } }),
+        'VALIDATION_INVALID_VALIDATOR',
+      );
+      refused(
+        await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { format: { custom_pattern: '(a+)+$' } } }),
+        'VALIDATION_INVALID_VALIDATOR',
+      );
+      refused(
+        await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', validators: { format: { custom_pattern: 'a'.repeat(201) } } }),
+        'VALIDATION_INVALID_VALIDATOR',
+      );
       // A link names the models it may point at, and they must exist.
       refused(await addField(note.id, { api_key: 'l', label: 'L', field_type: 'link' }), 'VALIDATION_INVALID_VALIDATOR', 'validators/item_item_type');
-      refused(await addField(note.id, { api_key: 'l', label: 'L', field_type: 'link', validators: { item_item_type: { item_types: ['999999'] } } }), 'VALIDATION_INVALID_VALIDATOR');
+      refused(
+        await addField(note.id, { api_key: 'l', label: 'L', field_type: 'link', validators: { item_item_type: { item_types: ['999999'] } } }),
+        'VALIDATION_INVALID_VALIDATOR',
+      );
       refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'string', localized: true }), 'VALIDATION_INCLUSION', 'localized');
       refused(await addField(note.id, { api_key: 'n', label: 'N', field_type: 'integer', default_value: 'x' }), 'VALIDATION_TYPE', 'default_value');
       refused(await addField(note.id, { api_key: 'id', label: 'Id', field_type: 'string' }), 'VALIDATION_FORMAT', 'api_key');
@@ -162,7 +212,9 @@ for (const dialect of DIALECTS) {
       expect(draft.data.meta).toMatchObject({ status: 'draft', published_at: null });
 
       // Switching draft mode off: the next save publishes.
-      expect((await asAdmin(h, 'PUT', '/item-types/drafted_post', { data: { type: 'item_type', attributes: { draft_mode_active: false } } })).statusCode).toBe(200);
+      expect((await asAdmin(h, 'PUT', '/item-types/drafted_post', { data: { type: 'item_type', attributes: { draft_mode_active: false } } })).statusCode).toBe(
+        200,
+      );
       expect(((await update(draft.data.id, { title: 'Out' })).json() as Doc).data.meta).toMatchObject({ status: 'published' });
     });
 
@@ -175,24 +227,50 @@ for (const dialect of DIALECTS) {
       const many = await model('many_pages');
       await record(many.id, {});
       await record(many.id, {});
-      refused(await asAdmin(h, 'PUT', `/item-types/${many.id}`, { data: { type: 'item_type', attributes: { singleton: true } } }), 'VALIDATION_SINGLETON', 'singleton');
+      refused(
+        await asAdmin(h, 'PUT', `/item-types/${many.id}`, { data: { type: 'item_type', attributes: { singleton: true } } }),
+        'VALIDATION_SINGLETON',
+        'singleton',
+      );
     });
 
     it('keeps DatoCMS’s model attributes and field relationships, and refuses block models', async () => {
-      const page = await model('landing', { sortable: true, hint: 'Pages', collection_appearance: 'compact', ordering_direction: 'desc', ordering_meta: 'created_at' });
-      expect(page.attributes).toMatchObject({ sortable: true, hint: 'Pages', collection_appearance: 'compact', modular_block: false, tree: false, singleton: false, draft_mode_active: false });
+      const page = await model('landing', {
+        sortable: true,
+        hint: 'Pages',
+        collection_appearance: 'compact',
+        ordering_direction: 'desc',
+        ordering_meta: 'created_at',
+      });
+      expect(page.attributes).toMatchObject({
+        sortable: true,
+        hint: 'Pages',
+        collection_appearance: 'compact',
+        modular_block: false,
+        tree: false,
+        singleton: false,
+        draft_mode_active: false,
+      });
       const title = await field(page.id, { api_key: 'title', field_type: 'string' });
-      const set = await asAdmin(h, 'PUT', `/item-types/${page.id}`, { data: { type: 'item_type', id: page.id, relationships: { title_field: { data: { type: 'field', id: title.id } } } } });
+      const set = await asAdmin(h, 'PUT', `/item-types/${page.id}`, {
+        data: { type: 'item_type', id: page.id, relationships: { title_field: { data: { type: 'field', id: title.id } } } },
+      });
       expect(set.statusCode, set.body).toBe(200);
       expect((set.json() as Doc).data.relationships?.title_field).toEqual({ data: { type: 'field', id: title.id } });
       const other = await field((await model('elsewhere')).id, { api_key: 'x', field_type: 'string' });
-      const foreign = await asAdmin(h, 'PUT', `/item-types/${page.id}`, { data: { type: 'item_type', relationships: { title_field: { data: { type: 'field', id: other.id } } } } });
+      const foreign = await asAdmin(h, 'PUT', `/item-types/${page.id}`, {
+        data: { type: 'item_type', relationships: { title_field: { data: { type: 'field', id: other.id } } } },
+      });
       expect(foreign.statusCode).toBe(422);
       expect(problem(foreign).code).toBe('INVALID_RELATIONSHIP');
       // Removing the field clears the model's reference to it.
       await asAdmin(h, 'DELETE', `/fields/${title.id}`);
       expect(((await asAdmin(h, 'GET', `/item-types/${page.id}`)).json() as Doc).data.relationships?.title_field).toEqual({ data: null });
-      refused(await asAdmin(h, 'POST', '/item-types', { data: { type: 'item_type', attributes: { name: 'Block', api_key: 'block', modular_block: true } } }), 'VALIDATION_INCLUSION', 'modular_block');
+      refused(
+        await asAdmin(h, 'POST', '/item-types', { data: { type: 'item_type', attributes: { name: 'Block', api_key: 'block', modular_block: true } } }),
+        'VALIDATION_INCLUSION',
+        'modular_block',
+      );
     });
 
     it('duplicates a model with its fields under <api_key>_copy, without records', async () => {
@@ -205,7 +283,10 @@ for (const dialect of DIALECTS) {
       const copy = (res.json() as Doc).data;
       expect(copy.attributes).toMatchObject({ name: 'recipe (copy)', api_key: 'recipe_copy' });
       const fields = ((await asAdmin(h, 'GET', `/item-types/${copy.id}/fields`)).json() as { data: Doc['data'][] }).data;
-      expect(fields.map((f) => [f.attributes.api_key, f.attributes.validators])).toEqual([['name', { required: {} }], ['slug', {}]]);
+      expect(fields.map((f) => [f.attributes.api_key, f.attributes.validators])).toEqual([
+        ['name', { required: {} }],
+        ['slug', {}],
+      ]);
       expect((await asAdmin(h, 'GET', `/items?filter[type]=${copy.id}`)).json().data).toEqual([]);
       expect(((await asAdmin(h, 'POST', '/item-types/recipe/duplicate')).json() as Doc).data.attributes.api_key).toBe('recipe_copy2');
     });
@@ -231,7 +312,17 @@ for (const dialect of DIALECTS) {
 
     it('takes the older inline field list on create, with required as a flag', async () => {
       const res = await asAdmin(h, 'POST', '/item-types', {
-        data: { type: 'item_type', attributes: { name: 'Legacy', api_key: 'legacy', fields: [{ api_key: 'title', field_type: 'string', required: true }, { api_key: 'body', field_type: 'text' }] } },
+        data: {
+          type: 'item_type',
+          attributes: {
+            name: 'Legacy',
+            api_key: 'legacy',
+            fields: [
+              { api_key: 'title', field_type: 'string', required: true },
+              { api_key: 'body', field_type: 'text' },
+            ],
+          },
+        },
       });
       expect(res.statusCode, res.body).toBe(201);
       const fields = ((await asAdmin(h, 'GET', '/item-types/legacy/fields')).json() as { data: Doc['data'][] }).data;
@@ -240,7 +331,17 @@ for (const dialect of DIALECTS) {
         ['body', 2, {}],
       ]);
       const dup = await asAdmin(h, 'POST', '/item-types', {
-        data: { type: 'item_type', attributes: { name: 'Twice', api_key: 'twice', fields: [{ api_key: 'a', field_type: 'string' }, { api_key: 'a', field_type: 'text' }] } },
+        data: {
+          type: 'item_type',
+          attributes: {
+            name: 'Twice',
+            api_key: 'twice',
+            fields: [
+              { api_key: 'a', field_type: 'string' },
+              { api_key: 'a', field_type: 'text' },
+            ],
+          },
+        },
       });
       refused(dup, 'VALIDATION_UNIQUENESS', 'fields/1/api_key');
       expect((await asAdmin(h, 'GET', '/item-types/twice')).statusCode).toBe(404);

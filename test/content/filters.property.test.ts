@@ -93,12 +93,14 @@ const testArb: fc.Arbitrary<RecordFilter> = fc.oneof(
         op === 'exists' || op === 'isBlank' || op === 'isPresent'
           ? fc.boolean()
           : op === 'in' || op === 'notIn' || op === 'anyIn' || op === 'allIn' || (op === 'eq' && field.field_type === 'links')
-            ? field.field_type === 'links' ? fc.shuffledSubarray(pool) : fc.subarray(pool)
+            ? field.field_type === 'links'
+              ? fc.shuffledSubarray(pool)
+              : fc.subarray(pool)
             : op === 'near'
               ? fc.constantFrom(...pool).map((radius) => ({ latitude: 48.86, longitude: 2.35, radius }))
               : op === 'matches' || op === 'notMatches'
-              ? fc.record({ pattern: fc.constantFrom('', 'b', 'B', 'lo', 'LO', 'a b'), caseSensitive: fc.boolean() })
-              : fc.constantFrom(...pool);
+                ? fc.record({ pattern: fc.constantFrom('', 'b', 'B', 'lo', 'LO', 'a b'), caseSensitive: fc.boolean() })
+                : fc.constantFrom(...pool);
       return arg.map((a) => ({ [name]: { [op]: a } }));
     });
   }),
@@ -111,7 +113,12 @@ const filterArb: fc.Arbitrary<RecordFilter> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(testArb, testArb).map(([a, b]) => ({ ...a, ...b })) },
 );
 const orderArb = fc.array(
-  fc.tuple(fc.constantFrom(...FIELDS.filter((f) => ORDERABLE.includes(f.field_type)).map((f) => camelCase(f.api_key)), '_publishedAt', 'position', '_status'), fc.constantFrom('ASC', 'DESC')).map(([k, d]) => `${k}_${d}`),
+  fc
+    .tuple(
+      fc.constantFrom(...FIELDS.filter((f) => ORDERABLE.includes(f.field_type)).map((f) => camelCase(f.api_key)), '_publishedAt', 'position', '_status'),
+      fc.constantFrom('ASC', 'DESC'),
+    )
+    .map(([k, d]) => `${k}_${d}`),
   { maxLength: 2 },
 );
 const recordsArb = fc.array(
@@ -141,50 +148,68 @@ for (const dialect of DIALECTS) {
 
     it('selects, orders and counts like the reference', async () => {
       await fc.assert(
-        fc.asyncProperty(recordsArb, fc.array(fc.tuple(filterArb, orderArb, fc.option(fc.record({ offset: fc.nat(6), limit: fc.integer({ min: 1, max: 8 }) }), { nil: null })), { minLength: 12, maxLength: 12 }), async (records, queries) => {
-          const model = await storeModel(store, { name: 'All', apiKey: `all_${++serial}`, fields: FIELDS, tree: true }, NOW);
-          const items: Item[] = [];
-          for (const [index, r] of records.entries()) {
-            const parentId = r.top || items.length === 0 ? null : items[0]!.id;
-            // Values are written as stored, bypassing validation: they stand for records written
-            // before the model changed, so some have the wrong JSON type for their field.
-            let item = await store.createItem({ itemTypeId: model.id, parentId, position: r.position, current: r.values, creator: { type: 'account', id: 'owner' }, createdAt: `2026-01-0${1 + (index % 9)}T00:00:00.000Z` });
-            if (r.published) item = (await store.updateItem(item.id, { published: item.current, status: 'published', publishedAt: NOW, updatedAt: NOW }))!;
-            items.push(item);
-          }
-          const refs = valueRefs(model);
-          const accessors: Accessors = new Map<string, (r: Readable) => unknown>([
-            ['id', (r) => (r as unknown as Item).id],
-            ['_status', (r) => (r as unknown as Item).status],
-            ['_createdAt', (r) => (r as unknown as Item).createdAt],
-            ['_updatedAt', (r) => (r as unknown as Item).updatedAt],
-            ['_publishedAt', (r) => (r as unknown as Item).publishedAt],
-            ['parent', (r) => (r as unknown as Item).parentId],
-            ['position', (r) => (r as unknown as Item).position],
-            ...FIELDS.map((f): [string, (r: Readable) => unknown] => [
-              camelCase(f.api_key),
-              (r) => {
-                const value = (r as unknown as Item).current[f.api_key];
-                return conforms(f.field_type, value) ? value : null;
-              },
-            ]),
-          ]);
-          const kinds = new Map(FIELDS.map((f) => [camelCase(f.api_key), f.field_type]));
-          // The reference reads `record.item.id`; an Item is its own `item` here.
-          const readable = items.map((item) => Object.assign(item, { item }));
-          for (const [filter, orderBy, page] of queries) {
-            const where = toCondition(filter, refs);
-            const search = { rule: ALL, version: 'current' as const, itemTypeIds: [model.id], ...(where ? { where } : {}), orderBy: toOrder(orderBy, refs) };
-            const expected = order(readable.filter((r) => matches(r, filter, accessors, kinds)), orderBy, accessors).map((r) => r.item.id);
-            const got = (await store.searchItems(search)).map((i) => i.id);
-            expect({ filter, orderBy, got }).toEqual({ filter, orderBy, got: expected });
-            expect(await store.countSearch(search)).toBe(expected.length);
-            if (page) {
-              const paged = (await store.searchItems({ ...search, ...page })).map((i) => i.id);
-              expect({ filter, orderBy, page, paged }).toEqual({ filter, orderBy, page, paged: expected.slice(page.offset, page.offset + page.limit) });
+        fc.asyncProperty(
+          recordsArb,
+          fc.array(fc.tuple(filterArb, orderArb, fc.option(fc.record({ offset: fc.nat(6), limit: fc.integer({ min: 1, max: 8 }) }), { nil: null })), {
+            minLength: 12,
+            maxLength: 12,
+          }),
+          async (records, queries) => {
+            const model = await storeModel(store, { name: 'All', apiKey: `all_${++serial}`, fields: FIELDS, tree: true }, NOW);
+            const items: Item[] = [];
+            for (const [index, r] of records.entries()) {
+              const parentId = r.top || items.length === 0 ? null : items[0]!.id;
+              // Values are written as stored, bypassing validation: they stand for records written
+              // before the model changed, so some have the wrong JSON type for their field.
+              let item = await store.createItem({
+                itemTypeId: model.id,
+                parentId,
+                position: r.position,
+                current: r.values,
+                creator: { type: 'account', id: 'owner' },
+                createdAt: `2026-01-0${1 + (index % 9)}T00:00:00.000Z`,
+              });
+              if (r.published) item = (await store.updateItem(item.id, { published: item.current, status: 'published', publishedAt: NOW, updatedAt: NOW }))!;
+              items.push(item);
             }
-          }
-        }),
+            const refs = valueRefs(model);
+            const accessors: Accessors = new Map<string, (r: Readable) => unknown>([
+              ['id', (r) => (r as unknown as Item).id],
+              ['_status', (r) => (r as unknown as Item).status],
+              ['_createdAt', (r) => (r as unknown as Item).createdAt],
+              ['_updatedAt', (r) => (r as unknown as Item).updatedAt],
+              ['_publishedAt', (r) => (r as unknown as Item).publishedAt],
+              ['parent', (r) => (r as unknown as Item).parentId],
+              ['position', (r) => (r as unknown as Item).position],
+              ...FIELDS.map((f): [string, (r: Readable) => unknown] => [
+                camelCase(f.api_key),
+                (r) => {
+                  const value = (r as unknown as Item).current[f.api_key];
+                  return conforms(f.field_type, value) ? value : null;
+                },
+              ]),
+            ]);
+            const kinds = new Map(FIELDS.map((f) => [camelCase(f.api_key), f.field_type]));
+            // The reference reads `record.item.id`; an Item is its own `item` here.
+            const readable = items.map((item) => Object.assign(item, { item }));
+            for (const [filter, orderBy, page] of queries) {
+              const where = toCondition(filter, refs);
+              const search = { rule: ALL, version: 'current' as const, itemTypeIds: [model.id], ...(where ? { where } : {}), orderBy: toOrder(orderBy, refs) };
+              const expected = order(
+                readable.filter((r) => matches(r, filter, accessors, kinds)),
+                orderBy,
+                accessors,
+              ).map((r) => r.item.id);
+              const got = (await store.searchItems(search)).map((i) => i.id);
+              expect({ filter, orderBy, got }).toEqual({ filter, orderBy, got: expected });
+              expect(await store.countSearch(search)).toBe(expected.length);
+              if (page) {
+                const paged = (await store.searchItems({ ...search, ...page })).map((i) => i.id);
+                expect({ filter, orderBy, page, paged }).toEqual({ filter, orderBy, page, paged: expected.slice(page.offset, page.offset + page.limit) });
+              }
+            }
+          },
+        ),
         { numRuns: 6 },
       );
     }, 60_000);

@@ -26,12 +26,23 @@ export interface FieldSpec {
  * A link field given without validators points at records of this same model (DatoCMS requires
  * the models a link may point at): it is added after the model, with `item_item_type` naming it.
  */
-export async function createItemType(h: Harness, apiKey: string, fields: FieldSpec[], options: { tree?: boolean; name?: string; draftMode?: boolean } = {}): Promise<string> {
+export async function createItemType(
+  h: Harness,
+  apiKey: string,
+  fields: FieldSpec[],
+  options: { tree?: boolean; name?: string; draftMode?: boolean } = {},
+): Promise<string> {
   const openLink = (f: FieldSpec) => (f.field_type === 'link' || f.field_type === 'links') && f.validators === undefined;
   const res = await asAdmin(h, 'POST', '/item-types', {
     data: {
       type: 'item_type',
-      attributes: { name: options.name ?? apiKey, api_key: apiKey, fields: fields.filter((f) => !openLink(f)), tree: options.tree ?? false, draft_mode_active: options.draftMode ?? true },
+      attributes: {
+        name: options.name ?? apiKey,
+        api_key: apiKey,
+        fields: fields.filter((f) => !openLink(f)),
+        tree: options.tree ?? false,
+        draft_mode_active: options.draftMode ?? true,
+      },
     },
   });
   expect(res.statusCode, res.body).toBe(201);
@@ -43,7 +54,16 @@ export async function createItemType(h: Harness, apiKey: string, fields: FieldSp
       if (!openLink(link)) continue;
       const validator = link.field_type === 'link' ? 'item_item_type' : 'items_item_type';
       const added = await asAdmin(h, 'POST', `/item-types/${id}/fields`, {
-        data: { type: 'field', attributes: { api_key: link.api_key, label: link.api_key, field_type: link.field_type, position: index + 1, validators: { [validator]: { item_types: models } } } },
+        data: {
+          type: 'field',
+          attributes: {
+            api_key: link.api_key,
+            label: link.api_key,
+            field_type: link.field_type,
+            position: index + 1,
+            validators: { [validator]: { item_types: models } },
+          },
+        },
       });
       expect(added.statusCode, added.body).toBe(201);
     }
@@ -108,17 +128,17 @@ export async function createToken(h: Harness, spec: TokenSpec): Promise<{ id: st
   };
   if (!spec.role && !spec.user) relationships.role = { data: { type: 'role', id: await adminRoleId(h) } };
   const res = await asAdmin(h, 'POST', '/access_tokens', {
-      data: {
-        type: 'access_token',
-        attributes: {
-          name: `token ${Math.random().toString(36).slice(2)}`,
-          can_access_cma: spec.cma ?? false,
-          can_access_cda: spec.cda ?? false,
-          can_access_cda_preview: spec.preview ?? false,
-          ...(spec.permissions ? { permissions: spec.permissions } : {}),
-        },
-        relationships,
+    data: {
+      type: 'access_token',
+      attributes: {
+        name: `token ${Math.random().toString(36).slice(2)}`,
+        can_access_cma: spec.cma ?? false,
+        can_access_cda: spec.cda ?? false,
+        can_access_cda_preview: spec.preview ?? false,
+        ...(spec.permissions ? { permissions: spec.permissions } : {}),
       },
+      relationships,
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
   return { id: res.json().data.id, secret: res.json().data.attributes.token };

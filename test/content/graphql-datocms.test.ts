@@ -54,9 +54,14 @@ describe('link fields typed by their validators', () => {
 
   it('declares DatoCMS scalars and argument types', () => {
     const sdl = printSchema(buildContentSchema([model('1', 'article', [field('title', 'string')])]));
-    for (const scalar of ['ItemId', 'IntType', 'FloatType', 'BooleanType', 'DateTime', 'Date', 'JsonField', 'CustomData', 'UploadId', 'MetaTagAttributes']) expect(sdl).toContain(`scalar ${scalar}`);
-    expect(sdl).toContain('allArticles(first: IntType = 20, skip: IntType = 0, filter: ArticleModelFilter, orderBy: [ArticleModelOrderBy], locale: SiteLocale, fallbackLocales: [SiteLocale!]): [ArticleRecord!]!');
-    expect(sdl).toContain('article(id: ItemId, filter: ArticleModelFilter, orderBy: [ArticleModelOrderBy], locale: SiteLocale, fallbackLocales: [SiteLocale!]): ArticleRecord');
+    for (const scalar of ['ItemId', 'IntType', 'FloatType', 'BooleanType', 'DateTime', 'Date', 'JsonField', 'CustomData', 'UploadId', 'MetaTagAttributes'])
+      expect(sdl).toContain(`scalar ${scalar}`);
+    expect(sdl).toContain(
+      'allArticles(first: IntType = 20, skip: IntType = 0, filter: ArticleModelFilter, orderBy: [ArticleModelOrderBy], locale: SiteLocale, fallbackLocales: [SiteLocale!]): [ArticleRecord!]!',
+    );
+    expect(sdl).toContain(
+      'article(id: ItemId, filter: ArticleModelFilter, orderBy: [ArticleModelOrderBy], locale: SiteLocale, fallbackLocales: [SiteLocale!]): ArticleRecord',
+    );
   });
 });
 
@@ -103,7 +108,20 @@ for (const dialect of DIALECTS) {
         ),
       );
       posts.push(
-        await createItem(h, article, { title: 'Lyon', summary: '', featured: false, happened_at: '2026-03-01T10:31:00Z', tags: [about], accent: { red: 0, green: 0, blue: 0, alpha: 51 }, place: { latitude: 45.764, longitude: 4.8357 } }, { parentId: about, publish: true }),
+        await createItem(
+          h,
+          article,
+          {
+            title: 'Lyon',
+            summary: '',
+            featured: false,
+            happened_at: '2026-03-01T10:31:00Z',
+            tags: [about],
+            accent: { red: 0, green: 0, blue: 0, alpha: 51 },
+            place: { latitude: 45.764, longitude: 4.8357 },
+          },
+          { parentId: about, publish: true },
+        ),
       );
       posts.push(await createItem(h, article, { title: 'Nice' }, { parentId: about, publish: true }));
     });
@@ -125,14 +143,25 @@ for (const dialect of DIALECTS) {
           allArticles(first: $first, skip: $skip, orderBy: $orderBy, filter: $f) { title }
           _allArticlesMeta(filter: $f) { count }
         }`,
-        { id: posts[1], first: 2, skip: 1, orderBy: ['_createdAt_DESC', null], f: { OR: [{ title: { eq: 'Paris' } }, null, { title: { eq: 'Nice' } }, { title: { eq: 'Lyon' } }] } },
+        {
+          id: posts[1],
+          first: 2,
+          skip: 1,
+          orderBy: ['_createdAt_DESC', null],
+          f: { OR: [{ title: { eq: 'Paris' } }, null, { title: { eq: 'Nice' } }, { title: { eq: 'Lyon' } }] },
+        },
       );
       expect(res.json()).toEqual({
-        data: { one: { id: posts[1], title: 'Lyon' }, byId: { title: 'Lyon' }, allArticles: [{ title: 'Lyon' }, { title: 'Paris' }], _allArticlesMeta: { count: 3 } },
+        data: {
+          one: { id: posts[1], title: 'Lyon' },
+          byId: { title: 'Lyon' },
+          allArticles: [{ title: 'Lyon' }, { title: 'Paris' }],
+          _allArticlesMeta: { count: 3 },
+        },
       });
     });
 
-    it('refuses GraphQL built-in ID and Int variables where DatoCMS types are expected, with graphql-js\'s message', async () => {
+    it("refuses GraphQL built-in ID and Int variables where DatoCMS types are expected, with graphql-js's message", async () => {
       const res = await gql(h, 'query($id: ID, $n: Int) { article(id: $id) { title } allArticles(first: $n) { title } }', { id: posts[0], n: 1 });
       const messages = res.json().errors.map((e: { message: string }) => e.message);
       expect(messages).toEqual([
@@ -141,7 +170,7 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
-    it('filters with DatoCMS\'s string and text operators; regexp: true is refused', async () => {
+    it("filters with DatoCMS's string and text operators; regexp: true is refused", async () => {
       expect(await titles('{ summary: { isBlank: true } }')).toEqual(['Lyon', 'Nice']);
       expect(await titles('{ summary: { isPresent: true } }')).toEqual(['Paris']);
       expect(await titles('{ title: { isPresent: false } }')).toEqual([]);
@@ -188,12 +217,16 @@ for (const dialect of DIALECTS) {
     it('filters and orders by the meta fields DatoCMS has', async () => {
       expect(await titles('{ _firstPublishedAt: { exists: true }, _publicationScheduledAt: { exists: false } }')).toEqual(['Lyon', 'Nice', 'Paris']);
       expect(await titles('{ _unpublishingScheduledAt: { exists: true } }')).toEqual([]);
-      expect(await titles('{ _publicationScheduledAt: { neq: "2026-01-01T00:00:00Z" }, parent: { eq: $p } }'.replace('$p', `"${about}"`))).toEqual(['Lyon', 'Nice', 'Paris']);
+      expect(await titles('{ _publicationScheduledAt: { neq: "2026-01-01T00:00:00Z" }, parent: { eq: $p } }'.replace('$p', `"${about}"`))).toEqual([
+        'Lyon',
+        'Nice',
+        'Paris',
+      ]);
       const ordered = await gql(h, '{ allArticles(orderBy: [_firstPublishedAt_DESC, _publicationScheduledAt_ASC, _status_ASC]) { title } }');
       expect(ordered.json().data.allArticles.map((a: { title: string }) => a.title)).toEqual(['Nice', 'Lyon', 'Paris']);
     });
 
-    it('answers color, position and SEO values in DatoCMS\'s output types', async () => {
+    it("answers color, position and SEO values in DatoCMS's output types", async () => {
       const res = await gql(
         h,
         `{ allArticles(orderBy: [title_ASC], filter: { accent: { exists: true } }) {
@@ -201,7 +234,11 @@ for (const dialect of DIALECTS) {
             seo { title description image { id } twitterCard noIndex } } }`,
       );
       expect(res.json().data.allArticles).toEqual([
-        { accent: { red: 0, green: 0, blue: 0, alpha: 51, hex: '#000000', cssRgb: 'rgba(0, 0, 0, 0.2)' }, place: { latitude: 45.764, longitude: 4.8357 }, seo: null },
+        {
+          accent: { red: 0, green: 0, blue: 0, alpha: 51, hex: '#000000', cssRgb: 'rgba(0, 0, 0, 0.2)' },
+          place: { latitude: 45.764, longitude: 4.8357 },
+          seo: null,
+        },
         {
           accent: { red: 255, green: 128, blue: 0, alpha: 255, hex: '#ff8000', cssRgb: 'rgb(255, 128, 0)' },
           place: { latitude: 48.8566, longitude: 2.3522 },
@@ -222,7 +259,12 @@ for (const dialect of DIALECTS) {
             title: 'About',
             parent: { title: 'Home' },
             children: [{ title: 'Team', children: [] }],
-            _children: [{ __typename: 'PageRecord' }, { __typename: 'ArticleRecord', title: 'Paris' }, { __typename: 'ArticleRecord', title: 'Lyon' }, { __typename: 'ArticleRecord', title: 'Nice' }],
+            _children: [
+              { __typename: 'PageRecord' },
+              { __typename: 'ArticleRecord', title: 'Paris' },
+              { __typename: 'ArticleRecord', title: 'Lyon' },
+              { __typename: 'ArticleRecord', title: 'Nice' },
+            ],
           },
         },
       });
@@ -232,7 +274,7 @@ for (const dialect of DIALECTS) {
       expect(up.json()).toEqual({ data: { article: { parent: { id: about }, _parent: { title: 'About' } } } });
     });
 
-    it('answers DatoCMS\'s system fields', async () => {
+    it("answers DatoCMS's system fields", async () => {
       const res = await gql(
         h,
         `{ article(id: "${posts[0]}") { id _modelApiKey _firstPublishedAt _publishedAt _isValid _publicationScheduledAt _unpublishingScheduledAt
@@ -262,8 +304,11 @@ for (const dialect of DIALECTS) {
       expect((await gql(h, `{ note(id: "${id}") { _isValid } }`)).json().data.note).toEqual({ _isValid: false });
     });
 
-    it('answers _site with the project\'s one locale and its name', async () => {
-      const res = await gql(h, '{ _site(locale: en) { locales globalSeo { siteName titleSuffix fallbackSeo { title description } } favicon { id } faviconMetaTags { tag } noIndex } }');
+    it("answers _site with the project's one locale and its name", async () => {
+      const res = await gql(
+        h,
+        '{ _site(locale: en) { locales globalSeo { siteName titleSuffix fallbackSeo { title description } } favicon { id } faviconMetaTags { tag } noIndex } }',
+      );
       const site = res.json().data._site;
       expect(site.locales).toEqual(['en']);
       expect(site.globalSeo.titleSuffix).toBeNull();
@@ -271,8 +316,11 @@ for (const dialect of DIALECTS) {
       expect(site).toMatchObject({ favicon: null, faviconMetaTags: [], noIndex: false });
     });
 
-    it('accepts the project\'s locale on lists, records and counts, and refuses another', async () => {
-      const ok = await gql(h, '{ allArticles(locale: en, fallbackLocales: [en], first: 1) { title } article(locale: en) { title } _allArticlesMeta(locale: en) { count } }');
+    it("accepts the project's locale on lists, records and counts, and refuses another", async () => {
+      const ok = await gql(
+        h,
+        '{ allArticles(locale: en, fallbackLocales: [en], first: 1) { title } article(locale: en) { title } _allArticlesMeta(locale: en) { count } }',
+      );
       expect(ok.json().errors).toBeUndefined();
       const other = await gql(h, '{ allArticles(locale: it) { title } }');
       expect(other.statusCode).toBe(200);

@@ -18,7 +18,15 @@ describe('the generated schema', () => {
   it('prints the expected SDL for a tree model and a plain model', () => {
     const now = '2026-01-01T00:00:00.000Z';
     const schema = buildContentSchema([
-      memoryModel({ id: '1', name: 'Page', apiKey: 'page', tree: true, createdAt: now, updatedAt: now, fields: [fieldDef('title', 'string', { label: 'Title', required: true })] }),
+      memoryModel({
+        id: '1',
+        name: 'Page',
+        apiKey: 'page',
+        tree: true,
+        createdAt: now,
+        updatedAt: now,
+        fields: [fieldDef('title', 'string', { label: 'Title', required: true })],
+      }),
       memoryModel({
         id: '2',
         name: 'Blog post',
@@ -49,11 +57,7 @@ describe('the generated schema', () => {
 
   it('caches a validated document per schema version and query text', async () => {
     const types = [{ id: '1', name: 'Page', apiKey: 'page', tree: false, createdAt: '', updatedAt: '', fields: [] }];
-    const schemas = new DeliverySchemas(
-      { listItemTypes: async () => types } as never,
-      { now: () => 0 },
-      { recheckMs: 1000, maxDocuments: 10, maxDepth: 5 },
-    );
+    const schemas = new DeliverySchemas({ listItemTypes: async () => types } as never, { now: () => 0 }, { recheckMs: 1000, maxDocuments: 10, maxDepth: 5 });
     const built = await schemas.current();
     const first = schemas.compile(built, '{ allPages { id } }');
     expect('document' in first).toBe(true);
@@ -108,7 +112,11 @@ for (const dialect of DIALECTS) {
       ]);
       site = await createItem(h, website, { name: 'Acme' }, { publish: true });
       posts = [];
-      for (const [title, views] of [['Alpha', 5], ['Bravo', 1], ['Charlie', 9]] as const) {
+      for (const [title, views] of [
+        ['Alpha', 5],
+        ['Bravo', 1],
+        ['Charlie', 9],
+      ] as const) {
         posts.push(await createItem(h, article, { title, views }, { parentId: site, publish: true }));
       }
       posts.push(await createItem(h, article, { title: 'Draft', views: 3, related: posts[0] }, { parentId: site }));
@@ -139,7 +147,10 @@ for (const dialect of DIALECTS) {
       const published = await gql(h, preview, q);
       expect(published.json().data).toEqual({ article: { title: 'Bravo', _status: 'updated' }, draft: null });
       const drafts = await gql(h, preview, q, { drafts: true });
-      expect(drafts.json().data).toEqual({ article: { title: 'Bravo 2', _status: 'updated' }, draft: { title: 'Draft', related: { id: posts[0], title: 'Alpha' } } });
+      expect(drafts.json().data).toEqual({
+        article: { title: 'Bravo 2', _status: 'updated' },
+        draft: { title: 'Draft', related: { id: posts[0], title: 'Alpha' } },
+      });
     });
 
     it('refuses drafts to a token without the preview flag, and a header other than true', async () => {
@@ -160,11 +171,17 @@ for (const dialect of DIALECTS) {
           byName: allArticles(filter: { OR: [{ title: { eq: "Alpha" } }, { title: { matches: { pattern: "CHAR" } } }] }) { title } }`,
         { variables: { min: 2 } },
       );
-      expect(res.json()).toEqual({ data: { allArticles: [{ title: 'Alpha' }], _allArticlesMeta: { count: 2 }, byName: [{ title: 'Alpha' }, { title: 'Charlie' }] } });
+      expect(res.json()).toEqual({
+        data: { allArticles: [{ title: 'Alpha' }], _allArticlesMeta: { count: 2 }, byName: [{ title: 'Alpha' }, { title: 'Charlie' }] },
+      });
     });
 
     it('walks the tree through parent and children', async () => {
-      const res = await gql(h, h.readonlySecret, `{ website(id: "${site}") { name children { id } _children { id ... on ArticleRecord { title parent { id } } } } }`);
+      const res = await gql(
+        h,
+        h.readonlySecret,
+        `{ website(id: "${site}") { name children { id } _children { id ... on ArticleRecord { title parent { id } } } } }`,
+      );
       const data = res.json().data.website;
       expect(data.name).toBe('Acme');
       // `children` of a tree model are its own records (there are none under the site), `_children` any.
@@ -188,8 +205,15 @@ for (const dialect of DIALECTS) {
       const ids: string[] = [];
       for (let n = 0; n < 23; n++) ids.push(await createItem(h, note, { n }, { publish: true }));
       const page = await gql(h, h.readonlySecret, '{ allNotes { id } last: allNotes(skip: 20, first: 500) { n } _allNotesMeta { count } }');
-      expect(page.json()).toEqual({ data: { allNotes: ids.slice(0, 20).map((id) => ({ id })), last: [{ n: 20 }, { n: 21 }, { n: 22 }], _allNotesMeta: { count: 23 } } });
-      for (const [args, parameter] of [['first: 501', 'first'], ['first: -1', 'first'], ['skip: 100001', 'skip'], ['skip: -1', 'skip']] as const) {
+      expect(page.json()).toEqual({
+        data: { allNotes: ids.slice(0, 20).map((id) => ({ id })), last: [{ n: 20 }, { n: 21 }, { n: 22 }], _allNotesMeta: { count: 23 } },
+      });
+      for (const [args, parameter] of [
+        ['first: 501', 'first'],
+        ['first: -1', 'first'],
+        ['skip: 100001', 'skip'],
+        ['skip: -1', 'skip'],
+      ] as const) {
         const res = await gql(h, h.readonlySecret, `{ allNotes(${args}) { id } }`);
         expect(res.statusCode, args).toBe(200);
         expect(res.json().data, args).toBeNull();
@@ -216,9 +240,13 @@ for (const dialect of DIALECTS) {
         payload: JSON.stringify({ query: '{ _allArticlesMeta { count } }' }),
       });
       expect(res.json()).toEqual({ data: { _allArticlesMeta: { count: 3 } } });
-      const get = await h.request('GET', `/graphql?query=${encodeURIComponent('query($id: ItemId) { article(id: $id) { title } }')}&variables=${encodeURIComponent(JSON.stringify({ id: posts[0] }))}`, {
-        token: h.readonlySecret,
-      });
+      const get = await h.request(
+        'GET',
+        `/graphql?query=${encodeURIComponent('query($id: ItemId) { article(id: $id) { title } }')}&variables=${encodeURIComponent(JSON.stringify({ id: posts[0] }))}`,
+        {
+          token: h.readonlySecret,
+        },
+      );
       expect(get.json()).toEqual({ data: { article: { title: 'Alpha' } } });
     });
 
@@ -236,7 +264,10 @@ for (const dialect of DIALECTS) {
       expect(added.statusCode).toBe(201);
       expect((await gql(h, h.readonlySecret, '{ allEvents { name venue } }')).json()).toEqual({ data: { allEvents: [{ name: 'Launch', venue: null }] } });
       // A renamed field takes its values along; a removed one leaves the schema.
-      const renamed = await h.request('PUT', '/fields/event::name', { token: h.adminSecret, body: { data: { type: 'field', attributes: { api_key: 'title' } } } });
+      const renamed = await h.request('PUT', '/fields/event::name', {
+        token: h.adminSecret,
+        body: { data: { type: 'field', attributes: { api_key: 'title' } } },
+      });
       expect(renamed.statusCode).toBe(200);
       expect((await gql(h, h.readonlySecret, '{ allEvents { title } }')).json()).toEqual({ data: { allEvents: [{ title: 'Launch' }] } });
       expect((await h.request('DELETE', `/fields/${added.json().data.id}`, { token: h.adminSecret })).statusCode).toBe(200);

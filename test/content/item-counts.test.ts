@@ -32,7 +32,10 @@ describe('which counts the counters answer', () => {
     expect(modelCounters(search(PUBLISHED, { itemTypeIds: ['1', '2', '1'] }))).toEqual({ total: [], published: ['1', '2'] });
     expect(modelCounters(search(and(type('1'), PUBLISHED), { itemTypeIds: ['1', '2'] }))).toEqual({ total: [], published: ['1'] });
     // A search of every model covers the models there are.
-    expect(modelCounters({ rule: and(or(type('1'), type('3')), PUBLISHED), version: 'published' }, ['1', '2', '3'])).toEqual({ total: [], published: ['1', '3'] });
+    expect(modelCounters({ rule: and(or(type('1'), type('3')), PUBLISHED), version: 'published' }, ['1', '2', '3'])).toEqual({
+      total: [],
+      published: ['1', '3'],
+    });
     // A negative entry (or an on_creator condition) on another model does not concern this one.
     expect(modelCounters(search(and(type('1'), not(and(type('2'), self)))))).toEqual({ total: ['1'], published: [] });
     expect(modelCounters(search(or(type('1'), and(type('2'), self))))).toEqual({ total: ['1'], published: [] });
@@ -55,7 +58,10 @@ describe('which counts the counters answer', () => {
     expect(modelCounters({ rule: ALL, version: 'current' })).toBeNull();
     expect(modelCounters({ rule: ALL, version: 'current', ids: ['4'] }, ['1', '2'])).toBeNull();
     // A condition whose arguments are all null keeps every record, as in DatoCMS.
-    expect(modelCounters(search(ALL, { where: { kind: 'and', conditions: [{ kind: 'test', ref: title, op: 'eq', arg: null }] } }))).toEqual({ total: ['1'], published: [] });
+    expect(modelCounters(search(ALL, { where: { kind: 'and', conditions: [{ kind: 'test', ref: title, op: 'eq', arg: null }] } }))).toEqual({
+      total: ['1'],
+      published: [],
+    });
   });
 
   it('follows the read rule of real principals', () => {
@@ -103,13 +109,18 @@ for (const dialect of DIALECTS) {
       for (const id of typeIds) {
         for (const version of ['current', 'published'] as const) {
           const rule = version === 'published' ? PUBLISHED : ALL;
-          const exact = Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version, itemTypeIds: [id] })).executeTakeFirst())?.n ?? 0);
+          const exact = Number(
+            (await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version, itemTypeIds: [id] })).executeTakeFirst())
+              ?.n ?? 0,
+          );
           expect(await store.countSearch({ rule, version, itemTypeIds: [id] })).toBe(exact);
         }
       }
       // Every model at once, as the CMA's `GET /items` without `filter[type]` counts.
       for (const rule of [ALL, PUBLISHED]) {
-        const exact = Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version: 'current' })).executeTakeFirst())?.n ?? 0);
+        const exact = Number(
+          (await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version: 'current' })).executeTakeFirst())?.n ?? 0,
+        );
         expect(await store.countSearch({ rule, version: 'current' })).toBe(exact);
       }
       const rows = await store.db.selectFrom('item_counts').selectAll().where('item_type_id', 'in', typeIds.map(Number)).execute();
@@ -174,7 +185,14 @@ for (const dialect of DIALECTS) {
       await store.updateItem(kept.id, { ...published(kept, NOW), updatedAt: NOW });
       await expect(
         store.transaction(async (tx) => {
-          const item = await tx.createItem({ itemTypeId: typeId, parentId: null, position: 0, current: {}, creator: { type: 'account', id: 'owner' }, createdAt: NOW });
+          const item = await tx.createItem({
+            itemTypeId: typeId,
+            parentId: null,
+            position: 0,
+            current: {},
+            creator: { type: 'account', id: 'owner' },
+            createdAt: NOW,
+          });
           await tx.updateItem(item.id, { ...published(item, NOW), updatedAt: NOW });
           throw new Error('a later check refused the write');
         }),
@@ -205,10 +223,17 @@ for (const dialect of DIALECTS) {
       expect(await migrate(store.db, schema)).toEqual(later);
       // Every model at once, as the CMA's `GET /items` without `filter[type]` counts.
       for (const rule of [ALL, PUBLISHED]) {
-        const exact = Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version: 'current' })).executeTakeFirst())?.n ?? 0);
+        const exact = Number(
+          (await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), { rule, version: 'current' })).executeTakeFirst())?.n ?? 0,
+        );
         expect(await store.countSearch({ rule, version: 'current' })).toBe(exact);
       }
-      const rows = await store.db.selectFrom('item_counts').select(['item_type_id', 'total', 'published']).where('item_type_id', 'in', typeIds.map(Number)).orderBy('item_type_id').execute();
+      const rows = await store.db
+        .selectFrom('item_counts')
+        .select(['item_type_id', 'total', 'published'])
+        .where('item_type_id', 'in', typeIds.map(Number))
+        .orderBy('item_type_id')
+        .execute();
       expect(rows.map((r) => [r.total, r.published])).toEqual([
         [4, 2],
         [3, 1],
@@ -233,7 +258,10 @@ for (const dialect of DIALECTS) {
           if (result.status === 'rejected') expect((result.reason as { code?: unknown }).code).toBe('CONFLICT');
         }
         expect(settled.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
-        const exact = await sql<{ total: string; published: string }>`select count(*) as total, count(published) as published from items where item_type_id = ${Number(typeId)}`.execute(store.db);
+        const exact = await sql<{
+          total: string;
+          published: string;
+        }>`select count(*) as total, count(published) as published from items where item_type_id = ${Number(typeId)}`.execute(store.db);
         const created = settled.slice(0, 24).filter((r) => r.status === 'fulfilled').length;
         const publishedNow = settled.slice(24, 36).filter((r) => r.status === 'fulfilled').length;
         const deleted = settled.slice(36).filter((r) => r.status === 'fulfilled').length;

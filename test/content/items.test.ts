@@ -48,7 +48,17 @@ for (const dialect of DIALECTS) {
       const data = res.json().data;
       expect(data).toMatchObject({
         type: 'item',
-        attributes: { title: 'Hello', views: 3, rating: 4.5, featured: true, day: '2026-02-28', at: '2026-02-28T09:00:00.000Z', extra: { tags: ['a'] }, related: null, parent_id: null },
+        attributes: {
+          title: 'Hello',
+          views: 3,
+          rating: 4.5,
+          featured: true,
+          day: '2026-02-28',
+          at: '2026-02-28T09:00:00.000Z',
+          extra: { tags: ['a'] },
+          related: null,
+          parent_id: null,
+        },
         relationships: { item_type: { data: { type: 'item_type', id: article } }, creator: { data: { type: 'access_token' } } },
         meta: { status: 'draft', published_at: null },
       });

@@ -38,7 +38,11 @@ for (const dialect of DIALECTS) {
         const calls: [string, string, unknown?][] = [
           ['GET', '/items'],
           ['GET', `/items/${post}`],
-          ['POST', '/items', { data: { type: 'item', attributes: { title: 'x' }, relationships: { item_type: { data: { type: 'item_type', id: articleType } } } } }],
+          [
+            'POST',
+            '/items',
+            { data: { type: 'item', attributes: { title: 'x' }, relationships: { item_type: { data: { type: 'item_type', id: articleType } } } } },
+          ],
           ['PUT', `/items/${post}`, { data: { type: 'item', attributes: { title: 'x' } } }],
           ['PUT', `/items/${post}/publish`],
           ['PUT', `/items/${post}/unpublish`],
@@ -83,7 +87,9 @@ for (const dialect of DIALECTS) {
         expect(problem(await find()).details).toMatchObject({ layer: 'role', reason: 'missing_content_permission' });
         expect((await gql(secret, '{ _allArticlesMeta { count } }')).json().data._allArticlesMeta.count).toBe(0);
 
-        await asAdmin(h, 'PUT', `/roles/${nothing}`, { data: { type: 'role', attributes: { positive_item_type_permissions: [{ item_type: articleType, action: 'read' }] } } });
+        await asAdmin(h, 'PUT', `/roles/${nothing}`, {
+          data: { type: 'role', attributes: { positive_item_type_permissions: [{ item_type: articleType, action: 'read' }] } },
+        });
         expect((await find()).statusCode).toBe(200);
 
         await asAdmin(h, 'PUT', `/users/${user}`, { data: { type: 'user', attributes: { is_active: false } } });
@@ -102,7 +108,12 @@ for (const dialect of DIALECTS) {
 
       it('sees the root and its descendants only, on the CMA', async () => {
         const list = await h.request('GET', '/items?page[limit]=500', { token: blogToken });
-        expect(list.json().data.map((d: { id: string }) => d.id).sort()).toEqual([blog, post, draft].sort());
+        expect(
+          list
+            .json()
+            .data.map((d: { id: string }) => d.id)
+            .sort(),
+        ).toEqual([blog, post, draft].sort());
         expect(list.json().meta.total_count).toBe(3);
         const siblings = await h.request('GET', `/items?filter[parent]=${website}`, { token: blogToken });
         expect(siblings.json()).toMatchObject({ data: [{ id: blog }], meta: { total_count: 1 } });
@@ -116,7 +127,13 @@ for (const dialect of DIALECTS) {
       it('cannot create, move or publish outside its subtree', async () => {
         const create = await h.request('POST', '/items', {
           token: blogToken,
-          body: { data: { type: 'item', attributes: { title: 'x', parent_id: about }, relationships: { item_type: { data: { type: 'item_type', id: articleType } } } } },
+          body: {
+            data: {
+              type: 'item',
+              attributes: { title: 'x', parent_id: about },
+              relationships: { item_type: { data: { type: 'item_type', id: articleType } } },
+            },
+          },
         });
         expect(problem(create).details).toMatchObject({ layer: 'scope' });
         const move = await h.request('PUT', `/items/${post}`, { token: blogToken, body: { data: { type: 'item', attributes: { parent_id: about } } } });
@@ -124,7 +141,13 @@ for (const dialect of DIALECTS) {
         expect(problem(await h.request('PUT', `/items/${about}/publish`, { token: blogToken })).details).toMatchObject({ layer: 'scope' });
         const inside = await h.request('POST', '/items', {
           token: blogToken,
-          body: { data: { type: 'item', attributes: { title: 'mine', parent_id: blog }, relationships: { item_type: { data: { type: 'item_type', id: articleType } } } } },
+          body: {
+            data: {
+              type: 'item',
+              attributes: { title: 'mine', parent_id: blog },
+              relationships: { item_type: { data: { type: 'item_type', id: articleType } } },
+            },
+          },
         });
         expect(inside.statusCode).toBe(201);
         await asAdmin(h, 'DELETE', `/items/${inside.json().data.id}`);
@@ -152,7 +175,10 @@ for (const dialect of DIALECTS) {
           data: {
             type: 'access_token',
             attributes: { name: 'x', can_access_cma: false, can_access_cda: true, can_access_cda_preview: false },
-            relationships: { role: { data: { type: 'role', id: (await asAdmin(h, 'GET', '/roles')).json().data[0].id } }, root_nodes: { data: [{ type: 'item', id: '999999' }] } },
+            relationships: {
+              role: { data: { type: 'role', id: (await asAdmin(h, 'GET', '/roles')).json().data[0].id } },
+              root_nodes: { data: [{ type: 'item', id: '999999' }] },
+            },
           },
         });
         expect(problem(missing)).toMatchObject({ code: 'INVALID_RELATIONSHIP', details: { field: 'root_nodes' } });

@@ -39,7 +39,9 @@ const IDS = ['1', '2', '3', '4'];
 const testArb: fc.Arbitrary<RecordFilter> = fc.oneof(
   fc.constantFrom('anyIn', 'allIn', 'notIn', 'eq').chain((op) => fc.subarray(IDS).map((ids) => ({ tags: { [op]: ids } }))),
   fc.boolean().map((exists) => ({ tags: { exists } })),
-  fc.record({ pattern: fc.constantFrom('', 'a', 'ALPHA', 'beta', 'zz'), caseSensitive: fc.boolean() }).chain((arg) => fc.constantFrom('matches', 'notMatches').map((op) => ({ title: { [op]: arg } }))),
+  fc
+    .record({ pattern: fc.constantFrom('', 'a', 'ALPHA', 'beta', 'zz'), caseSensitive: fc.boolean() })
+    .chain((arg) => fc.constantFrom('matches', 'notMatches').map((op) => ({ title: { [op]: arg } }))),
   fc.boolean().map((exists) => ({ _firstPublishedAt: { exists } })),
 );
 const filterArb: fc.Arbitrary<RecordFilter> = fc.oneof(
@@ -47,10 +49,10 @@ const filterArb: fc.Arbitrary<RecordFilter> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ AND: fc.array(testArb, { maxLength: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ OR: fc.array(testArb, { maxLength: 3 }) }) },
 );
-const recordsArb = fc.array(
-  fc.record({ tags: fc.constantFrom(...TAGS), title: fc.constantFrom(...TITLES), published: fc.boolean(), other: fc.boolean() }),
-  { minLength: 1, maxLength: 12 },
-);
+const recordsArb = fc.array(fc.record({ tags: fc.constantFrom(...TAGS), title: fc.constantFrom(...TITLES), published: fc.boolean(), other: fc.boolean() }), {
+  minLength: 1,
+  maxLength: 12,
+});
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: the CMA's list and text operators in SQL`, () => {
@@ -105,7 +107,9 @@ for (const dialect of DIALECTS) {
           for (const [filter, onlyModel] of queries) {
             const condition = toCondition(filter, refs);
             // Half the queries narrow to one model through the condition rather than the search.
-            const where: Condition | undefined = onlyModel ? { kind: 'and', conditions: [{ kind: 'itemTypes', ids: [model.id] }, ...(condition ? [condition] : [])] } : condition;
+            const where: Condition | undefined = onlyModel
+              ? { kind: 'and', conditions: [{ kind: 'itemTypes', ids: [model.id] }, ...(condition ? [condition] : [])] }
+              : condition;
             const search = { rule: ALL, version: 'current' as const, itemTypeIds: [model.id, other.id], ...(where ? { where } : {}) };
             const expected = readable
               .filter((r) => (!onlyModel || (r as unknown as Item).itemTypeId === model.id) && matches(r, filter, accessors, new Map([['tags', 'links']])))

@@ -38,7 +38,15 @@ for (const dialect of DIALECTS) {
       ctx = createContext(db, dialect, new ChangeBus(), null);
       const types = [];
       for (const key of ['page', 'article', 'event', 'product', 'person']) {
-        types.push((await db.insertInto('item_types').values({ name: key, api_key: key, tree: 1, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id);
+        types.push(
+          (
+            await db
+              .insertInto('item_types')
+              .values({ name: key, api_key: key, tree: 1, created_at: NOW, updated_at: NOW })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
       }
       typeId = String(types[1]);
       const row = (id: number, type: number, parent: number | null, path: string) => ({
@@ -64,7 +72,11 @@ for (const dialect of DIALECTS) {
         // Four models share the records, so a model's rows are a fraction of the table.
         rows.push(row(id, types[1 + (id % 4)]!, parent, `/1/${parent}/${id}/`));
       }
-      for (let i = 0; i < rows.length; i += 500) await db.insertInto('items').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto('items')
+          .values(rows.slice(i, i + 500))
+          .execute();
       if (dialect === 'postgres') await sql`select setval(pg_get_serial_sequence('items', 'id'), ${RECORDS})`.execute(db);
       await sql`analyze`.execute(db);
       sectionId = '7';
@@ -94,7 +106,9 @@ for (const dialect of DIALECTS) {
 
     it('finds a record by id through an index on id, not a scan', async () => {
       const text = await plan(await searchQuery(ctx, { ...page, itemTypeIds: [typeId], ids: ['1234'] }));
-      expect(text).toMatch(dialect === 'sqlite' ? /SEARCH items USING (INTEGER PRIMARY KEY|INDEX items_type_id \(item_type_id=\? AND rowid=\?\))/ : /Index Cond: .*id = 1234/);
+      expect(text).toMatch(
+        dialect === 'sqlite' ? /SEARCH items USING (INTEGER PRIMARY KEY|INDEX items_type_id \(item_type_id=\? AND rowid=\?\))/ : /Index Cond: .*id = 1234/,
+      );
       expect(text).not.toMatch(/SCAN items|Seq Scan/);
     });
 
@@ -105,7 +119,12 @@ for (const dialect of DIALECTS) {
     });
 
     it('reads children through the (parent_id, position) index', async () => {
-      const search: ItemSearch = { rule: everyone, version: 'published', parentIds: [sectionId], orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }] };
+      const search: ItemSearch = {
+        rule: everyone,
+        version: 'published',
+        parentIds: [sectionId],
+        orderBy: [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }],
+      };
       expect(await plan(await searchQuery(ctx, search))).toMatch(/items_parent_position/);
     });
 
@@ -129,7 +148,11 @@ for (const dialect of DIALECTS) {
     });
 
     it('joins on_creator: role through the role indexes instead of loading tokens and users', async () => {
-      const attributes = { ...adminRoleAttributes(), positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'role' as const }], negative_item_type_permissions: [] };
+      const attributes = {
+        ...adminRoleAttributes(),
+        positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'role' as const }],
+        negative_item_type_permissions: [],
+      };
       const p = principal({ roleId: '1' }, { attributes });
       const rule = readRule({ ...p, final: finalPermissions(p.role!, () => undefined) }, 'cda.query', { version: 'published' });
       const text = await plan(await searchQuery(ctx, { ...page, itemTypeIds: [typeId], rule }));

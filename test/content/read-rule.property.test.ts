@@ -37,7 +37,12 @@ const worldArb = fc.record({
   userRoles: fc.array(fc.nat(ROLES - 1), { minLength: 3, maxLength: 3 }),
   tokens: fc.array(fc.oneof(fc.record({ role: fc.nat(ROLES - 1) }), fc.record({ user: fc.nat(2) })), { minLength: 5, maxLength: 5 }),
   items: fc.array(
-    fc.record({ type: fc.nat(TYPES - 1), parent: fc.option(fc.nat(), { nil: null }), creator: creatorArb, state: fc.constantFrom('draft', 'published', 'updated') }),
+    fc.record({
+      type: fc.nat(TYPES - 1),
+      parent: fc.option(fc.nat(), { nil: null }),
+      creator: creatorArb,
+      state: fc.constantFrom('draft', 'published', 'updated'),
+    }),
     { minLength: 5, maxLength: 30 },
   ),
 });
@@ -57,8 +62,14 @@ const principalArb = fc.record({
   inherited: fc.record({ positive: entriesArb(2), negative: entriesArb(2) }),
   roots: fc.array(fc.oneof(fc.nat(29), fc.constant(-1)), { maxLength: 2 }),
   read: fc.oneof(
-    fc.record({ endpoint: fc.constant('items.list' as const), version: fc.constantFrom('current' as const, 'published' as const), includeDrafts: fc.constant(false) }),
-    fc.record({ endpoint: fc.constant('cda.query' as const), includeDrafts: fc.boolean() }).map((r) => ({ ...r, version: r.includeDrafts ? ('current' as const) : ('published' as const) })),
+    fc.record({
+      endpoint: fc.constant('items.list' as const),
+      version: fc.constantFrom('current' as const, 'published' as const),
+      includeDrafts: fc.constant(false),
+    }),
+    fc
+      .record({ endpoint: fc.constant('cda.query' as const), includeDrafts: fc.boolean() })
+      .map((r) => ({ ...r, version: r.includeDrafts ? ('current' as const) : ('published' as const) })),
   ),
 });
 type PrincipalSpec = typeof principalArb extends fc.Arbitrary<infer P> ? P : never;
@@ -81,7 +92,8 @@ for (const dialect of DIALECTS) {
       db = await createTestDatabase(dialect);
       store = await openStore(db.target);
       roleIds = [];
-      for (let i = 0; i < ROLES; i++) roleIds.push((await store.createRole({ name: `role ${i}`, attributes: defaultRoleAttributes(), inheritsFrom: [] }, NOW)).id);
+      for (let i = 0; i < ROLES; i++)
+        roleIds.push((await store.createRole({ name: `role ${i}`, attributes: defaultRoleAttributes(), inheritsFrom: [] }, NOW)).id);
     });
     afterAll(async () => {
       await store?.close();
@@ -124,7 +136,14 @@ for (const dialect of DIALECTS) {
             : spec.creator.type === 'user'
               ? { type: 'user', id: users[spec.creator.index]!.id }
               : { type: 'account', id: 'owner' };
-        let item = await store.createItem({ itemTypeId: typeIds[spec.type]!, parentId: parent?.id ?? null, position: 0, current: { v: 1 }, creator, createdAt: NOW });
+        let item = await store.createItem({
+          itemTypeId: typeIds[spec.type]!,
+          parentId: parent?.id ?? null,
+          position: 0,
+          current: { v: 1 },
+          creator,
+          createdAt: NOW,
+        });
         if (spec.state !== 'draft') item = (await store.updateItem(item.id, { ...published(item, NOW), updatedAt: NOW }))!;
         if (spec.state === 'updated') item = (await store.updateItem(item.id, { ...afterEdit(item, { v: 2 }), updatedAt: NOW }))!;
         created.push(item);

@@ -38,7 +38,11 @@ for (const dialect of DIALECTS) {
         h,
         'article',
         FIELDS.map((f) =>
-          f.field_type === 'link' ? { ...f, validators: { item_item_type: { item_types: [person] } } } : f.field_type === 'links' ? { ...f, validators: { items_item_type: { item_types: [person] } } } : f,
+          f.field_type === 'link'
+            ? { ...f, validators: { item_item_type: { item_types: [person] } } }
+            : f.field_type === 'links'
+              ? { ...f, validators: { items_item_type: { item_types: [person] } } }
+              : f,
         ),
       );
       section = await createItemType(h, 'section', [{ api_key: 'name', field_type: 'string' }], { tree: true });
@@ -47,11 +51,39 @@ for (const dialect of DIALECTS) {
       rows.a = await createItem(
         h,
         article,
-        { title: 'Alpha news', body: 'First Story', slug: 'alpha', views: 10, rating: 1.5, featured: true, day: '2026-01-01', at: '2026-01-01T10:00:00Z', extra: { x: 1 }, author: ada, tags: [ada, bob] },
+        {
+          title: 'Alpha news',
+          body: 'First Story',
+          slug: 'alpha',
+          views: 10,
+          rating: 1.5,
+          featured: true,
+          day: '2026-01-01',
+          at: '2026-01-01T10:00:00Z',
+          extra: { x: 1 },
+          author: ada,
+          tags: [ada, bob],
+        },
         { publish: true },
       );
-      rows.b = await createItem(h, article, { title: 'beta', body: 'second', slug: 'beta', views: 20, rating: 2.5, featured: false, day: '2026-02-01', at: '2026-02-01T10:00:00Z', author: bob, tags: [bob] });
-      rows.c = await createItem(h, article, { title: 'Gamma', body: '', slug: 'gamma', views: 30, featured: true, day: '2026-03-01', tags: [ada, bob, cy] }, { publish: true });
+      rows.b = await createItem(h, article, {
+        title: 'beta',
+        body: 'second',
+        slug: 'beta',
+        views: 20,
+        rating: 2.5,
+        featured: false,
+        day: '2026-02-01',
+        at: '2026-02-01T10:00:00Z',
+        author: bob,
+        tags: [bob],
+      });
+      rows.c = await createItem(
+        h,
+        article,
+        { title: 'Gamma', body: '', slug: 'gamma', views: 30, featured: true, day: '2026-03-01', tags: [ada, bob, cy] },
+        { publish: true },
+      );
       rows.d = await createItem(h, article, { title: '', views: null });
     });
     afterAll(() => h.close());
@@ -269,7 +301,11 @@ for (const dialect of DIALECTS) {
         expect(job.type).toBe('job');
         const result = await get(`/job-results/${job.id}`);
         expect(result.statusCode, result.body).toBe(200);
-        expect(result.json().data).toEqual({ type: 'job_result', id: job.id, attributes: { status: 200, payload: { data: [], meta: { successful: 2, failed: 0 } } } });
+        expect(result.json().data).toEqual({
+          type: 'job_result',
+          id: job.id,
+          attributes: { status: 200, payload: { data: [], meta: { successful: 2, failed: 0 } } },
+        });
         for (const id of batch) expect(await status(id)).toBe('published');
         const audit = await get('/audit_log_events?page[limit]=100');
         expect(audit.statusCode, audit.body).toBe(200);
@@ -385,7 +421,10 @@ for (const dialect of DIALECTS) {
         const res = await get(`/items/${people[0]}/references`, token.secret);
         expect(res.statusCode).toBe(200);
         expect(res.json().data).toEqual([]);
-        const outsider = await createToken(h, { cma: true, role: await createRole(h, { positive_item_type_permissions: [{ item_type: article, action: 'read' }] }) });
+        const outsider = await createToken(h, {
+          cma: true,
+          role: await createRole(h, { positive_item_type_permissions: [{ item_type: article, action: 'read' }] }),
+        });
         const refused = await get(`/items/${people[0]}/references`, outsider.secret);
         expect(refused.statusCode).toBe(403);
       });

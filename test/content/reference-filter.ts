@@ -33,7 +33,9 @@ const minuteOf = (at: unknown) => {
 /** The haversine distance in metres between two points given in degrees. */
 function distance(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
   const rad = (d: number) => (d * Math.PI) / 180;
-  const h = Math.sin((rad(a.latitude) - rad(b.latitude)) / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin((rad(a.longitude) - rad(b.longitude)) / 2) ** 2;
+  const h =
+    Math.sin((rad(a.latitude) - rad(b.latitude)) / 2) ** 2 +
+    Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin((rad(a.longitude) - rad(b.longitude)) / 2) ** 2;
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(Math.min(h, 1)));
 }
 
@@ -139,7 +141,12 @@ function meets(value: unknown, condition: Condition, kind?: string): boolean {
 }
 
 /** `kinds`: the field type of each filtered name, for DatoCMS's type-specific semantics. */
-export function matches(record: Readable, filter: RecordFilter | null | undefined, accessors: Accessors, kinds: ReadonlyMap<string, string> = new Map()): boolean {
+export function matches(
+  record: Readable,
+  filter: RecordFilter | null | undefined,
+  accessors: Accessors,
+  kinds: ReadonlyMap<string, string> = new Map(),
+): boolean {
   if (!filter) return true;
   for (const [key, condition] of Object.entries(filter)) {
     if (condition === null || condition === undefined) continue;

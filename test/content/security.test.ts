@@ -26,7 +26,14 @@ const newType = () => ({ data: { type: 'item_type', attributes: { name: 'X', api
 
 const newField = () => ({ data: { type: 'field', attributes: { api_key: 'subtitle', label: 'Subtitle', field_type: 'string' } } });
 
-const cmaItem = (name: string, method: 'GET' | 'PUT' | 'DELETE', suffix: string, permission: SecurityCase['permission'], content: SecurityCase['content'], body?: (w: World) => unknown): SecurityCase => ({
+const cmaItem = (
+  name: string,
+  method: 'GET' | 'PUT' | 'DELETE',
+  suffix: string,
+  permission: SecurityCase['permission'],
+  content: SecurityCase['content'],
+  body?: (w: World) => unknown,
+): SecurityCase => ({
   name,
   surface: 'cma',
   permission,
@@ -76,7 +83,13 @@ const CASES: SecurityCase[] = [
     observe: (res) => ({ ids: res.json().data.map((d: { id: string }) => d.id), count: res.json().meta.total_count }),
   },
   { name: 'GET /item-types', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', '/item-types', auth) },
-  { name: 'GET /item-types/:id', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', `/item-types/${w.noteType}`, auth) },
+  {
+    name: 'GET /item-types/:id',
+    surface: 'cma',
+    permission: 'schema:read',
+    shape: 'none',
+    send: (w, auth) => send(w, 'GET', `/item-types/${w.noteType}`, auth),
+  },
   {
     name: 'POST /item-types',
     surface: 'cma',
@@ -115,7 +128,13 @@ const CASES: SecurityCase[] = [
       return send(w, 'POST', `/item-types/${created.json().data.id}/duplicate`, auth);
     },
   },
-  { name: 'GET /item-types/:id/fields', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', `/item-types/${w.noteType}/fields`, auth) },
+  {
+    name: 'GET /item-types/:id/fields',
+    surface: 'cma',
+    permission: 'schema:read',
+    shape: 'none',
+    send: (w, auth) => send(w, 'GET', `/item-types/${w.noteType}/fields`, auth),
+  },
   { name: 'GET /fields/:id', surface: 'cma', permission: 'schema:read', shape: 'none', send: (w, auth) => send(w, 'GET', '/fields/note::title', auth) },
   {
     name: 'POST /item-types/:id/fields',

@@ -105,7 +105,8 @@ for (const dialect of DIALECTS) {
     const newItem = (itemTypeId: string, parentId: string | null, published = false) =>
       store.createItem({ itemTypeId, parentId, position: 0, current: { v: 1 }, creator: { type: 'account', id: 'owner' }, createdAt: NOW, published });
     const itemsOf = (typeIds: string[]) => store.listItems({ itemTypeIds: typeIds });
-    const exactCount = async (s: ItemSearch) => Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), s)).executeTakeFirst())?.n ?? 0);
+    const exactCount = async (s: ItemSearch) =>
+      Number((await (await countQuery(createContext(store.db, store.dialect, new ChangeBus(), null), s)).executeTakeFirst())?.n ?? 0);
 
     /** Every item's counters per model, next to the records its subtree holds; scoped counts next to the rows'. */
     async function compare(typeIds: string[], rootSets: string[][]): Promise<void> {
@@ -119,7 +120,11 @@ for (const dialect of DIALECTS) {
         }
       }
       const rows = await store.db.selectFrom('item_subtree_counts').selectAll().where('item_type_id', 'in', typeIds.map(Number)).execute();
-      const stored = new Map(rows.filter((r) => Number(r.total) !== 0 || Number(r.published) !== 0).map((r) => [`${r.ancestor_id}:${r.item_type_id}`, { total: Number(r.total), published: Number(r.published) }]));
+      const stored = new Map(
+        rows
+          .filter((r) => Number(r.total) !== 0 || Number(r.published) !== 0)
+          .map((r) => [`${r.ancestor_id}:${r.item_type_id}`, { total: Number(r.total), published: Number(r.published) }]),
+      );
       expect(stored).toEqual(expected);
       // No counter outlives its item.
       const ids = new Set(items.map((i) => Number(i.id)));
@@ -141,48 +146,52 @@ for (const dialect of DIALECTS) {
     it('after random sequences of creates, publishes, unpublishes, moves and deletes', async () => {
       let run = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 25 }), fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }), async (ops, picks) => {
-          run++;
-          const typeIds = [await newType(`section${run}`), await newType(`article${run}`)];
-          let items: Item[] = [];
-          const at = (pick: number) => items[pick % items.length];
-          for (const op of ops) {
-            if (op.op === 'create') {
-              const parent = op.parent === null || items.length === 0 ? null : at(op.parent)!.id;
-              items.push(await newItem(typeIds[op.model]!, parent, op.live));
-              continue;
+        fc.asyncProperty(
+          fc.array(opArb, { minLength: 1, maxLength: 25 }),
+          fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 3 }),
+          async (ops, picks) => {
+            run++;
+            const typeIds = [await newType(`section${run}`), await newType(`article${run}`)];
+            let items: Item[] = [];
+            const at = (pick: number) => items[pick % items.length];
+            for (const op of ops) {
+              if (op.op === 'create') {
+                const parent = op.parent === null || items.length === 0 ? null : at(op.parent)!.id;
+                items.push(await newItem(typeIds[op.model]!, parent, op.live));
+                continue;
+              }
+              const item = at(op.pick);
+              if (!item) continue;
+              if (op.op === 'delete') {
+                // A record with children cannot go (as the API refuses it).
+                if (items.some((i) => i.parentId === item.id)) continue;
+                expect(await store.deleteItem(item.id)).toBe(true);
+              } else if (op.op === 'move') {
+                // Never below itself (as the API refuses it).
+                const target = op.parent === null ? null : at(op.parent)!;
+                if (target?.pathIds.includes(item.id)) continue;
+                await store.updateItem(item.id, { parentId: target?.id ?? null, updatedAt: NOW });
+              } else {
+                await store.updateItem(item.id, { ...(op.op === 'publish' ? published(item, NOW) : unpublished(item)), updatedAt: NOW });
+              }
+              // Moves rewrite descendants' paths: read every record back.
+              items = await itemsOf(typeIds);
             }
-            const item = at(op.pick);
-            if (!item) continue;
-            if (op.op === 'delete') {
-              // A record with children cannot go (as the API refuses it).
-              if (items.some((i) => i.parentId === item.id)) continue;
-              expect(await store.deleteItem(item.id)).toBe(true);
-            } else if (op.op === 'move') {
-              // Never below itself (as the API refuses it).
-              const target = op.parent === null ? null : at(op.parent)!;
-              if (target?.pathIds.includes(item.id)) continue;
-              await store.updateItem(item.id, { parentId: target?.id ?? null, updatedAt: NOW });
-            } else {
-              await store.updateItem(item.id, { ...(op.op === 'publish' ? published(item, NOW) : unpublished(item)), updatedAt: NOW });
-            }
-            // Moves rewrite descendants' paths: read every record back.
+            // Whatever the draw, every run also moves a record into a subtree, deletes one, and
+            // counts with nested roots, so each of those paths is checked in every run.
+            const outer = await newItem(typeIds[0]!, null);
+            const inner = await newItem(typeIds[1]!, outer.id);
+            const moved = await newItem(typeIds[1]!, null);
+            await store.updateItem(moved.id, { parentId: inner.id, updatedAt: NOW });
+            const gone = await newItem(typeIds[1]!, inner.id);
+            expect(await store.deleteItem(gone.id)).toBe(true);
             items = await itemsOf(typeIds);
-          }
-          // Whatever the draw, every run also moves a record into a subtree, deletes one, and
-          // counts with nested roots, so each of those paths is checked in every run.
-          const outer = await newItem(typeIds[0]!, null);
-          const inner = await newItem(typeIds[1]!, outer.id);
-          const moved = await newItem(typeIds[1]!, null);
-          await store.updateItem(moved.id, { parentId: inner.id, updatedAt: NOW });
-          const gone = await newItem(typeIds[1]!, inner.id);
-          expect(await store.deleteItem(gone.id)).toBe(true);
-          items = await itemsOf(typeIds);
-          const drawn = picks.map((p) => [...new Set(p.map((n) => at(n)!.id))]);
-          const rootSets = [...drawn, [outer.id, inner.id]];
-          // A root that does not exist covers nothing.
-          await compare(typeIds, [...rootSets, ['999999']]);
-        }),
+            const drawn = picks.map((p) => [...new Set(p.map((n) => at(n)!.id))]);
+            const rootSets = [...drawn, [outer.id, inner.id]];
+            // A root that does not exist covers nothing.
+            await compare(typeIds, [...rootSets, ['999999']]);
+          },
+        ),
         { numRuns: 15 },
       );
     }, 120_000);
@@ -193,7 +202,14 @@ for (const dialect of DIALECTS) {
       const child = await newItem(typeIds[0]!, root.id);
       await expect(
         store.transaction(async (tx) => {
-          const item = await tx.createItem({ itemTypeId: typeIds[0]!, parentId: child.id, position: 0, current: {}, creator: { type: 'account', id: 'owner' }, createdAt: NOW });
+          const item = await tx.createItem({
+            itemTypeId: typeIds[0]!,
+            parentId: child.id,
+            position: 0,
+            current: {},
+            creator: { type: 'account', id: 'owner' },
+            createdAt: NOW,
+          });
           await tx.updateItem(item.id, { ...published(item, NOW), updatedAt: NOW });
           await tx.updateItem(child.id, { parentId: null, updatedAt: NOW });
           throw new Error('a later check refused the write');

@@ -163,7 +163,10 @@ function assertWithin(world: World, child: Principal, parent: Principal): void {
     // Each child root lies inside one of the parent's subtrees (the root itself or a descendant).
     for (const id of child.token.rootNodeIds) {
       const path = world.items.find((item) => item.id === id)?.pathIds ?? [];
-      expect(path.some((p) => parent.token.rootNodeIds.includes(p)), `root ${id}`).toBe(true);
+      expect(
+        path.some((p) => parent.token.rootNodeIds.includes(p)),
+        `root ${id}`,
+      ).toBe(true);
     }
   }
   if (parent.token.userId !== null) expect(child.token.userId).toBe(parent.token.userId);
@@ -183,12 +186,22 @@ const PROBE_RULES: EndpointRule[] = [
 /** Requests to probe with: every rule, address, instant and record (or none) the world has. */
 function probes(world: World): AccessRequest[] {
   const now = world.h.clock.now();
-  const targets = [undefined, ...world.items.flatMap((item) => MODELS.map((itemTypeId) => ({ itemTypeId, createdBySelf: false, createdBySameRole: false, pathIds: item.pathIds })))];
+  const targets = [
+    undefined,
+    ...world.items.flatMap((item) => MODELS.map((itemTypeId) => ({ itemTypeId, createdBySelf: false, createdBySameRole: false, pathIds: item.pathIds }))),
+  ];
   return PROBE_RULES.flatMap((rule) =>
     [false, true].flatMap((includeDrafts) =>
       [null, ...PROBE_IPS].flatMap((clientIp) =>
         [now + 90 * 60_000, now + 30 * HOUR].flatMap((at) =>
-          targets.map((target, i) => ({ rule, includeDrafts, clientIp, origin: PROBE_ORIGINS[i % PROBE_ORIGINS.length]!, now: at, ...(target ? { target } : {}) })),
+          targets.map((target, i) => ({
+            rule,
+            includeDrafts,
+            clientIp,
+            origin: PROBE_ORIGINS[i % PROBE_ORIGINS.length]!,
+            now: at,
+            ...(target ? { target } : {}),
+          })),
         ),
       ),
     ),
@@ -210,12 +223,17 @@ function assertAdmitsWithin(world: World, child: Principal, parent: Principal): 
   for (const request of probes(world)) {
     for (const restriction of RESTRICTIONS) {
       // expect() only on a failure: this runs for thousands of probes per step.
-      if (admits(restriction, child, request) && !admits(restriction, parent, request)) expect.fail(`${restriction.name} admits ${JSON.stringify(request)} for the child only`);
+      if (admits(restriction, child, request) && !admits(restriction, parent, request))
+        expect.fail(`${restriction.name} admits ${JSON.stringify(request)} for the child only`);
     }
   }
 }
 
-async function buildWorld(roles: readonly (typeof roleSpec extends fc.Arbitrary<infer T> ? T : never)[], userRoles: readonly number[], seeds: readonly GrantsSpec[]): Promise<World> {
+async function buildWorld(
+  roles: readonly (typeof roleSpec extends fc.Arbitrary<infer T> ? T : never)[],
+  userRoles: readonly number[],
+  seeds: readonly GrantsSpec[],
+): Promise<World> {
   const h = await startHarness();
   const { store, tokens } = h.runtime;
   const now = new Date(h.clock.now()).toISOString();
@@ -232,7 +250,13 @@ async function buildWorld(roles: readonly (typeof roleSpec extends fc.Arbitrary<
   }
   const { itemTypes, items } = h.runtime.deps.content;
   const section = await itemTypes.create(
-    itemTypeInput({ name: 'Section', apiKey: 'section', tree: true, draftModeActive: true, fields: [{ api_key: 'title', label: 'Title', field_type: 'string' }] }),
+    itemTypeInput({
+      name: 'Section',
+      apiKey: 'section',
+      tree: true,
+      draftModeActive: true,
+      fields: [{ api_key: 'title', label: 'Title', field_type: 'string' }],
+    }),
     SYSTEM_CONTEXT,
   );
   const website = await items.create(null, { itemTypeId: section.id, values: {}, parentId: null });

@@ -25,7 +25,10 @@ interface Project {
   readonly client: Client;
   clientFor(apiToken: string, environment?: string): Client;
   /** `executeQuery` with the full-access token, pointed at Latchkey's base URL. */
-  query<T = Record<string, unknown>>(query: string, options?: { variables?: Record<string, unknown>; includeDrafts?: boolean; environment?: string; token?: string }): Promise<T>;
+  query<T = Record<string, unknown>>(
+    query: string,
+    options?: { variables?: Record<string, unknown>; includeDrafts?: boolean; environment?: string; token?: string },
+  ): Promise<T>;
 }
 
 /** A fresh project per feature, served over HTTP; closed after the feature's tests. */
@@ -228,14 +231,21 @@ for (const dialect of DIALECTS) {
         model = (await client.itemTypes.create({ name: 'Article', api_key: 'article', draft_mode_active: true })).id;
         await client.fields.create(model, { label: 'Title', field_type: 'string', api_key: 'title', validators: { required: {} } });
         await client.fields.create(model, { label: 'Rank', field_type: 'integer', api_key: 'rank' });
-        for (const [title, rank] of [['Alpha guide', 3], ['Beta notes', 1], ['Gamma guide', 2]] as const) {
+        for (const [title, rank] of [
+          ['Alpha guide', 3],
+          ['Beta notes', 1],
+          ['Gamma guide', 2],
+        ] as const) {
           await client.items.create({ item_type: itemType(model), title, rank });
         }
       });
 
       it('filters by field values and orders, as items.list documents', async () => {
         const { client } = p();
-        const guides = await client.items.list({ filter: { type: 'article', fields: { title: { matches: { pattern: 'guide', case_sensitive: false } } } }, order_by: 'rank_ASC' });
+        const guides = await client.items.list({
+          filter: { type: 'article', fields: { title: { matches: { pattern: 'guide', case_sensitive: false } } } },
+          order_by: 'rank_ASC',
+        });
         expect(guides.map((r) => r.title)).toEqual(['Gamma guide', 'Alpha guide']);
         const ranked = await client.items.list({ filter: { type: 'article', fields: { rank: { gte: 2 } } }, order_by: 'title_DESC' });
         expect(ranked.map((r) => r.title)).toEqual(['Gamma guide', 'Alpha guide']);
@@ -246,7 +256,11 @@ for (const dialect of DIALECTS) {
       it('pages through a filtered, ordered list with listPagedIterator', async () => {
         const { client } = p();
         const titles: string[] = [];
-        for await (const record of client.items.listPagedIterator({ filter: { type: 'article', fields: { rank: { exists: true } } }, order_by: 'rank_DESC' }, { perPage: 1 })) titles.push(record.title as string);
+        for await (const record of client.items.listPagedIterator(
+          { filter: { type: 'article', fields: { rank: { exists: true } } }, order_by: 'rank_DESC' },
+          { perPage: 1 },
+        ))
+          titles.push(record.title as string);
         expect(titles).toEqual(['Alpha guide', 'Gamma guide', 'Beta notes']);
       });
 
@@ -278,7 +292,12 @@ for (const dialect of DIALECTS) {
 
       it('reads the published version, and lists the records that link to one', async () => {
         const { client } = p();
-        const related = await client.fields.create(model, { label: 'Related', field_type: 'link', api_key: 'related', validators: { item_item_type: { item_types: [model] } } });
+        const related = await client.fields.create(model, {
+          label: 'Related',
+          field_type: 'link',
+          api_key: 'related',
+          validators: { item_item_type: { item_types: [model] } },
+        });
         expect(related.field_type).toBe('link');
         const target = await client.items.create({ item_type: itemType(model), title: 'Target' });
         await client.items.publish(target.id);
@@ -308,9 +327,12 @@ for (const dialect of DIALECTS) {
       });
 
       it('reads one record with an ItemId variable', async () => {
-        const data = await p().query<{ article: { id: string; title: string } }>('query Article($id: ItemId) { article(filter: { id: { eq: $id } }) { id title } }', {
-          variables: { id: ids.Beta },
-        });
+        const data = await p().query<{ article: { id: string; title: string } }>(
+          'query Article($id: ItemId) { article(filter: { id: { eq: $id } }) { id title } }',
+          {
+            variables: { id: ids.Beta },
+          },
+        );
         expect(data.article).toEqual({ id: ids.Beta, title: 'Beta' });
       });
 
@@ -336,9 +358,12 @@ for (const dialect of DIALECTS) {
         const site = await p().query<{ _site: { locales: string[] } }>('{ _site { locales } }');
         expect(site._site.locales).toHaveLength(1);
         const [locale] = site._site.locales;
-        const data = await p().query<{ allArticles: { title: string }[] }>('query ($locale: SiteLocale) { allArticles(locale: $locale, orderBy: [title_ASC]) { title } }', {
-          variables: { locale },
-        });
+        const data = await p().query<{ allArticles: { title: string }[] }>(
+          'query ($locale: SiteLocale) { allArticles(locale: $locale, orderBy: [title_ASC]) { title } }',
+          {
+            variables: { locale },
+          },
+        );
         expect(data.allArticles.map((a) => a.title)).toEqual(['Alpha', 'Beta', 'Gamma']);
       });
 

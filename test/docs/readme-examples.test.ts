@@ -12,7 +12,12 @@ import { curlExamples, kept, runExample, shellVariables, type Example } from './
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 /** Every page with curl examples: the README first, then the docs. */
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)]
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+]
   .map((path) => ({ path, examples: curlExamples(readFileSync(join(ROOT, path), 'utf8')) }))
   .filter((page) => page.examples.length > 0);
 
@@ -69,7 +74,11 @@ describe('the examples of the README and the docs', () => {
       let dataDir: string;
       beforeAll(async () => {
         dataDir = mkdtempSync(join(tmpdir(), 'latchkey-examples-'));
-        server = await startServer(['--', '--port', '0'], { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_LOG_LEVEL: 'warn' }, { command: ['npm', 'start'], timeoutMs: 60_000 });
+        server = await startServer(
+          ['--', '--port', '0'],
+          { LATCHKEY_DATA_DIR: dataDir, LATCHKEY_LOG_LEVEL: 'warn' },
+          { command: ['npm', 'start'], timeoutMs: 60_000 },
+        );
       }, 90_000);
       afterAll(async () => {
         await server?.stop();
@@ -93,7 +102,11 @@ describe('the examples of the README and the docs', () => {
     let dataDir: string;
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), 'latchkey-examples-demo-'));
-      server = await startServer(['--', '--port', '0', '--dir', dataDir], { LATCHKEY_LOG_LEVEL: 'warn' }, { command: ['npm', 'run', 'demo'], timeoutMs: 60_000 });
+      server = await startServer(
+        ['--', '--port', '0', '--dir', dataDir],
+        { LATCHKEY_LOG_LEVEL: 'warn' },
+        { command: ['npm', 'run', 'demo'], timeoutMs: 60_000 },
+      );
     }, 90_000);
     afterAll(async () => {
       await server?.stop();
@@ -105,7 +118,9 @@ describe('the examples of the README and the docs', () => {
       expect(demo.length).toBeGreaterThan(0);
       const variables = {
         LK: server.url,
-        ...Object.fromEntries(['READONLY', 'PREVIEW', 'JOURNAL', 'TOKEN'].map((name) => [name, secretAfter(server.stdout, new RegExp(`^\\s*export ${name}=`))])),
+        ...Object.fromEntries(
+          ['READONLY', 'PREVIEW', 'JOURNAL', 'TOKEN'].map((name) => [name, secretAfter(server.stdout, new RegExp(`^\\s*export ${name}=`))]),
+        ),
       };
       const broken: string[] = [];
       for (const { path, e } of demo) broken.push(...(await runAll(path, [e], variables)));

@@ -31,7 +31,11 @@ describe('AccessRecorder during an outage', () => {
     const recorder = new AccessRecorder(store);
     const errors: unknown[] = [];
     let recoveries = 0;
-    recorder.start(1_000, (error) => errors.push(error), () => recoveries++);
+    recorder.start(
+      1_000,
+      (error) => errors.push(error),
+      () => recoveries++,
+    );
 
     state.down = true;
     recorder.record('1', 'cma', Date.parse('2026-12-01T10:00:00Z'));

@@ -30,10 +30,15 @@ export function launchInstance(name: string, env: Record<string, string>, timeou
   });
   const serving = (async () => {
     try {
-      await waitFor(`instance ${name} serves`, () => {
-        if (child.exit()) throw new Error(`instance ${name} exited before serving: ${JSON.stringify(child.exit())}\n${child.output()}`);
-        return SERVING.test(child.output());
-      }, timeoutMs, 50);
+      await waitFor(
+        `instance ${name} serves`,
+        () => {
+          if (child.exit()) throw new Error(`instance ${name} exited before serving: ${JSON.stringify(child.exit())}\n${child.output()}`);
+          return SERVING.test(child.output());
+        },
+        timeoutMs,
+        50,
+      );
     } catch (error) {
       await child.stop();
       throw error;
@@ -50,12 +55,7 @@ export interface Answer {
 }
 
 /** One request; a dropped connection or a hang past `timeoutMs` rejects. */
-export async function call(
-  url: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; timeoutMs?: number } = {},
-): Promise<Answer> {
+export async function call(url: string, method: string, path: string, options: { token?: string; body?: unknown; timeoutMs?: number } = {}): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -78,7 +78,18 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
     adminRole = roles.data.find((r) => r.attributes.name === 'Admin')!.id;
     const type = await call(a!.url, 'POST', '/item-types', {
       token: ADMIN,
-      body: { data: { type: 'item_type', attributes: { name: 'Website', api_key: 'website', tree: true, draft_mode_active: true, fields: [{ api_key: 'name', label: 'Name', field_type: 'string', required: true }] } } },
+      body: {
+        data: {
+          type: 'item_type',
+          attributes: {
+            name: 'Website',
+            api_key: 'website',
+            tree: true,
+            draft_mode_active: true,
+            fields: [{ api_key: 'name', label: 'Name', field_type: 'string', required: true }],
+          },
+        },
+      },
     });
     expect(type.status, JSON.stringify(type.body)).toBe(201);
     const typeId = (type.body as { data: { id: string } }).data.id;
@@ -95,7 +106,13 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
       body: {
         data: {
           type: 'access_token',
-          attributes: { name: 'traffic', can_access_cma: true, can_access_cda: true, can_access_cda_preview: false, rate_limit: { cma: unlimited, cda: unlimited } },
+          attributes: {
+            name: 'traffic',
+            can_access_cma: true,
+            can_access_cda: true,
+            can_access_cda_preview: false,
+            rate_limit: { cma: unlimited, cda: unlimited },
+          },
           relationships: { role: { data: { type: 'role', id: adminRole } } },
         },
       },
@@ -121,7 +138,10 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
         return answer;
       },
       itemWrite: (i) =>
-        call(i.url, 'PUT', `/items/${itemId}`, { token: trafficToken, body: { data: { type: 'item', id: itemId, attributes: { name: `Home ${Date.now()}` } } } }),
+        call(i.url, 'PUT', `/items/${itemId}`, {
+          token: trafficToken,
+          body: { data: { type: 'item', id: itemId, attributes: { name: `Home ${Date.now()}` } } },
+        }),
       roleWrite: async (i) => {
         const name = `r-${randomBytes(6).toString('hex')}`;
         const answer = await call(i.url, 'POST', '/roles', { token: trafficToken, body: { data: { type: 'role', attributes: { name } } } });
@@ -198,16 +218,25 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
     const slowest = Math.max(...load.outcomes.map((o) => o.ms));
     process.stderr.write(`PostgreSQL fault suite: slowest answer ${Math.round(slowest)} ms\n`);
     expect(slowest).toBeLessThan(NO_HANG_MS);
-    process.stderr.write(`PostgreSQL fault suite traffic: ${JSON.stringify(Object.fromEntries([...new Set(load.outcomes.map((o) => o.phase))].map((p) => [p, tally(load.in(p))])))}\n`);
+    process.stderr.write(
+      `PostgreSQL fault suite traffic: ${JSON.stringify(Object.fromEntries([...new Set(load.outcomes.map((o) => o.phase))].map((p) => [p, tally(load.in(p))])))}\n`,
+    );
     // Steady phases: full service. Fault phases: 2xx or the documented 503, nothing else.
     for (const phase of ['warm', 'after-restart', 'recovered']) {
       expect(load.in(phase).length, `${phase} saw traffic`).toBeGreaterThan(0);
       expectOnly(load.in(phase), [200, 201], phase);
     }
     // Everything else, including requests that spanned a phase change: 2xx or the documented 503.
-    expectOnly(load.outcomes.filter((o) => !['warm', 'after-restart', 'recovered'].includes(o.phase)), [200, 201, 503], 'faults');
+    expectOnly(
+      load.outcomes.filter((o) => !['warm', 'after-restart', 'recovered'].includes(o.phase)),
+      [200, 201, 503],
+      'faults',
+    );
     expect(load.in('down').filter((o) => o.status === 503).length, 'the outage was seen').toBeGreaterThan(0);
-    expect(load.in('down').filter((o) => o.op === 'roleWrite' && o.status === 201), 'no write acknowledged while down').toEqual([]);
+    expect(
+      load.in('down').filter((o) => o.op === 'roleWrite' && o.status === 201),
+      'no write acknowledged while down',
+    ).toEqual([]);
 
     // Every acknowledged write is there.
     const roles = (await call(instances[1]!.url, 'GET', '/roles', { token: ADMIN })).body as { data: { attributes: { name: string } }[] };
@@ -255,7 +284,9 @@ describe.runIf(bin)('PostgreSQL restarted, stopped and its connections killed un
     admin.on('error', () => {});
     await admin.connect();
     try {
-      const { rows } = await admin.query<{ killed: boolean }>(`select pg_terminate_backend(pid) as killed from pg_stat_activity where application_name = 'lk-a'`);
+      const { rows } = await admin.query<{ killed: boolean }>(
+        `select pg_terminate_backend(pid) as killed from pg_stat_activity where application_name = 'lk-a'`,
+      );
       // At least one pool connection and the listener.
       expect(rows.filter((r) => r.killed).length).toBeGreaterThanOrEqual(2);
     } finally {

@@ -27,7 +27,8 @@ describe('sqlite: another connection holds the write lock', () => {
     await h?.close();
   });
 
-  const roleNames = async () => ((await h.request('GET', '/roles', { token: h.adminSecret })).json().data as { attributes: { name: string } }[]).map((r) => r.attributes.name);
+  const roleNames = async () =>
+    ((await h.request('GET', '/roles', { token: h.adminSecret })).json().data as { attributes: { name: string } }[]).map((r) => r.attributes.name);
 
   it('answers a write with 503 and Retry-After, serves reads, and recovers when the lock is gone', async () => {
     expect((await h.request('GET', '/roles', { token: h.adminSecret })).statusCode).toBe(200);

@@ -123,7 +123,12 @@ describe.skipIf(!POSTGRES_URL)('postgres: re-runs waiting for the retry lock', (
     const work = () => sql<{ one: number }>`select 1 as one`.execute(kysely);
     try {
       await holder.query('select pg_advisory_lock(1234, hashtext(current_schema()))');
-      const waiters = [1, 2, 3].map(() => lock.run(kysely, work).then(() => 'ran', (error: unknown) => error));
+      const waiters = [1, 2, 3].map(() =>
+        lock.run(kysely, work).then(
+          () => 'ran',
+          (error: unknown) => error,
+        ),
+      );
       // More waiters than the pool has connections, yet other statements still get one.
       for (let i = 0; i < 5; i++) expect((await work()).rows).toEqual([{ one: 1 }]);
       // The queue is full: the next re-run is refused at once.

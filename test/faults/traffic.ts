@@ -61,10 +61,25 @@ export class Traffic {
       try {
         const answer = await this.operations[op]!(instance);
         const ms = performance.now() - started;
-        this.outcomes.push({ phase: phase(), instance: instance.name, op, status: answer.status, code: errorCode(answer.body), retryAfter: answer.headers.get('retry-after'), ms });
+        this.outcomes.push({
+          phase: phase(),
+          instance: instance.name,
+          op,
+          status: answer.status,
+          code: errorCode(answer.body),
+          retryAfter: answer.headers.get('retry-after'),
+          ms,
+        });
       } catch (error) {
         const ms = performance.now() - started;
-        this.outcomes.push({ phase: phase(), instance: instance.name, op, status: 'failed', ms, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        this.outcomes.push({
+          phase: phase(),
+          instance: instance.name,
+          op,
+          status: 'failed',
+          ms,
+          detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
       }
       await sleep(this.pauseMs);
     }

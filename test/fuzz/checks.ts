@@ -35,7 +35,8 @@ export function checkAnswer(request: FuzzRequest, path: string, answer: Answer):
   if (request.method === 'HEAD' || answer.status === 204) return;
   // The console's page and assets are files for a browser; its refusals are still the envelope.
   if (apiOf(path) === 'console' && answer.status < 400) {
-    if (!/^(text\/html|text\/javascript|text\/css|image\/svg\+xml)(;|$)/.test(answer.contentType ?? '')) fail(`console content type ${String(answer.contentType)}`);
+    if (!/^(text\/html|text\/javascript|text\/css|image\/svg\+xml)(;|$)/.test(answer.contentType ?? ''))
+      fail(`console content type ${String(answer.contentType)}`);
     return;
   }
   if (answer.contentType !== 'application/json; charset=utf-8') fail(`content type ${String(answer.contentType)}`);
@@ -60,7 +61,8 @@ export function checkAnswer(request: FuzzRequest, path: string, answer: Answer):
   if (api === 'graphql' && answer.status === 200) {
     const errors = body.errors;
     if (!('data' in body) && !Array.isArray(errors)) fail('neither data nor errors');
-    if (errors !== undefined && (!Array.isArray(errors) || errors.some((e: { message?: unknown }) => typeof e.message !== 'string'))) fail('malformed errors[]');
+    if (errors !== undefined && (!Array.isArray(errors) || errors.some((e: { message?: unknown }) => typeof e.message !== 'string')))
+      fail('malformed errors[]');
     return;
   }
   if (answer.status >= 400) {

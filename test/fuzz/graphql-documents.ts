@@ -6,12 +6,37 @@
 import fc from 'fast-check';
 import { nested } from './values.ts';
 
-const leaf = fc.constantFrom('id', 'title', 'body', 'data', 'score', 'day', '_status', '_createdAt', '_updatedAt', '_publishedAt', '_modelApiKey', 'position', '__typename', 'nope');
+const leaf = fc.constantFrom(
+  'id',
+  'title',
+  'body',
+  'data',
+  'score',
+  'day',
+  '_status',
+  '_createdAt',
+  '_updatedAt',
+  '_publishedAt',
+  '_modelApiKey',
+  'position',
+  '__typename',
+  'nope',
+);
 
 const filter: fc.Arbitrary<string> = fc.letrec<{ filter: string }>((tie) => ({
   filter: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('{}', '{ title: { eq: "Hello" } }', '{ title: { matches: { pattern: "ell", caseSensitive: false } } }', '{ id: { in: ["1", "2"] } }', '{ _status: { eq: published } }', '{ score: { gt: 1e308 } }', '{ data: { exists: true } }', '{ nope: { eq: 1 } }', '{ title: { eq: 1 } }'),
+    fc.constantFrom(
+      '{}',
+      '{ title: { eq: "Hello" } }',
+      '{ title: { matches: { pattern: "ell", caseSensitive: false } } }',
+      '{ id: { in: ["1", "2"] } }',
+      '{ _status: { eq: published } }',
+      '{ score: { gt: 1e308 } }',
+      '{ data: { exists: true } }',
+      '{ nope: { eq: 1 } }',
+      '{ title: { eq: 1 } }',
+    ),
     fc.tuple(fc.constantFrom('AND', 'OR'), fc.array(tie('filter'), { maxLength: 3 })).map(([op, parts]) => `{ ${op}: [${parts.join(', ')}] }`),
   ),
 })).filter;
@@ -66,13 +91,29 @@ export const graphqlQuery: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.tuple(operation, fc.nat()).map(([q, n]) => q.slice(0, n % (q.length + 1))), weight: 1 },
   { arbitrary: fc.integer({ min: 400, max: 1_700 }).map((n) => `{ allArticles { ${'title '.repeat(n)}} }`), weight: 1 },
   { arbitrary: fc.integer({ min: 90, max: 150 }).map((n) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ')} }`), weight: 1 },
-  { arbitrary: fc.constantFrom(`{ allPages { ${'children { '.repeat(14)}id${' }'.repeat(14)} } }`, `{ __typename } #${'x'.repeat(70_000)}`, `{ allArticles { ...A } } fragment A on ArticleRecord { ...A }`), weight: 1 },
+  {
+    arbitrary: fc.constantFrom(
+      `{ allPages { ${'children { '.repeat(14)}id${' }'.repeat(14)} } }`,
+      `{ __typename } #${'x'.repeat(70_000)}`,
+      `{ allArticles { ...A } } fragment A on ArticleRecord { ...A }`,
+    ),
+    weight: 1,
+  },
   { arbitrary: fc.string({ unit: 'binary', maxLength: 80 }), weight: 1 },
 );
 
 export const graphqlVariables: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(undefined),
   fc.constant(null),
-  fc.record({ f: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 1, max: 100 }).map((n) => JSON.parse(`${'{"AND":['.repeat(n)}{}${']}'.repeat(n)}`) as unknown)), n: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      f: fc.oneof(
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.integer({ min: 1, max: 100 }).map((n) => JSON.parse(`${'{"AND":['.repeat(n)}{}${']}'.repeat(n)}`) as unknown),
+      ),
+      n: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );

@@ -29,7 +29,9 @@ async function fuzz(label: string, runs: number, property: fc.IAsyncPropertyWith
     await fc.assert(property, { seed: SEED, numRuns: runs, ...(PATH ? { path: PATH } : {}) });
   } catch (error) {
     const cause = (error as Error).cause;
-    throw new Error(`${label} failed; replay with LATCHKEY_FUZZ_SEED=${SEED} (and the path below)\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`);
+    throw new Error(
+      `${label} failed; replay with LATCHKEY_FUZZ_SEED=${SEED} (and the path below)\n${(error as Error).message}${cause instanceof Error ? `\n${cause.message}` : ''}`,
+    );
   }
 }
 
@@ -75,40 +77,53 @@ for (const dialect of DIALECTS) {
       expect([...declared, ...publicRoutes].filter((d) => !ROUTE_PATTERNS.includes(d))).toEqual([]);
     });
 
-    it('answers in-process requests with no 5xx, in the envelope, changing nothing when refusing', async () => {
-      await fuzz(
-        `${dialect} in-process`,
-        RUNS,
-        fc.asyncProperty(fuzzRequest(world), (request) =>
-          attempt(request, request.url.split('?')[0] ?? '', async () => {
-            const res = await h.app.inject({ method: request.method as 'GET', url: request.url, headers: request.headers, ...(request.body !== undefined ? { payload: request.body } : {}) });
-            return { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, body: res.body };
-          }),
-        ),
-      );
-      // Most requests are meant to fail, but enough must succeed to show they reach the handlers.
-      expect(seen.get('2xx') ?? 0, JSON.stringify([...seen])).toBeGreaterThan(RUNS / 20);
-    }, TIMEOUT_MS);
+    it(
+      'answers in-process requests with no 5xx, in the envelope, changing nothing when refusing',
+      async () => {
+        await fuzz(
+          `${dialect} in-process`,
+          RUNS,
+          fc.asyncProperty(fuzzRequest(world), (request) =>
+            attempt(request, request.url.split('?')[0] ?? '', async () => {
+              const res = await h.app.inject({
+                method: request.method as 'GET',
+                url: request.url,
+                headers: request.headers,
+                ...(request.body !== undefined ? { payload: request.body } : {}),
+              });
+              return { status: res.statusCode, contentType: res.headers['content-type'] as string | undefined, body: res.body };
+            }),
+          ),
+        );
+        // Most requests are meant to fail, but enough must succeed to show they reach the handlers.
+        expect(seen.get('2xx') ?? 0, JSON.stringify([...seen])).toBeGreaterThan(RUNS / 20);
+      },
+      TIMEOUT_MS,
+    );
 
-    it('answers requests over HTTP without ever dropping the connection', async () => {
-      await fuzz(
-        `${dialect} over HTTP`,
-        Math.ceil(RUNS / 10),
-        fc.asyncProperty(fuzzRequest(world), async (request) => {
-          // Concatenated, not resolved: a path like `//x` would otherwise name a host.
-          const url = new URL(`${base}${request.url}`);
-          const withBody = request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
-          await attempt(request, url.pathname, async () => {
-            let res: Response;
-            try {
-              res = await fetch(url, { method: request.method, headers: request.headers, ...(withBody ? { body: request.body } : {}) });
-            } catch (error) {
-              throw new Error(`the connection failed: ${String((error as Error).cause ?? error)}\n  request: ${request.method} ${request.url.slice(0, 300)}`);
-            }
-            return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: await res.text() };
-          });
-        }),
-      );
-    }, TIMEOUT_MS);
+    it(
+      'answers requests over HTTP without ever dropping the connection',
+      async () => {
+        await fuzz(
+          `${dialect} over HTTP`,
+          Math.ceil(RUNS / 10),
+          fc.asyncProperty(fuzzRequest(world), async (request) => {
+            // Concatenated, not resolved: a path like `//x` would otherwise name a host.
+            const url = new URL(`${base}${request.url}`);
+            const withBody = request.body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
+            await attempt(request, url.pathname, async () => {
+              let res: Response;
+              try {
+                res = await fetch(url, { method: request.method, headers: request.headers, ...(withBody ? { body: request.body } : {}) });
+              } catch (error) {
+                throw new Error(`the connection failed: ${String((error as Error).cause ?? error)}\n  request: ${request.method} ${request.url.slice(0, 300)}`);
+              }
+              return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: await res.text() };
+            });
+          }),
+        );
+      },
+      TIMEOUT_MS,
+    );
   });
 }

@@ -24,7 +24,9 @@ interface Route {
   readonly params?: readonly string[];
 }
 
-const named = (type: string, attributes: Record<string, unknown>, relationships?: Record<string, unknown>) => ({ data: { type, attributes, ...(relationships ? { relationships } : {}) } });
+const named = (type: string, attributes: Record<string, unknown>, relationships?: Record<string, unknown>) => ({
+  data: { type, attributes, ...(relationships ? { relationships } : {}) },
+});
 const ref = (type: string, id: string | undefined) => ({ data: { type, id: id ?? '1' } });
 
 const ROUTES: readonly Route[] = [
@@ -36,11 +38,26 @@ const ROUTES: readonly Route[] = [
     document: (w) =>
       named(
         'access_token',
-        { name: 'Fuzz', can_access_cda: true, can_access_cda_preview: false, can_access_cma: false, permissions: ['content:read'], expires_at: null, ip_allowlist: null, rate_limit: null, enabled: true },
+        {
+          name: 'Fuzz',
+          can_access_cda: true,
+          can_access_cda_preview: false,
+          can_access_cma: false,
+          permissions: ['content:read'],
+          expires_at: null,
+          ip_allowlist: null,
+          rate_limit: null,
+          enabled: true,
+        },
         { role: ref('role', w.ids.role[1]), root_nodes: { data: [{ type: 'item', id: w.ids.item[1] }] } },
       ),
   },
-  { method: 'PUT', path: '/access_tokens/:id', id: 'token', document: () => named('access_token', { name: 'Fuzzed', enabled: true, ip_allowlist: ['10.0.0.0/8'] }) },
+  {
+    method: 'PUT',
+    path: '/access_tokens/:id',
+    id: 'token',
+    document: () => named('access_token', { name: 'Fuzzed', enabled: true, ip_allowlist: ['10.0.0.0/8'] }),
+  },
   { method: 'POST', path: '/access_tokens/:id/regenerate_token', id: 'token', params: ['grace_period'] },
   { method: 'DELETE', path: '/access_tokens/:id', id: 'token', params: ['destination_user_type', 'destination_user_id'] },
   { method: 'GET', path: '/access_tokens/:id/check', id: 'token', params: ['permission', 'surface', 'include_drafts', 'item', 'ip'] },
@@ -52,28 +69,56 @@ const ROUTES: readonly Route[] = [
     document: (w) =>
       named(
         'role',
-        { name: 'Fuzz role', can_edit_site: false, positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'anyone' }], negative_item_type_permissions: [] },
+        {
+          name: 'Fuzz role',
+          can_edit_site: false,
+          positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'anyone' }],
+          negative_item_type_permissions: [],
+        },
         { inherits_permissions_from: { data: [{ type: 'role', id: w.ids.role[1] }] } },
       ),
   },
-  { method: 'PUT', path: '/roles/:id', id: 'role', document: () => named('role', { can_edit_schema: true, negative_item_type_permissions: [{ item_type: null, action: 'delete' }] }) },
+  {
+    method: 'PUT',
+    path: '/roles/:id',
+    id: 'role',
+    document: () => named('role', { can_edit_schema: true, negative_item_type_permissions: [{ item_type: null, action: 'delete' }] }),
+  },
   { method: 'DELETE', path: '/roles/:id', id: 'role' },
   { method: 'POST', path: '/roles/:id/duplicate', id: 'role' },
   { method: 'GET', path: '/users/me', params: ['include'] },
   { method: 'GET', path: '/users', params: ['page[offset]', 'page[limit]'] },
   { method: 'GET', path: '/users/:id', id: 'user' },
-  { method: 'POST', path: '/users', document: (w) => named('user', { email: 'fuzz@example.com', full_name: 'Fuzz', is_active: true }, { role: ref('role', w.ids.role[1]) }) },
+  {
+    method: 'POST',
+    path: '/users',
+    document: (w) => named('user', { email: 'fuzz@example.com', full_name: 'Fuzz', is_active: true }, { role: ref('role', w.ids.role[1]) }),
+  },
   { method: 'PUT', path: '/users/:id', id: 'user', document: () => named('user', { full_name: 'Fuzzed', is_active: true }) },
   { method: 'DELETE', path: '/users/:id', id: 'user' },
   { method: 'GET', path: '/site' },
   { method: 'PUT', path: '/site', document: () => named('site', { name: 'Fuzz site' }) },
-  { method: 'GET', path: '/audit_log_events', params: ['filter[action]', 'filter[actor_id]', 'filter[subject_type]', 'filter[since]', 'page[offset]', 'page[limit]'] },
+  {
+    method: 'GET',
+    path: '/audit_log_events',
+    params: ['filter[action]', 'filter[actor_id]', 'filter[subject_type]', 'filter[since]', 'page[offset]', 'page[limit]'],
+  },
   { method: 'GET', path: '/api/v1/admin/access-tokens', params: ['page[offset]', 'page[limit]'] },
   { method: 'POST', path: '/api/v1/admin/access-tokens', document: (w) => ({ name: 'Fuzz', permissions: ['content:read'], websiteIds: [w.ids.item[0]] }) },
   { method: 'DELETE', path: '/api/v1/admin/access-tokens/:id', id: 'token' },
   { method: 'GET', path: '/item-types' },
   { method: 'GET', path: '/item-types/:id', id: 'itemType' },
-  { method: 'POST', path: '/item-types', document: () => named('item_type', { name: 'Fuzz', api_key: 'fuzz_model', tree: false, fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: false }] }) },
+  {
+    method: 'POST',
+    path: '/item-types',
+    document: () =>
+      named('item_type', {
+        name: 'Fuzz',
+        api_key: 'fuzz_model',
+        tree: false,
+        fields: [{ api_key: 'title', label: 'Title', field_type: 'string', required: false }],
+      }),
+  },
   { method: 'PUT', path: '/item-types/:id', id: 'itemType', document: () => named('item_type', { name: 'Fuzzed' }) },
   { method: 'DELETE', path: '/item-types/:id', id: 'itemType' },
   { method: 'POST', path: '/item-types/:id/duplicate', id: 'itemType' },
@@ -82,7 +127,13 @@ const ROUTES: readonly Route[] = [
     method: 'POST',
     path: '/item-types/:id/fields',
     id: 'itemType',
-    document: () => named('field', { label: 'Fuzz', api_key: 'fuzz_field', field_type: 'string', validators: { length: { max: 10 }, format: { custom_pattern: '^[a-z]+$' } } }),
+    document: () =>
+      named('field', {
+        label: 'Fuzz',
+        api_key: 'fuzz_field',
+        field_type: 'string',
+        validators: { length: { max: 10 }, format: { custom_pattern: '^[a-z]+$' } },
+      }),
   },
   { method: 'GET', path: '/fields/:id', id: 'field' },
   { method: 'PUT', path: '/fields/:id', id: 'field', document: () => named('field', { label: 'Fuzzed', validators: { required: {} } }) },
@@ -123,7 +174,12 @@ const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     path: '/items',
-    document: (w) => named('item', { title: 'Fuzz', data: { k: [1] }, score: 2.5, day: '2026-01-01', parent_id: w.ids.item[1] }, { item_type: ref('item_type', w.articleTypeId) }),
+    document: (w) =>
+      named(
+        'item',
+        { title: 'Fuzz', data: { k: [1] }, score: 2.5, day: '2026-01-01', parent_id: w.ids.item[1] },
+        { item_type: ref('item_type', w.articleTypeId) },
+      ),
   },
   { method: 'PUT', path: '/items/:id', id: 'item', document: () => named('item', { title: 'Fuzzed', data: null }) },
   { method: 'DELETE', path: '/items/:id', id: 'item' },
@@ -163,12 +219,26 @@ function authorization(w: World): fc.Arbitrary<string | undefined> {
   return fc.oneof(
     { arbitrary: fc.constant(`Bearer ${w.adminSecret}`), weight: 12 },
     { arbitrary: fc.constantFrom(`Bearer ${w.readonlySecret}`, `bearer ${w.adminSecret}`, `Bearer  ${w.adminSecret}`), weight: 2 },
-    { arbitrary: fc.constantFrom(undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${w.adminSecret}x`, `Bearer ${'a'.repeat(5_000)}`), weight: 2 },
+    {
+      arbitrary: fc.constantFrom(undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${w.adminSecret}x`, `Bearer ${'a'.repeat(5_000)}`),
+      weight: 2,
+    },
     { arbitrary: printable.map((s) => `Bearer ${s}`), weight: 1 },
   );
 }
 
-const contentType = fc.constantFrom('application/json', 'application/json', 'application/json', 'application/vnd.api+json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', ';;', 'application/json; charset=latin1', 'none');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json',
+  'application/json',
+  'application/vnd.api+json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  ';;',
+  'application/json; charset=latin1',
+  'none',
+);
 
 /** Plain headers half the time, so that requests get past the header checks and reach the handlers. */
 function headers(w: World, withBody: boolean): fc.Arbitrary<Record<string, string>> {
@@ -177,7 +247,8 @@ function headers(w: World, withBody: boolean): fc.Arbitrary<Record<string, strin
 }
 
 function oddHeaders(w: World, withBody: boolean): fc.Arbitrary<Record<string, string>> {
-  const optional = (values: readonly string[]) => fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, { arbitrary: fc.constantFrom(...values), weight: 2 });
+  const optional = (values: readonly string[]) =>
+    fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, { arbitrary: fc.constantFrom(...values), weight: 2 });
   return fc
     .record({
       authorization: authorization(w),
@@ -193,15 +264,46 @@ function oddHeaders(w: World, withBody: boolean): fc.Arbitrary<Record<string, st
 }
 
 const paramValue = fc.oneof(
-  fc.constantFrom('1', '0', '-5', '300', 'true', 'false', 'null', 'article', 'user', 'access_token', '2026-01-01T00:00:00Z', 'content:read', 'cma', 'cda', '127.0.0.1', '::1', 'role', '', '%', '%E0', '%00', 'a%00b', '[]', '9'.repeat(30)),
+  fc.constantFrom(
+    '1',
+    '0',
+    '-5',
+    '300',
+    'true',
+    'false',
+    'null',
+    'article',
+    'user',
+    'access_token',
+    '2026-01-01T00:00:00Z',
+    'content:read',
+    'cma',
+    'cda',
+    '127.0.0.1',
+    '::1',
+    'role',
+    '',
+    '%',
+    '%E0',
+    '%00',
+    'a%00b',
+    '[]',
+    '9'.repeat(30),
+  ),
   fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent),
 );
 
 function queryString(params: readonly string[]): fc.Arbitrary<string> {
-  const key = fc.oneof({ arbitrary: fc.constantFrom(...params, 'x'), weight: 4 }, { arbitrary: fc.constantFrom('access_token', 'filter[type][]', '__proto__', 'a[b][c]'), weight: 1 });
+  const key = fc.oneof(
+    { arbitrary: fc.constantFrom(...params, 'x'), weight: 4 },
+    { arbitrary: fc.constantFrom('access_token', 'filter[type][]', '__proto__', 'a[b][c]'), weight: 1 },
+  );
   return fc.oneof(
     { arbitrary: fc.constant(''), weight: 5 },
-    { arbitrary: fc.array(fc.tuple(key, paramValue), { minLength: 1, maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`), weight: 3 },
+    {
+      arbitrary: fc.array(fc.tuple(key, paramValue), { minLength: 1, maxLength: 4 }).map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`),
+      weight: 3,
+    },
   );
 }
 
@@ -212,7 +314,9 @@ function body(w: World, route: Route): fc.Arbitrary<string | undefined> {
   const mutated = fc.tuple(paths, hostileValue).map(([path, value]) => JSON.stringify(replaceAt(document, path, value)));
   // Deep values get their own share: they are what overflowed the stack past the parser.
   const placeholder = '\u0000deep\u0000';
-  const deep = fc.tuple(paths, deepJsonText).map(([path, text]) => JSON.stringify(replaceAt(document, path, placeholder)).replace(JSON.stringify(placeholder), text));
+  const deep = fc
+    .tuple(paths, deepJsonText)
+    .map(([path, text]) => JSON.stringify(replaceAt(document, path, placeholder)).replace(JSON.stringify(placeholder), text));
   return fc.oneof(
     { arbitrary: mutated, weight: 8 },
     { arbitrary: deep, weight: 2 },
@@ -235,7 +339,12 @@ function routeRequest(w: World): fc.Arbitrary<FuzzRequest> {
     const id = route.id ? idSegment(w.ids[route.id]).filter((s) => !protect.includes(s)) : fc.constant('');
     const method = fc.oneof({ arbitrary: fc.constant<string>(route.method), weight: 12 }, { arbitrary: fc.constantFrom<string>(...FETCH_METHODS), weight: 1 });
     return fc.record({ method, id, query: queryString(route.params ?? []), body: body(w, route) }).chain(({ method, id, query, body }) =>
-      headers(w, body !== undefined).map((h) => ({ method, url: route.path.replace(':id', id) + query, headers: h, ...(body !== undefined ? { body } : {}) })),
+      headers(w, body !== undefined).map((h) => ({
+        method,
+        url: route.path.replace(':id', id) + query,
+        headers: h,
+        ...(body !== undefined ? { body } : {}),
+      })),
     );
   });
 }
@@ -245,7 +354,9 @@ function graphqlRequest(w: World): fc.Arbitrary<FuzzRequest> {
     .record({ query: graphqlQuery, variables: graphqlVariables, operationName: fc.constantFrom(undefined, 'Q', 'Nope', '') }, { requiredKeys: ['query'] })
     .map((b) => JSON.stringify(Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined))));
   const postBody = fc.oneof({ arbitrary: post, weight: 8 }, { arbitrary: hostileBodyText, weight: 1 });
-  const get = fc.tuple(graphqlQuery, graphqlVariables).map(([q, v]) => `/graphql?query=${encodeURIComponent(q)}${v === undefined ? '' : `&variables=${encodeURIComponent(JSON.stringify(v) ?? '')}`}`);
+  const get = fc
+    .tuple(graphqlQuery, graphqlVariables)
+    .map(([q, v]) => `/graphql?query=${encodeURIComponent(q)}${v === undefined ? '' : `&variables=${encodeURIComponent(JSON.stringify(v) ?? '')}`}`);
   return fc.oneof(
     postBody.chain((b) => headers(w, true).map((h) => ({ method: 'POST', url: '/graphql', headers: h, body: b }))),
     postBody.chain((b) => headers(w, true).map((h) => ({ method: 'POST', url: '/', headers: h, body: b }))),
@@ -254,7 +365,31 @@ function graphqlRequest(w: World): fc.Arbitrary<FuzzRequest> {
 }
 
 function strayRequest(w: World): fc.Arbitrary<FuzzRequest> {
-  const segment = fc.oneof(fc.constantFrom('access_tokens', 'roles', 'users', 'site', 'items', 'item-types', 'environments', 'main', 'graphql', 'api', 'v1', 'admin', 'access-tokens', 'me', 'check', 'publish', '', '..', '%2F', '%E0'), idSegment(w.ids.item));
+  const segment = fc.oneof(
+    fc.constantFrom(
+      'access_tokens',
+      'roles',
+      'users',
+      'site',
+      'items',
+      'item-types',
+      'environments',
+      'main',
+      'graphql',
+      'api',
+      'v1',
+      'admin',
+      'access-tokens',
+      'me',
+      'check',
+      'publish',
+      '',
+      '..',
+      '%2F',
+      '%E0',
+    ),
+    idSegment(w.ids.item),
+  );
   const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => `/${s.join('/')}`);
   return fc.tuple(path, fc.constantFrom<string>(...FETCH_METHODS), headers(w, false)).map(([url, method, h]) => ({ method, url, headers: h }));
 }

@@ -35,14 +35,26 @@ export async function buildWorld(h: Harness): Promise<World> {
   const user = await createUser(h, role);
   const scoped = await createToken(h, { cma: true, cda: true, rootNodes: [section] });
   const based = await createToken(h, { user, cda: true });
-  const tokens = ((await h.request('GET', '/access_tokens', { token: h.adminSecret })).json() as { data: { id: string; attributes: { hardcoded_type: string | null } }[] }).data;
+  const tokens = (
+    (await h.request('GET', '/access_tokens', { token: h.adminSecret })).json() as { data: { id: string; attributes: { hardcoded_type: string | null } }[] }
+  ).data;
   const adminToken = tokens.find((t) => t.attributes.hardcoded_type === 'admin');
   if (!adminToken) throw new Error('no full-access token');
-  const fields = ((await h.request('GET', `/item-types/${articleType}/fields`, { token: h.adminSecret })).json() as { data: { id: string }[] }).data.map((f) => f.id);
+  const fields = ((await h.request('GET', `/item-types/${articleType}/fields`, { token: h.adminSecret })).json() as { data: { id: string }[] }).data.map(
+    (f) => f.id,
+  );
   return {
     adminSecret: h.adminSecret,
     readonlySecret: h.readonlySecret,
-    ids: { token: tokens.map((t) => t.id).concat(scoped.id, based.id), role: [admin, role], user: [user], itemType: [pageType, articleType], field: [...fields, 'article::title'], item: [site, section, article, draft], environment: ['main'] },
+    ids: {
+      token: tokens.map((t) => t.id).concat(scoped.id, based.id),
+      role: [admin, role],
+      user: [user],
+      itemType: [pageType, articleType],
+      field: [...fields, 'article::title'],
+      item: [site, section, article, draft],
+      environment: ['main'],
+    },
     adminTokenId: adminToken.id,
     adminRoleId: admin,
     articleTypeId: articleType,

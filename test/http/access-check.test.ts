@@ -48,7 +48,13 @@ for (const dialect of DIALECTS) {
       const roleId = await createRole(h, 'Writers');
       const user = await h.request('POST', '/users', {
         token: h.adminSecret,
-        body: { data: { type: 'user', attributes: { email: 'w@example.com', full_name: 'W', is_active: false }, relationships: { role: { data: { type: 'role', id: roleId } } } } },
+        body: {
+          data: {
+            type: 'user',
+            attributes: { email: 'w@example.com', full_name: 'W', is_active: false },
+            relationships: { role: { data: { type: 'role', id: roleId } } },
+          },
+        },
       });
       const based = await createToken(h, { permissions: ['content:read'] }, { user: { data: { type: 'user', id: user.json().data.id } } });
       expect(await check(based.id, 'permission=content:read')).toMatchObject({ allowed: false, layer: 'state', reason: 'no_user' });
@@ -96,7 +102,12 @@ for (const dialect of DIALECTS) {
     it('names the role layer with the flag the endpoints of that permission need', async () => {
       const roleId = await createRole(h, 'Plain');
       const plain = await createToken(h, {}, { role: { data: { type: 'role', id: roleId } } });
-      expect(await check(plain.id, 'permission=api-keys:write')).toMatchObject({ allowed: false, layer: 'role', reason: 'missing_role_flag', details: { flag: 'can_manage_access_tokens' } });
+      expect(await check(plain.id, 'permission=api-keys:write')).toMatchObject({
+        allowed: false,
+        layer: 'role',
+        reason: 'missing_role_flag',
+        details: { flag: 'can_manage_access_tokens' },
+      });
       expect(await check(plain.id, 'permission=audit:read')).toMatchObject({ layer: 'role', details: { flag: 'can_access_audit_log' } });
       expect((await check(plain.id, 'permission=roles:read')).allowed).toBe(true);
     });
@@ -112,7 +123,13 @@ for (const dialect of DIALECTS) {
     it('answers 404, 400 and 403 like any CMA endpoint', async () => {
       const missing = await h.request('GET', '/access_tokens/999999/check?permission=content:read', { token: h.adminSecret });
       expect(missing.statusCode).toBe(404);
-      for (const bad of ['permission=content:fly', '', 'permission=content:read&surface=web', 'permission=content:read&ip=nope', 'permission=content:read&colour=red']) {
+      for (const bad of [
+        'permission=content:fly',
+        '',
+        'permission=content:read&surface=web',
+        'permission=content:read&ip=nope',
+        'permission=content:read&colour=red',
+      ]) {
         const res = await h.request('GET', `/access_tokens/1/check?${bad}`, { token: h.adminSecret });
         expect(res.statusCode, bad).toBe(400);
         expect(res.json().data[0].attributes.code).toBe('INVALID_PARAMS');
@@ -127,7 +144,12 @@ for (const dialect of DIALECTS) {
       const reader = await createToken(h, { permissions: ['roles:read', 'api-keys:read'] });
       const me = await h.request('GET', '/users/me', { token: reader.secret });
       const access = me.json().data.meta.effective_access;
-      expect(access).toMatchObject({ enabled: true, permission_strings: ['roles:read', 'api-keys:read'], permissions: ['api-keys:read', 'roles:read'], rate_limit: null });
+      expect(access).toMatchObject({
+        enabled: true,
+        permission_strings: ['roles:read', 'api-keys:read'],
+        permissions: ['api-keys:read', 'roles:read'],
+        rate_limit: null,
+      });
       expect(access.endpoints.allowed).toEqual(expect.arrayContaining(['roles.list', 'access_tokens.list', 'access_tokens.check', 'users.me']));
       expect(access.endpoints.denied['audit_log_events.list']).toEqual({ layer: 'permissions', reason: 'missing_permission' });
       expect(access.endpoints.denied['roles.create']).toEqual({ layer: 'permissions', reason: 'missing_permission' });

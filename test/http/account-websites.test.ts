@@ -35,10 +35,15 @@ for (const dialect of DIALECTS) {
         'curl',
         [
           '-sS',
-          '-X', 'POST', `${base}/api/v1/admin/access-tokens`,
-          '-H', `Authorization: Bearer ${h.adminSecret}`,
-          '-H', 'Content-Type: application/json',
-          '-d', `{"name":"Read only","permissions":["analytics:read","websites:read"],"websiteIds":["${websiteA}"]}`,
+          '-X',
+          'POST',
+          `${base}/api/v1/admin/access-tokens`,
+          '-H',
+          `Authorization: Bearer ${h.adminSecret}`,
+          '-H',
+          'Content-Type: application/json',
+          '-d',
+          `{"name":"Read only","permissions":["analytics:read","websites:read"],"websiteIds":["${websiteA}"]}`,
         ],
         { timeout: 10_000 },
       );
@@ -147,7 +152,10 @@ for (const dialect of DIALECTS) {
         body: { data: { type: 'item_type', attributes: { name: 'Note', api_key: 'note', fields: [], tree: false } } },
       });
       const noteId = created.json().data.id;
-      const renamed = await h.request('PUT', `/item-types/${noteId}`, { token: h.adminSecret, body: { data: { type: 'item_type', attributes: { name: 'Notes' } } } });
+      const renamed = await h.request('PUT', `/item-types/${noteId}`, {
+        token: h.adminSecret,
+        body: { data: { type: 'item_type', attributes: { name: 'Notes' } } },
+      });
       const removed = await h.request('DELETE', `/item-types/${noteId}`, { token: h.adminSecret });
       const published = await h.request('PUT', `/items/${pageInB}/publish`, { token: h.adminSecret });
       const unpublished = await h.request('PUT', `/items/${pageInB}/unpublish`, { token: h.adminSecret });
@@ -159,9 +167,17 @@ for (const dialect of DIALECTS) {
       expect(byRequest(created)).toMatchObject({ action: 'item_type.create', subject_type: 'item_type', subject_id: noteId, changes: { api_key: 'note' } });
       expect(byRequest(renamed)).toMatchObject({ action: 'item_type.update', changes: { name: { from: 'Note', to: 'Notes' } } });
       expect(byRequest(removed)).toMatchObject({ action: 'item_type.destroy', subject_id: noteId });
-      expect(byRequest(published)).toMatchObject({ action: 'item.publish', subject_type: 'item', subject_id: pageInB, client_ip: '127.0.0.1', changes: { status: { from: 'draft', to: 'published' } } });
+      expect(byRequest(published)).toMatchObject({
+        action: 'item.publish',
+        subject_type: 'item',
+        subject_id: pageInB,
+        client_ip: '127.0.0.1',
+        changes: { status: { from: 'draft', to: 'published' } },
+      });
       expect(byRequest(unpublished)).toMatchObject({ action: 'item.unpublish', subject_id: pageInB, changes: { status: { from: 'published', to: 'draft' } } });
-      const setup = list.filter((e: { attributes: { action: string; subject_id: string } }) => e.attributes.action === 'item.publish' && e.attributes.subject_id === pageInA);
+      const setup = list.filter(
+        (e: { attributes: { action: string; subject_id: string } }) => e.attributes.action === 'item.publish' && e.attributes.subject_id === pageInA,
+      );
       expect(setup).toHaveLength(1);
     });
   });

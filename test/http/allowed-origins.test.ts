@@ -59,8 +59,7 @@ for (const dialect of DIALECTS) {
 
     it('answers CORS for a bound delivery token with the caller’s origin only, and with none when refused', async () => {
       const t = await createToken(h, { attributes: { can_access_cma: false, can_access_cda: true, allowed_origins: BOUND } });
-      const graphql = (origin: string) =>
-        h.request('POST', '/graphql', { token: t.secret, headers: { origin }, body: { query: '{ __typename }' } });
+      const graphql = (origin: string) => h.request('POST', '/graphql', { token: t.secret, headers: { origin }, body: { query: '{ __typename }' } });
       const ok = await graphql(APP);
       expect(ok.statusCode).toBe(200);
       expect(ok.headers['access-control-allow-origin']).toBe(APP);
@@ -69,7 +68,11 @@ for (const dialect of DIALECTS) {
       expect(refused.statusCode).toBe(403);
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
       // A token without a list keeps the answer for any origin.
-      const open = await h.request('POST', '/graphql', { token: h.readonlySecret, headers: { origin: 'https://evil.example' }, body: { query: '{ __typename }' } });
+      const open = await h.request('POST', '/graphql', {
+        token: h.readonlySecret,
+        headers: { origin: 'https://evil.example' },
+        body: { query: '{ __typename }' },
+      });
       expect(open.headers['access-control-allow-origin']).toBe('*');
       // A preflight carries no token: it answers for any origin, and the real request is judged.
       const preflight = await h.request('OPTIONS', '/graphql', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
@@ -78,7 +81,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('rejects entries that are neither an origin nor a pattern with INVALID_FIELD, naming them', async () => {
-      const invalid = ['app.example.com', 'https://app.example.com/', 'https://app.example.com/path', 'https://*.com', 'ftp://files.example.com', 'https://a.*.example.com'];
+      const invalid = [
+        'app.example.com',
+        'https://app.example.com/',
+        'https://app.example.com/path',
+        'https://*.com',
+        'ftp://files.example.com',
+        'https://a.*.example.com',
+      ];
       const res = await h.request('POST', '/access_tokens', {
         token: h.adminSecret,
         body: tokenDocument({ attributes: { allowed_origins: [APP, ...invalid] } }),

@@ -52,13 +52,29 @@ for (const dialect of DIALECTS) {
       const tokenBody = (attributes: Record<string, unknown>) => ({
         data: { type: 'access_token', attributes, relationships: { role: { data: { type: 'role', id: roleId } } } },
       });
-      const created = await change('POST', '/access_tokens', tokenBody({ name: 'ci', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false, permissions: ['content:read'] }));
+      const created = await change(
+        'POST',
+        '/access_tokens',
+        tokenBody({ name: 'ci', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false, permissions: ['content:read'] }),
+      );
       const tokenId = created.json.data.id;
       secrets.push(created.json.data.attributes.token);
       note('access_token.create', tokenId, created.requestId);
-      note('access_token.update', tokenId, (await change('PUT', `/access_tokens/${tokenId}`, { data: { type: 'access_token', attributes: { name: 'ci 2' } } })).requestId);
-      note('access_token.disable', tokenId, (await change('PUT', `/access_tokens/${tokenId}`, { data: { type: 'access_token', attributes: { enabled: false } } })).requestId);
-      note('access_token.enable', tokenId, (await change('PUT', `/access_tokens/${tokenId}`, { data: { type: 'access_token', attributes: { enabled: true } } })).requestId);
+      note(
+        'access_token.update',
+        tokenId,
+        (await change('PUT', `/access_tokens/${tokenId}`, { data: { type: 'access_token', attributes: { name: 'ci 2' } } })).requestId,
+      );
+      note(
+        'access_token.disable',
+        tokenId,
+        (await change('PUT', `/access_tokens/${tokenId}`, { data: { type: 'access_token', attributes: { enabled: false } } })).requestId,
+      );
+      note(
+        'access_token.enable',
+        tokenId,
+        (await change('PUT', `/access_tokens/${tokenId}`, { data: { type: 'access_token', attributes: { enabled: true } } })).requestId,
+      );
       const rotated = await change('POST', `/access_tokens/${tokenId}/regenerate_token?grace_period=60`);
       secrets.push(rotated.json.data.attributes.token);
       note('access_token.rotate', tokenId, rotated.requestId);
@@ -71,12 +87,18 @@ for (const dialect of DIALECTS) {
       const role = await change('POST', '/roles', { data: { type: 'role', attributes: { name: 'Editors', can_edit_schema: true } } });
       const editorsId = role.json.data.id;
       note('role.create', editorsId, role.requestId);
-      note('role.update', editorsId, (await change('PUT', `/roles/${editorsId}`, { data: { type: 'role', attributes: { can_edit_schema: false } } })).requestId);
+      note(
+        'role.update',
+        editorsId,
+        (await change('PUT', `/roles/${editorsId}`, { data: { type: 'role', attributes: { can_edit_schema: false } } })).requestId,
+      );
       const copy = await change('POST', `/roles/${editorsId}/duplicate`);
       note('role.duplicate', copy.json.data.id, copy.requestId);
       note('role.destroy', copy.json.data.id, (await change('DELETE', `/roles/${copy.json.data.id}`)).requestId);
 
-      const user = await change('POST', '/users', { data: { type: 'user', attributes: { email: 'ada@example.com', full_name: 'Ada' }, relationships: { role: { data: { type: 'role', id: editorsId } } } } });
+      const user = await change('POST', '/users', {
+        data: { type: 'user', attributes: { email: 'ada@example.com', full_name: 'Ada' }, relationships: { role: { data: { type: 'role', id: editorsId } } } },
+      });
       const userId = user.json.data.id;
       note('user.create', userId, user.requestId);
       note('user.update', userId, (await change('PUT', `/users/${userId}`, { data: { type: 'user', attributes: { is_active: false } } })).requestId);

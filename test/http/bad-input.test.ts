@@ -46,7 +46,9 @@ function cases(ids: { role: string; token: string }): Case[] {
     },
   };
   const validRole = { data: { type: 'role', attributes: { name: 'Valid role', can_edit_schema: true } } };
-  const tokenDoc = (patch: (doc: { data: Record<string, unknown> & { attributes: Record<string, unknown>; relationships: Record<string, unknown> } }) => void) => {
+  const tokenDoc = (
+    patch: (doc: { data: Record<string, unknown> & { attributes: Record<string, unknown>; relationships: Record<string, unknown> } }) => void,
+  ) => {
     const doc = structuredClone(validToken) as Parameters<typeof patch>[0];
     patch(doc);
     return doc;
@@ -61,7 +63,15 @@ function cases(ids: { role: string; token: string }): Case[] {
     { name: 'JSON null', method: 'POST', url: '/users', body: 'null', status: 422, code: 'INVALID_FORMAT' },
     { name: 'no body on create', method: 'POST', url: '/access_tokens', status: 422, code: 'INVALID_FORMAT' },
     { name: 'missing data', method: 'POST', url: '/access_tokens', body: {}, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data' } },
-    { name: 'data is an array', method: 'POST', url: '/access_tokens', body: { data: [validToken.data] }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data' } },
+    {
+      name: 'data is an array',
+      method: 'POST',
+      url: '/access_tokens',
+      body: { data: [validToken.data] },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data' },
+    },
     {
       name: 'wrong type',
       method: 'POST',
@@ -71,7 +81,15 @@ function cases(ids: { role: string; token: string }): Case[] {
       code: 'INVALID_FORMAT',
       details: { pointer: '/data/type' },
     },
-    { name: 'wrong type on a role', method: 'PUT', url: `/roles/${roleId}`, body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/type' } },
+    {
+      name: 'wrong type on a role',
+      method: 'PUT',
+      url: `/roles/${roleId}`,
+      body: { data: { type: 'access_token', attributes: { name: 'x' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/type' },
+    },
     {
       name: 'missing name',
       method: 'POST',
@@ -90,13 +108,65 @@ function cases(ids: { role: string; token: string }): Case[] {
       code: 'INVALID_FORMAT',
       details: { pointer: '/data/attributes/can_access_cma' },
     },
-    { name: 'missing attributes', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => delete (d.data as Record<string, unknown>).attributes), status: 422, code: 'INVALID_FORMAT' },
-    { name: 'missing role', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => delete (d.data as Record<string, unknown>).relationships), status: 422, code: 'INVALID_RELATIONSHIP' },
-    { name: 'missing role name', method: 'POST', url: '/roles', body: { data: { type: 'role', attributes: { can_edit_site: true } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
-    { name: 'user without email', method: 'POST', url: '/users', body: { data: { type: 'user', attributes: { full_name: 'X' }, relationships: { role: { data: { type: 'role', id: '1' } } } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'user without role', method: 'POST', url: '/users', body: { data: { type: 'user', attributes: { email: 'x@example.com', full_name: 'X' } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'unknown top-level member', method: 'POST', url: '/access_tokens', body: { ...validToken, included: [] }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/included' } },
-    { name: 'unknown data member', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.links = {})), status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/links' } },
+    {
+      name: 'missing attributes',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => delete (d.data as Record<string, unknown>).attributes),
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'missing role',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => delete (d.data as Record<string, unknown>).relationships),
+      status: 422,
+      code: 'INVALID_RELATIONSHIP',
+    },
+    {
+      name: 'missing role name',
+      method: 'POST',
+      url: '/roles',
+      body: { data: { type: 'role', attributes: { can_edit_site: true } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/attributes/name' },
+    },
+    {
+      name: 'user without email',
+      method: 'POST',
+      url: '/users',
+      body: { data: { type: 'user', attributes: { full_name: 'X' }, relationships: { role: { data: { type: 'role', id: '1' } } } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'user without role',
+      method: 'POST',
+      url: '/users',
+      body: { data: { type: 'user', attributes: { email: 'x@example.com', full_name: 'X' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'unknown top-level member',
+      method: 'POST',
+      url: '/access_tokens',
+      body: { ...validToken, included: [] },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/included' },
+    },
+    {
+      name: 'unknown data member',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.links = {})),
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/links' },
+    },
     {
       name: 'unknown attribute',
       method: 'POST',
@@ -142,17 +212,93 @@ function cases(ids: { role: string; token: string }): Case[] {
       code: 'INVALID_FORMAT',
       details: { pointer: '/data/relationships/role/data/name' },
     },
-    { name: 'unknown role attribute', method: 'PUT', url: `/roles/${roleId}`, body: { data: { type: 'role', attributes: { can_fly: true } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/can_fly' } },
-    { name: 'unknown site attribute', method: 'PUT', url: '/site', body: { data: { type: 'site', attributes: { owner: 'me' } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'name is a number', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.name = 42)), status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
+    {
+      name: 'unknown role attribute',
+      method: 'PUT',
+      url: `/roles/${roleId}`,
+      body: { data: { type: 'role', attributes: { can_fly: true } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/attributes/can_fly' },
+    },
+    {
+      name: 'unknown site attribute',
+      method: 'PUT',
+      url: '/site',
+      body: { data: { type: 'site', attributes: { owner: 'me' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'name is a number',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.attributes.name = 42)),
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/attributes/name' },
+    },
     { name: 'blank name', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.name = '   ')), status: 422, code: 'INVALID_FORMAT' },
-    { name: 'NUL in a token name', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.name = 'a\u0000b')), status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
-    { name: 'NUL in a role name', method: 'POST', url: '/roles', body: { data: { type: 'role', attributes: { name: 'a\u0000b' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
-    { name: 'NUL in a user name', method: 'POST', url: '/users', body: { data: { type: 'user', attributes: { email: 'nul@example.com', full_name: '\u0000' }, relationships: { role: { data: { type: 'role', id: roleId } } } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'NUL in the site name', method: 'PUT', url: '/site', body: { data: { type: 'site', attributes: { name: 'x\u0000' } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'flag is a string', method: 'PUT', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { can_access_cma: 'true' } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'role id is a number', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: Number(roleId) } })), status: 422, code: 'INVALID_FORMAT' },
-    { name: 'permissions is a string', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.attributes.permissions = '*')), status: 422, code: 'INVALID_FORMAT' },
+    {
+      name: 'NUL in a token name',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.attributes.name = 'a\u0000b')),
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/attributes/name' },
+    },
+    {
+      name: 'NUL in a role name',
+      method: 'POST',
+      url: '/roles',
+      body: { data: { type: 'role', attributes: { name: 'a\u0000b' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/attributes/name' },
+    },
+    {
+      name: 'NUL in a user name',
+      method: 'POST',
+      url: '/users',
+      body: {
+        data: { type: 'user', attributes: { email: 'nul@example.com', full_name: '\u0000' }, relationships: { role: { data: { type: 'role', id: roleId } } } },
+      },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'NUL in the site name',
+      method: 'PUT',
+      url: '/site',
+      body: { data: { type: 'site', attributes: { name: 'x\u0000' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'flag is a string',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: { data: { type: 'access_token', attributes: { can_access_cma: 'true' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'role id is a number',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: Number(roleId) } })),
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'permissions is a string',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.attributes.permissions = '*')),
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
     {
       name: 'unknown permission string',
       method: 'POST',
@@ -162,16 +308,89 @@ function cases(ids: { role: string; token: string }): Case[] {
       code: 'INVALID_FIELD',
       details: { field: 'permissions' },
     },
-    { name: 'bad CIDR', method: 'PUT', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { ip_allowlist: ['10.0.0.0/33'] } } }, status: 422, code: 'INVALID_FIELD', details: { field: 'ip_allowlist' } },
-    { name: 'expiry not a date', method: 'PUT', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { expires_at: 'tomorrow' } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'unknown content action', method: 'POST', url: '/roles', body: { data: { type: 'role', attributes: { name: 'x', positive_item_type_permissions: [{ item_type: null, action: 'destroy' }] } } }, status: 422, code: 'INVALID_FORMAT' },
-    { name: 'duplicate role name', method: 'POST', url: '/roles', body: { data: { type: 'role', attributes: { name: 'Admin' } } }, status: 422, code: 'INVALID_FIELD', details: { field: 'name' } },
-    { name: 'role inheriting from itself', method: 'PUT', url: `/roles/${roleId}`, body: { data: { type: 'role', relationships: { inherits_permissions_from: { data: [{ type: 'role', id: roleId }] } } } }, status: 422, code: 'INVALID_RELATIONSHIP' },
-    { name: 'data.id not the URL id', method: 'PUT', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', id: '1', attributes: { name: 'x' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/id' } },
-    { name: 'both role and user', method: 'PUT', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', relationships: { role: { data: { type: 'role', id: roleId } }, user: { data: { type: 'user', id: '1' } } } } }, status: 422, code: 'INVALID_RELATIONSHIP' },
-    { name: 'unknown role in relationship', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: '999999' } })), status: 422, code: 'INVALID_RELATIONSHIP' },
-    { name: 'non-numeric role in relationship', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: 'admin' } })), status: 422, code: 'INVALID_RELATIONSHIP' },
-    { name: 'huge role id in relationship', method: 'POST', url: '/access_tokens', body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: '99999999999999' } })), status: 422, code: 'INVALID_RELATIONSHIP' },
+    {
+      name: 'bad CIDR',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: { data: { type: 'access_token', attributes: { ip_allowlist: ['10.0.0.0/33'] } } },
+      status: 422,
+      code: 'INVALID_FIELD',
+      details: { field: 'ip_allowlist' },
+    },
+    {
+      name: 'expiry not a date',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: { data: { type: 'access_token', attributes: { expires_at: 'tomorrow' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'unknown content action',
+      method: 'POST',
+      url: '/roles',
+      body: { data: { type: 'role', attributes: { name: 'x', positive_item_type_permissions: [{ item_type: null, action: 'destroy' }] } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
+    {
+      name: 'duplicate role name',
+      method: 'POST',
+      url: '/roles',
+      body: { data: { type: 'role', attributes: { name: 'Admin' } } },
+      status: 422,
+      code: 'INVALID_FIELD',
+      details: { field: 'name' },
+    },
+    {
+      name: 'role inheriting from itself',
+      method: 'PUT',
+      url: `/roles/${roleId}`,
+      body: { data: { type: 'role', relationships: { inherits_permissions_from: { data: [{ type: 'role', id: roleId }] } } } },
+      status: 422,
+      code: 'INVALID_RELATIONSHIP',
+    },
+    {
+      name: 'data.id not the URL id',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: { data: { type: 'access_token', id: '1', attributes: { name: 'x' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/id' },
+    },
+    {
+      name: 'both role and user',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: { data: { type: 'access_token', relationships: { role: { data: { type: 'role', id: roleId } }, user: { data: { type: 'user', id: '1' } } } } },
+      status: 422,
+      code: 'INVALID_RELATIONSHIP',
+    },
+    {
+      name: 'unknown role in relationship',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: '999999' } })),
+      status: 422,
+      code: 'INVALID_RELATIONSHIP',
+    },
+    {
+      name: 'non-numeric role in relationship',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: 'admin' } })),
+      status: 422,
+      code: 'INVALID_RELATIONSHIP',
+    },
+    {
+      name: 'huge role id in relationship',
+      method: 'POST',
+      url: '/access_tokens',
+      body: tokenDoc((d) => (d.data.relationships.role = { data: { type: 'role', id: '99999999999999' } })),
+      status: 422,
+      code: 'INVALID_RELATIONSHIP',
+    },
 
     ...(['GET', 'PUT', 'DELETE'] as const).flatMap((method) =>
       ['999999', 'abc', '0', '-1', '1.5', '99999999999999', '99999999999999999999999'].map(
@@ -187,68 +406,290 @@ function cases(ids: { role: string; token: string }): Case[] {
     ),
     { name: 'rotating an unknown token', method: 'POST', url: '/access_tokens/99999999999/regenerate_token', status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown role', method: 'GET', url: '/roles/99999999999', status: 404, code: 'NOT_FOUND' },
-    { name: 'updating an unknown role', method: 'PUT', url: '/roles/nope', body: { data: { type: 'role', attributes: { name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
+    {
+      name: 'updating an unknown role',
+      method: 'PUT',
+      url: '/roles/nope',
+      body: { data: { type: 'role', attributes: { name: 'x' } } },
+      status: 404,
+      code: 'NOT_FOUND',
+    },
     { name: 'deleting an unknown role', method: 'DELETE', url: '/roles/424242', status: 404, code: 'NOT_FOUND' },
     { name: 'duplicating an unknown role', method: 'POST', url: '/roles/99999999999/duplicate', status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown user', method: 'GET', url: '/users/abc', status: 404, code: 'NOT_FOUND' },
     { name: 'deleting an unknown user', method: 'DELETE', url: '/users/99999999999', status: 404, code: 'NOT_FOUND' },
-    { name: 'updating an unknown user', method: 'PUT', url: '/users/424242', body: { data: { type: 'user', attributes: { full_name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
+    {
+      name: 'updating an unknown user',
+      method: 'PUT',
+      url: '/users/424242',
+      body: { data: { type: 'user', attributes: { full_name: 'x' } } },
+      status: 404,
+      code: 'NOT_FOUND',
+    },
 
-    { name: 'X-Api-Version 2', method: 'POST', url: '/access_tokens', body: validToken, headers: { 'x-api-version': '2' }, status: 400, code: 'INVALID_API_VERSION' },
+    {
+      name: 'X-Api-Version 2',
+      method: 'POST',
+      url: '/access_tokens',
+      body: validToken,
+      headers: { 'x-api-version': '2' },
+      status: 400,
+      code: 'INVALID_API_VERSION',
+    },
     { name: 'X-Api-Version garbage', method: 'GET', url: '/roles', headers: { 'x-api-version': 'latest' }, status: 400, code: 'INVALID_API_VERSION' },
-    { name: 'Accept text/html', method: 'POST', url: '/access_tokens', body: validToken, headers: { accept: 'text/html' }, status: 406, code: 'INVALID_ACCEPT_HEADER' },
-    { name: 'Accept application/xml', method: 'GET', url: '/access_tokens', headers: { accept: 'application/xml' }, status: 406, code: 'INVALID_ACCEPT_HEADER' },
-    { name: 'text/plain body', method: 'POST', url: '/access_tokens', body: validToken, headers: { 'content-type': 'text/plain' }, status: 415, code: 'INVALID_CONTENT_TYPE_HEADER' },
-    { name: 'form body', method: 'POST', url: '/roles', body: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'INVALID_CONTENT_TYPE_HEADER' },
-    { name: 'XML body', method: 'PUT', url: `/access_tokens/${tokenId}`, body: '<token/>', headers: { 'content-type': 'application/xml' }, status: 415, code: 'INVALID_CONTENT_TYPE_HEADER' },
+    {
+      name: 'Accept text/html',
+      method: 'POST',
+      url: '/access_tokens',
+      body: validToken,
+      headers: { accept: 'text/html' },
+      status: 406,
+      code: 'INVALID_ACCEPT_HEADER',
+    },
+    {
+      name: 'Accept application/xml',
+      method: 'GET',
+      url: '/access_tokens',
+      headers: { accept: 'application/xml' },
+      status: 406,
+      code: 'INVALID_ACCEPT_HEADER',
+    },
+    {
+      name: 'text/plain body',
+      method: 'POST',
+      url: '/access_tokens',
+      body: validToken,
+      headers: { 'content-type': 'text/plain' },
+      status: 415,
+      code: 'INVALID_CONTENT_TYPE_HEADER',
+    },
+    {
+      name: 'form body',
+      method: 'POST',
+      url: '/roles',
+      body: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 415,
+      code: 'INVALID_CONTENT_TYPE_HEADER',
+    },
+    {
+      name: 'XML body',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: '<token/>',
+      headers: { 'content-type': 'application/xml' },
+      status: 415,
+      code: 'INVALID_CONTENT_TYPE_HEADER',
+    },
 
     { name: 'unknown list parameter', method: 'GET', url: '/access_tokens?filter[name]=x', status: 400, code: 'INVALID_PARAMS' },
     { name: 'page[limit] 0', method: 'GET', url: '/access_tokens?page[limit]=0', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[limit]' } },
     { name: 'page[limit] over 500', method: 'GET', url: '/users?page[limit]=501', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[limit]' } },
-    { name: 'page[limit] not a number', method: 'GET', url: '/roles?page[limit]=ten', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[limit]' } },
+    {
+      name: 'page[limit] not a number',
+      method: 'GET',
+      url: '/roles?page[limit]=ten',
+      status: 400,
+      code: 'INVALID_PARAMS',
+      details: { parameter: 'page[limit]' },
+    },
     { name: 'page[limit] empty', method: 'GET', url: '/roles?page[limit]=', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[limit]' } },
-    { name: 'page[limit] fractional', method: 'GET', url: '/users?page[limit]=2.5', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[limit]' } },
-    { name: 'page[offset] negative', method: 'GET', url: '/access_tokens?page[offset]=-1', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[offset]' } },
-    { name: 'page[offset] past 2^53', method: 'GET', url: '/users?page[offset]=9007199254740993', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[offset]' } },
-    { name: 'page[offset] twice', method: 'GET', url: '/roles?page[offset]=1&page[offset]=2', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'page[offset]' } },
+    {
+      name: 'page[limit] fractional',
+      method: 'GET',
+      url: '/users?page[limit]=2.5',
+      status: 400,
+      code: 'INVALID_PARAMS',
+      details: { parameter: 'page[limit]' },
+    },
+    {
+      name: 'page[offset] negative',
+      method: 'GET',
+      url: '/access_tokens?page[offset]=-1',
+      status: 400,
+      code: 'INVALID_PARAMS',
+      details: { parameter: 'page[offset]' },
+    },
+    {
+      name: 'page[offset] past 2^53',
+      method: 'GET',
+      url: '/users?page[offset]=9007199254740993',
+      status: 400,
+      code: 'INVALID_PARAMS',
+      details: { parameter: 'page[offset]' },
+    },
+    {
+      name: 'page[offset] twice',
+      method: 'GET',
+      url: '/roles?page[offset]=1&page[offset]=2',
+      status: 400,
+      code: 'INVALID_PARAMS',
+      details: { parameter: 'page[offset]' },
+    },
     { name: 'page as a nested object', method: 'GET', url: '/access_tokens?page=1', status: 400, code: 'INVALID_PARAMS' },
     { name: 'unknown find parameter', method: 'GET', url: `/access_tokens/${tokenId}?fields=name`, status: 400, code: 'INVALID_PARAMS' },
     { name: 'unknown create parameter', method: 'POST', url: '/access_tokens?dry_run=true', body: validToken, status: 400, code: 'INVALID_PARAMS' },
-    { name: 'unknown update parameter', method: 'PUT', url: `/access_tokens/${tokenId}?force=1`, body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 400, code: 'INVALID_PARAMS' },
+    {
+      name: 'unknown update parameter',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}?force=1`,
+      body: { data: { type: 'access_token', attributes: { name: 'x' } } },
+      status: 400,
+      code: 'INVALID_PARAMS',
+    },
     { name: 'unknown role-create parameter', method: 'POST', url: '/roles?x=1', body: validRole, status: 400, code: 'INVALID_PARAMS' },
     { name: 'unknown role-delete parameter', method: 'DELETE', url: `/roles/${roleId}?cascade=true`, status: 400, code: 'INVALID_PARAMS' },
     { name: 'unknown duplicate parameter', method: 'POST', url: `/roles/${roleId}/duplicate?name=x`, status: 400, code: 'INVALID_PARAMS' },
-    { name: 'role data.id not the URL id', method: 'PUT', url: `/roles/${roleId}`, body: { data: { type: 'role', id: '999', attributes: { name: 'x' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/id' } },
+    {
+      name: 'role data.id not the URL id',
+      method: 'PUT',
+      url: `/roles/${roleId}`,
+      body: { data: { type: 'role', id: '999', attributes: { name: 'x' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/id' },
+    },
     { name: 'unknown item-type parameter', method: 'GET', url: '/item-types/1?x=1', status: 400, code: 'INVALID_PARAMS' },
-    { name: 'unknown item-create parameter', method: 'POST', url: '/items?x=1', body: { data: { type: 'item', attributes: {} } }, status: 400, code: 'INVALID_PARAMS' },
-    { name: 'unknown site parameter', method: 'PUT', url: '/site?x=1', body: { data: { type: 'site', attributes: { name: 'x' } } }, status: 400, code: 'INVALID_PARAMS' },
+    {
+      name: 'unknown item-create parameter',
+      method: 'POST',
+      url: '/items?x=1',
+      body: { data: { type: 'item', attributes: {} } },
+      status: 400,
+      code: 'INVALID_PARAMS',
+    },
+    {
+      name: 'unknown site parameter',
+      method: 'PUT',
+      url: '/site?x=1',
+      body: { data: { type: 'site', attributes: { name: 'x' } } },
+      status: 400,
+      code: 'INVALID_PARAMS',
+    },
     { name: 'negative grace period', method: 'POST', url: `/access_tokens/${tokenId}/regenerate_token?grace_period=-5`, status: 400, code: 'INVALID_PARAMS' },
-    { name: 'non-numeric grace period', method: 'POST', url: `/access_tokens/${tokenId}/regenerate_token?grace_period=soon`, status: 400, code: 'INVALID_PARAMS' },
+    {
+      name: 'non-numeric grace period',
+      method: 'POST',
+      url: `/access_tokens/${tokenId}/regenerate_token?grace_period=soon`,
+      status: 400,
+      code: 'INVALID_PARAMS',
+    },
     { name: 'unknown rotate parameter', method: 'POST', url: `/access_tokens/${tokenId}/regenerate_token?reason=x`, status: 400, code: 'INVALID_PARAMS' },
-    { name: 'bad destination type', method: 'DELETE', url: `/access_tokens/${tokenId}?destination_user_type=robot&destination_user_id=1`, status: 400, code: 'INVALID_PARAMS' },
-    { name: 'unknown destination user', method: 'DELETE', url: `/access_tokens/${tokenId}?destination_user_type=user&destination_user_id=424242`, status: 422, code: 'INVALID_DESTINATION_USER' },
+    {
+      name: 'bad destination type',
+      method: 'DELETE',
+      url: `/access_tokens/${tokenId}?destination_user_type=robot&destination_user_id=1`,
+      status: 400,
+      code: 'INVALID_PARAMS',
+    },
+    {
+      name: 'unknown destination user',
+      method: 'DELETE',
+      url: `/access_tokens/${tokenId}?destination_user_type=user&destination_user_id=424242`,
+      status: 422,
+      code: 'INVALID_DESTINATION_USER',
+    },
 
-    { name: 'JSON nested 20,000 deep in a role permission entry', method: 'POST', url: '/roles', body: `{"data":{"type":"role","attributes":{"name":"Deep","positive_item_type_permissions":[{"item_type":${nested(20_000)},"action":"read"}]}}}`, status: 400, code: 'JSON_NESTING_TOO_DEEP', details: { max_depth: 64 } },
-    { name: 'JSON nested 20,000 deep in a token attribute', method: 'PUT', url: `/access_tokens/${tokenId}`, body: `{"data":{"type":"access_token","attributes":{"permissions":${nested(20_000)}}}}`, status: 400, code: 'JSON_NESTING_TOO_DEEP' },
+    {
+      name: 'JSON nested 20,000 deep in a role permission entry',
+      method: 'POST',
+      url: '/roles',
+      body: `{"data":{"type":"role","attributes":{"name":"Deep","positive_item_type_permissions":[{"item_type":${nested(20_000)},"action":"read"}]}}}`,
+      status: 400,
+      code: 'JSON_NESTING_TOO_DEEP',
+      details: { max_depth: 64 },
+    },
+    {
+      name: 'JSON nested 20,000 deep in a token attribute',
+      method: 'PUT',
+      url: `/access_tokens/${tokenId}`,
+      body: `{"data":{"type":"access_token","attributes":{"permissions":${nested(20_000)}}}}`,
+      status: 400,
+      code: 'JSON_NESTING_TOO_DEEP',
+    },
     { name: 'a body nested 65 levels deep', method: 'PUT', url: `/roles/${roleId}`, body: nested(65), status: 400, code: 'JSON_NESTING_TOO_DEEP' },
-    { name: 'a body of 64 levels is only checked for its shape', method: 'PUT', url: `/roles/${roleId}`, body: nested(64), status: 422, code: 'INVALID_FORMAT' },
+    {
+      name: 'a body of 64 levels is only checked for its shape',
+      method: 'PUT',
+      url: `/roles/${roleId}`,
+      body: nested(64),
+      status: 422,
+      code: 'INVALID_FORMAT',
+    },
     { name: 'an empty body with a JSON content type', method: 'POST', url: '/roles', body: '', status: 422, code: 'INVALID_FORMAT' },
     { name: 'a blank body with a JSON content type', method: 'PUT', url: `/access_tokens/${tokenId}`, body: ' \n ', status: 422, code: 'INVALID_FORMAT' },
-    { name: 'a prototype-poisoning body', method: 'POST', url: '/roles', body: '{"data":{"type":"role","attributes":{"name":"P"}},"__proto__":{"admin":true}}', status: 400, code: 'INVALID_JSON_BODY' },
+    {
+      name: 'a prototype-poisoning body',
+      method: 'POST',
+      url: '/roles',
+      body: '{"data":{"type":"role","attributes":{"name":"P"}},"__proto__":{"admin":true}}',
+      status: 400,
+      code: 'INVALID_JSON_BODY',
+    },
     { name: 'malformed percent-encoding in a path id', method: 'GET', url: '/items/%E0%A4%A', status: 400, code: 'INVALID_URL' },
-    { name: 'an invalid escape in a token id', method: 'PUT', url: '/access_tokens/%ZZ', body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 400, code: 'INVALID_URL' },
+    {
+      name: 'an invalid escape in a token id',
+      method: 'PUT',
+      url: '/access_tokens/%ZZ',
+      body: { data: { type: 'access_token', attributes: { name: 'x' } } },
+      status: 400,
+      code: 'INVALID_URL',
+    },
     { name: 'a path id over 100 characters', method: 'GET', url: `/access_tokens/${'9'.repeat(101)}`, status: 404, code: 'NOT_FOUND' },
-    { name: 'a path id of 2,000 characters on an update', method: 'PUT', url: `/roles/${'a'.repeat(2_000)}`, body: { data: { type: 'role', attributes: { name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
+    {
+      name: 'a path id of 2,000 characters on an update',
+      method: 'PUT',
+      url: `/roles/${'a'.repeat(2_000)}`,
+      body: { data: { type: 'role', attributes: { name: 'x' } } },
+      status: 404,
+      code: 'NOT_FOUND',
+    },
     { name: 'OPTIONS that is no preflight', method: 'OPTIONS', url: '/access_tokens', status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
-    { name: 'a preflight without Access-Control-Request-Method', method: 'OPTIONS', url: `/roles/${roleId}`, headers: { origin: 'https://example.com' }, status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
-    { name: 'a preflight without Origin', method: 'OPTIONS', url: '/graphql', headers: { 'access-control-request-method': 'POST' }, status: 400, code: 'INVALID_PREFLIGHT_REQUEST' },
-    { name: 'NUL in an audit-log filter', method: 'GET', url: '/audit_log_events?filter[actor_id]=%00', status: 400, code: 'INVALID_PARAMS', details: { parameter: 'filter[actor_id]' } },
+    {
+      name: 'a preflight without Access-Control-Request-Method',
+      method: 'OPTIONS',
+      url: `/roles/${roleId}`,
+      headers: { origin: 'https://example.com' },
+      status: 400,
+      code: 'INVALID_PREFLIGHT_REQUEST',
+    },
+    {
+      name: 'a preflight without Origin',
+      method: 'OPTIONS',
+      url: '/graphql',
+      headers: { 'access-control-request-method': 'POST' },
+      status: 400,
+      code: 'INVALID_PREFLIGHT_REQUEST',
+    },
+    {
+      name: 'NUL in an audit-log filter',
+      method: 'GET',
+      url: '/audit_log_events?filter[actor_id]=%00',
+      status: 400,
+      code: 'INVALID_PARAMS',
+      details: { parameter: 'filter[actor_id]' },
+    },
     { name: 'NUL inside a query parameter', method: 'GET', url: '/audit_log_events?filter[subject_id]=a%00b', status: 400, code: 'INVALID_PARAMS' },
     { name: 'NUL in a parameter name', method: 'GET', url: '/roles?a%00=1', status: 400, code: 'INVALID_PARAMS' },
-    { name: 'NUL in a model name', method: 'POST', url: '/item-types', body: { data: { type: 'item_type', attributes: { name: 'a\u0000', api_key: 'nul_model' } } }, status: 422, code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/name' } },
+    {
+      name: 'NUL in a model name',
+      method: 'POST',
+      url: '/item-types',
+      body: { data: { type: 'item_type', attributes: { name: 'a\u0000', api_key: 'nul_model' } } },
+      status: 422,
+      code: 'INVALID_FORMAT',
+      details: { pointer: '/data/attributes/name' },
+    },
     { name: 'an unknown route', method: 'GET', url: '/nope', status: 404, code: 'NOT_FOUND' },
     { name: 'an unknown sub-route', method: 'POST', url: `/access_tokens/${tokenId}/revoke`, body: {}, status: 404, code: 'NOT_FOUND' },
-    { name: 'an unknown method', method: 'PATCH', url: `/access_tokens/${tokenId}`, body: { data: { type: 'access_token', attributes: { name: 'x' } } }, status: 404, code: 'NOT_FOUND' },
+    {
+      name: 'an unknown method',
+      method: 'PATCH',
+      url: `/access_tokens/${tokenId}`,
+      body: { data: { type: 'access_token', attributes: { name: 'x' } } },
+      status: 404,
+      code: 'NOT_FOUND',
+    },
     { name: 'DELETE on a collection', method: 'DELETE', url: '/access_tokens', status: 404, code: 'NOT_FOUND' },
   ];
 }
@@ -402,8 +843,25 @@ for (const dialect of DIALECTS) {
     it('answers 413 REQUEST_TOO_LARGE past the configured limit and changes nothing', async () => {
       const before = await snapshot(h);
       const bodies: [string, unknown][] = [
-        ['/access_tokens', { data: { type: 'access_token', attributes: { name: 'x'.repeat(4000), can_access_cda: true, can_access_cda_preview: false, can_access_cma: false }, relationships: { role: { data: { type: 'role', id: roleId } } } } }],
-        ['/roles', { data: { type: 'role', attributes: { name: 'Big', positive_item_type_permissions: Array.from({ length: 200 }, () => ({ item_type: null, action: 'read' })) } } }],
+        [
+          '/access_tokens',
+          {
+            data: {
+              type: 'access_token',
+              attributes: { name: 'x'.repeat(4000), can_access_cda: true, can_access_cda_preview: false, can_access_cma: false },
+              relationships: { role: { data: { type: 'role', id: roleId } } },
+            },
+          },
+        ],
+        [
+          '/roles',
+          {
+            data: {
+              type: 'role',
+              attributes: { name: 'Big', positive_item_type_permissions: Array.from({ length: 200 }, () => ({ item_type: null, action: 'read' })) },
+            },
+          },
+        ],
       ];
       for (const [url, body] of bodies) {
         expectProblem(await h.request('POST', url, { token: h.adminSecret, body }), 413, 'REQUEST_TOO_LARGE');
@@ -466,14 +924,29 @@ for (const dialect of DIALECTS) {
         token: {
           data: {
             type: 'access_token',
-            attributes: { name: 'Fuzz', can_access_cda: true, can_access_cda_preview: false, can_access_cma: false, permissions: ['content:read'], expires_at: null, ip_allowlist: null, rate_limit: null, enabled: true },
+            attributes: {
+              name: 'Fuzz',
+              can_access_cda: true,
+              can_access_cda_preview: false,
+              can_access_cma: false,
+              permissions: ['content:read'],
+              expires_at: null,
+              ip_allowlist: null,
+              rate_limit: null,
+              enabled: true,
+            },
             relationships: { role: { data: { type: 'role', id: roleId } }, root_nodes: { data: [] } },
           },
         },
         role: {
           data: {
             type: 'role',
-            attributes: { name: 'Fuzz role', can_edit_site: false, environments_access: 'all', positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'anyone' }] },
+            attributes: {
+              name: 'Fuzz role',
+              can_edit_site: false,
+              environments_access: 'all',
+              positive_item_type_permissions: [{ item_type: null, action: 'read', on_creator: 'anyone' }],
+            },
             relationships: { inherits_permissions_from: { data: [{ type: 'role', id: roleId }] } },
           },
         },
@@ -497,7 +970,12 @@ for (const dialect of DIALECTS) {
         ...paths(docs.token).flatMap((p) => [['POST', '/access_tokens', docs.token, p] as const, ['PUT', `/access_tokens/${tokenId}`, docs.token, p] as const]),
         ...paths(docs.role).flatMap((p) => [['POST', '/roles', docs.role, p] as const, ['PUT', `/roles/${roleId}`, docs.role, p] as const]),
       ];
-      const replacement = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('', ' ', '\u0000', '-1', '0', '99999999999', 'lk_x', '*', 'content:*', '::/0'));
+      const replacement = fc.oneof(
+        fc.constant(undefined),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+        fc.constantFrom('', ' ', '\u0000', '-1', '0', '99999999999', 'lk_x', '*', 'content:*', '::/0'),
+      );
 
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...cases), replacement, async ([method, url, doc, path], value) => {
@@ -537,14 +1015,18 @@ for (const dialect of DIALECTS) {
     const burst = (n: number, request: () => Promise<LightMyRequestResponse>) => Promise.all(Array.from({ length: n }, request));
 
     it('lets one of several same-name role creates win and refuses the rest with INVALID_FIELD', async () => {
-      const responses = await burst(8, () => h.request('POST', '/roles', { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Twins' } } } }));
+      const responses = await burst(8, () =>
+        h.request('POST', '/roles', { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Twins' } } } }),
+      );
       expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
       for (const res of responses.filter((r) => r.statusCode !== 201)) expect(expectProblem(res, 422, 'INVALID_FIELD')).toMatchObject({ field: 'name' });
     });
 
     it('lets one of several same-email user creates win and refuses the rest with INVALID_FIELD', async () => {
       const roleId = await adminRoleId(h);
-      const body = { data: { type: 'user', attributes: { email: 'twin@example.com', full_name: 'Twin' }, relationships: { role: { data: { type: 'role', id: roleId } } } } };
+      const body = {
+        data: { type: 'user', attributes: { email: 'twin@example.com', full_name: 'Twin' }, relationships: { role: { data: { type: 'role', id: roleId } } } },
+      };
       const responses = await burst(8, () => h.request('POST', '/users', { token: h.adminSecret, body }));
       expect(responses.filter((r) => r.statusCode === 201)).toHaveLength(1);
       for (const res of responses.filter((r) => r.statusCode !== 201)) expect(expectProblem(res, 422, 'INVALID_FIELD')).toMatchObject({ field: 'email' });
@@ -624,7 +1106,11 @@ describe('sqlite: hostile GraphQL', () => {
     ['an inline filter nested 1,500 deep', `{ allArticles(filter: ${'{AND: ['.repeat(1_500)}{}${']}'.repeat(1_500)}) { id } }`, 'nesting'],
     ['a list argument nested 5,000 deep', `{ allArticles(orderBy: ${nested(5_000)}) { id } }`, 'nesting'],
     ['a 30 KB query of 1,600 identical fields', `{ allArticles { ${'title '.repeat(1_600)}} }`.padEnd(30_000, ' '), 'selections'],
-    ['1,600 selections spread through fragments', `{ allArticles { ...A ...A ...A ...A } } fragment A on ArticleRecord { ${'title '.repeat(400)}}`, 'selections'],
+    [
+      '1,600 selections spread through fragments',
+      `{ allArticles { ...A ...A ...A ...A } } fragment A on ArticleRecord { ${'title '.repeat(400)}}`,
+      'selections',
+    ],
     ['101 aliases', `{ ${Array.from({ length: 101 }, (_, i) => `a${i}: _site { __typename }`).join(' ')} }`, 'aliases'],
     ['selections 13 levels deep', `{ ${'allArticles { parent { '.repeat(7).slice(0, -2)} id ${'} '.repeat(13)}}`, 'depth'],
     ['more than 10,000 tokens', `{ allArticles { ${'id '.repeat(10_001)}} }`, 'tokens'],
@@ -649,14 +1135,16 @@ describe('sqlite: hostile GraphQL', () => {
     const query = 'query($f: ArticleModelFilter) { allArticles(filter: $f) { id } }';
     const deep = JSON.parse(`${'{"AND":['.repeat(1_000)}{}${']}'.repeat(1_000)}`) as unknown;
     expectProblem(await post({ query, variables: { f: deep } }), 400, 'JSON_NESTING_TOO_DEEP');
-    const get = await h.request('GET', `/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ f: deep }))}`, { token: h.adminSecret });
+    const get = await h.request('GET', `/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(JSON.stringify({ f: deep }))}`, {
+      token: h.adminSecret,
+    });
     expect(expectProblem(get, 400, 'JSON_NESTING_TOO_DEEP').parameter).toBe('variables');
     const shallow = JSON.parse(`${'{"AND":['.repeat(20)}{}${']}'.repeat(20)}`) as unknown;
     const ok = await post({ query, variables: { f: shallow } });
     expect(ok.json()).toEqual({ data: { allArticles: [] } });
   });
 
-  it('answers variables of the wrong type in errors[], with graphql-js\'s message and nothing internal', async () => {
+  it("answers variables of the wrong type in errors[], with graphql-js's message and nothing internal", async () => {
     const res = await post({ query: 'query($n: IntType) { allArticles(first: $n) { id } }', variables: { n: nested(50) } });
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toMatch(/RangeError|call stack/);
@@ -686,9 +1174,18 @@ describe('sqlite: hostile input over HTTP', () => {
 
   it('gives fetch the 413 in the envelope for 2, 4 and 12 MiB bodies, and keeps serving', async () => {
     const before = await snapshot(h);
-    for (const [url, mib] of [['/access_tokens', 2], ['/roles', 4], ['/access_tokens', 12], ['/graphql', 4]] as const) {
+    for (const [url, mib] of [
+      ['/access_tokens', 2],
+      ['/roles', 4],
+      ['/access_tokens', 12],
+      ['/graphql', 4],
+    ] as const) {
       const body = JSON.stringify({ data: { type: 'role', attributes: { name: 'x'.repeat(mib * 1024 * 1024) } } });
-      const res = await fetch(`${base}${url}`, { method: 'POST', headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' }, body });
+      const res = await fetch(`${base}${url}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status, `${mib} MiB to ${url}`).toBe(413);
       expect(await envelopeCode(res)).toBe('REQUEST_TOO_LARGE');
       await stillServes();
@@ -720,7 +1217,11 @@ describe('sqlite: hostile input over HTTP', () => {
 
   it('answers bytes that are not HTTP with 400 MALFORMED_REQUEST in the envelope', async () => {
     const { port } = new URL(base);
-    for (const raw of ['GET /roles HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 'POST /roles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', '\u0000\u0001garbage\r\n\r\n']) {
+    for (const raw of [
+      'GET /roles HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+      'POST /roles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      '\u0000\u0001garbage\r\n\r\n',
+    ]) {
       const answer = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(port), '127.0.0.1', () => socket.end(raw));
         let text = '';

@@ -87,7 +87,13 @@ for (const dialect of DIALECTS) {
         can_access_cda_preview: false,
         can_access_cma: true,
       });
-      expect(updated).toMatchObject({ id: created.id, name: 'CI deploys (renamed)', can_access_cda: false, token: secret, role: { type: 'role', id: adminRole } });
+      expect(updated).toMatchObject({
+        id: created.id,
+        name: 'CI deploys (renamed)',
+        can_access_cda: false,
+        token: secret,
+        role: { type: 'role', id: adminRole },
+      });
 
       // The new token works for its own reads before rotation…
       expect((await clientFor(secret).users.findMe()).id).toBe(created.id);
@@ -113,7 +119,13 @@ for (const dialect of DIALECTS) {
 
     it('moves the role on update only when one is sent', async () => {
       const editor = await client.roles.create({ name: 'Token editors', can_manage_access_tokens: true });
-      const token = await client.accessTokens.create({ name: 'Moves', can_access_cda: false, can_access_cda_preview: false, can_access_cma: true, role: { type: 'role', id: adminRole } });
+      const token = await client.accessTokens.create({
+        name: 'Moves',
+        can_access_cda: false,
+        can_access_cda_preview: false,
+        can_access_cma: true,
+        role: { type: 'role', id: adminRole },
+      });
       const moved = await client.accessTokens.update(token.id, {
         name: 'Moves',
         can_access_cda: false,
@@ -128,7 +140,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('destroys with a destination owner in the query string', async () => {
-      const token = await client.accessTokens.create({ name: 'Owner', can_access_cda: true, can_access_cda_preview: false, can_access_cma: false, role: { type: 'role', id: adminRole } });
+      const token = await client.accessTokens.create({
+        name: 'Owner',
+        can_access_cda: true,
+        can_access_cda_preview: false,
+        can_access_cma: false,
+        role: { type: 'role', id: adminRole },
+      });
       const destroyed = await client.accessTokens.destroy(token.id, { destination_user_type: 'account', destination_user_id: '1' });
       expect(destroyed.id).toBe(token.id);
     });
@@ -160,13 +178,25 @@ for (const dialect of DIALECTS) {
 
     it('reports a missing role flag as INSUFFICIENT_PERMISSIONS', async () => {
       const reader = await client.roles.create({ name: 'Readers' });
-      const token = await client.accessTokens.create({ name: 'Reader', can_access_cda: false, can_access_cda_preview: false, can_access_cma: true, role: { type: 'role', id: reader.id } });
+      const token = await client.accessTokens.create({
+        name: 'Reader',
+        can_access_cda: false,
+        can_access_cda_preview: false,
+        can_access_cma: true,
+        role: { type: 'role', id: reader.id },
+      });
       const readerClient = clientFor(token.token as string);
       const listed = await readerClient.accessTokens.list();
       expect(listed.length).toBeGreaterThan(0);
       expect(listed.every((t) => t.token === null)).toBe(true);
       const error = await rejection(
-        readerClient.accessTokens.create({ name: 'Nope', can_access_cda: true, can_access_cda_preview: false, can_access_cma: false, role: { type: 'role', id: reader.id } }),
+        readerClient.accessTokens.create({
+          name: 'Nope',
+          can_access_cda: true,
+          can_access_cda_preview: false,
+          can_access_cma: false,
+          role: { type: 'role', id: reader.id },
+        }),
       );
       expect(error.response.status).toBe(403);
       expect(error.findError('INSUFFICIENT_PERMISSIONS', (d) => d.flag === 'can_manage_access_tokens')).toBeTruthy();
@@ -199,7 +229,11 @@ for (const dialect of DIALECTS) {
       });
       expect(await client.roles.find(created.id)).toEqual(created);
 
-      const updated = await client.roles.update(created.id, { name: 'Senior editors', can_manage_users: true, inherits_permissions_from: [{ type: 'role', id: adminRole }] });
+      const updated = await client.roles.update(created.id, {
+        name: 'Senior editors',
+        can_manage_users: true,
+        inherits_permissions_from: [{ type: 'role', id: adminRole }],
+      });
       expect(updated).toMatchObject({
         id: created.id,
         name: 'Senior editors',

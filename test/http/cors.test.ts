@@ -14,7 +14,9 @@ describe('CORS', () => {
 
   it('answers a preflight on any path with 204, no body, and what a browser may send and read', async () => {
     for (const url of ['/items/1', '/graphql', '/no-such-path']) {
-      const res = await h.request('OPTIONS', url, { headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+      const res = await h.request('OPTIONS', url, {
+        headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
       expect(res.statusCode, url).toBe(204);
       expect(res.body, url).toBe('');
       expect(res.headers).toMatchObject({

@@ -13,7 +13,8 @@ import { securitySuite, type Auth, type SecurityCase, type World } from '../supp
 import { asAdmin, createItem, createItemType, createToken } from '../content/fixtures.ts';
 import { snapshot as directorySnapshot } from './fixtures.ts';
 
-const envelope = (res: LightMyRequestResponse) => (res.json() as { data: { attributes: { code: string; details: Record<string, unknown> } }[] }).data[0]!.attributes;
+const envelope = (res: LightMyRequestResponse) =>
+  (res.json() as { data: { attributes: { code: string; details: Record<string, unknown> } }[] }).data[0]!.attributes;
 
 function expectInvalidEnvironment(res: LightMyRequestResponse, name?: string): void {
   expect(res.statusCode, res.body).toBe(404);
@@ -33,7 +34,11 @@ for (const dialect of DIALECTS) {
     let note: string;
     const as = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, environment: string | undefined, body?: unknown, token?: string) => {
       h.clock.advance(60);
-      return h.request(method, url, { token: token ?? h.adminSecret, ...(body !== undefined ? { body } : {}), headers: environment === undefined ? {} : { 'x-environment': environment } });
+      return h.request(method, url, {
+        token: token ?? h.adminSecret,
+        ...(body !== undefined ? { body } : {}),
+        headers: environment === undefined ? {} : { 'x-environment': environment },
+      });
     };
     /** Everything a refused request could have touched (tokens, roles, users, site, models, records). */
     const snapshot = async () => {
@@ -147,7 +152,12 @@ for (const dialect of DIALECTS) {
         ['POST /item-types', 'POST', '/item-types', () => ({ data: { type: 'item_type', attributes: { name: 'S', api_key: 'sandboxed', fields: [] } } })],
         ['DELETE /item-types/:id', 'DELETE', '/item-types/:type', noBody],
         ['PUT /site', 'PUT', '/site', () => ({ data: { type: 'site', attributes: { name: 'Sandbox' } } })],
-        ['POST /access_tokens', 'POST', '/access_tokens', () => ({ data: { type: 'access_token', attributes: { name: 'S', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false } } })],
+        [
+          'POST /access_tokens',
+          'POST',
+          '/access_tokens',
+          () => ({ data: { type: 'access_token', attributes: { name: 'S', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false } } }),
+        ],
         ['POST /roles', 'POST', '/roles', () => ({ data: { type: 'role', attributes: { name: 'Sandbox role' } } })],
       ])('refuses a write aimed at a sandbox (%s) with 404 INVALID_ENVIRONMENT, changing nothing', async (_name, method, path, body) => {
         const before = await snapshot();
@@ -157,7 +167,18 @@ for (const dialect of DIALECTS) {
       });
 
       it('refuses reads too, on every resource', async () => {
-        for (const url of ['/items', `/items/${note}`, '/item-types', '/site', '/access_tokens', '/roles', '/users/me', '/environments', '/environments/main', '/audit_log_events']) {
+        for (const url of [
+          '/items',
+          `/items/${note}`,
+          '/item-types',
+          '/site',
+          '/access_tokens',
+          '/roles',
+          '/users/me',
+          '/environments',
+          '/environments/main',
+          '/audit_log_events',
+        ]) {
           expectInvalidEnvironment(await as('GET', url, 'sandbox'), 'sandbox');
         }
       });
@@ -198,7 +219,11 @@ for (const dialect of DIALECTS) {
         expectInvalidEnvironment(await as('GET', `/graphql?query=${encodeURIComponent(query)}`, 'nonexistent-env'), 'nonexistent-env');
         // Drafts too, whatever the preview header says.
         h.clock.advance(60);
-        const drafts = await h.request('POST', '/graphql', { token: h.adminSecret, body: { query }, headers: { 'x-environment': 'staging', 'x-include-drafts': 'true' } });
+        const drafts = await h.request('POST', '/graphql', {
+          token: h.adminSecret,
+          body: { query },
+          headers: { 'x-environment': 'staging', 'x-include-drafts': 'true' },
+        });
         expectInvalidEnvironment(drafts, 'staging');
       });
 
@@ -231,7 +256,12 @@ for (const dialect of DIALECTS) {
       it('answers the same query as POST /graphql, body read as JSON whatever its content type', async () => {
         const query = `{ note(id: "${note}") { id } }`;
         h.clock.advance(60);
-        const root = await h.app.inject({ method: 'POST', url: '/', headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'text/plain;charset=UTF-8' }, payload: JSON.stringify({ query }) });
+        const root = await h.app.inject({
+          method: 'POST',
+          url: '/',
+          headers: { authorization: `Bearer ${h.adminSecret}`, 'content-type': 'text/plain;charset=UTF-8' },
+          payload: JSON.stringify({ query }),
+        });
         expect(root.statusCode, root.body).toBe(200);
         expect(root.json()).toEqual((await as('POST', '/graphql', undefined, { query })).json());
       });

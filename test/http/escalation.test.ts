@@ -37,10 +37,14 @@ for (const dialect of DIALECTS) {
       });
 
     it('creates a token within the caller', async () => {
-      const res = await asManager('POST', '/access_tokens', tokenDocument({
-        role: managerRole,
-        attributes: { permissions: ['content:read'], ip_allowlist: ['10.1.0.0/16'], expires_at: '2029-01-01T00:00:00Z' },
-      }));
+      const res = await asManager(
+        'POST',
+        '/access_tokens',
+        tokenDocument({
+          role: managerRole,
+          attributes: { permissions: ['content:read'], ip_allowlist: ['10.1.0.0/16'], expires_at: '2029-01-01T00:00:00Z' },
+        }),
+      );
       expect(res.statusCode, res.body).toBe(201);
     });
 
@@ -50,14 +54,9 @@ for (const dialect of DIALECTS) {
       const { code, details } = errorOf(res);
       expect(code).toBe('INSUFFICIENT_PERMISSIONS');
       expect(details).toMatchObject({ layer: 'escalation', reason: 'exceeds_caller' });
-      expect(details.excess).toEqual(expect.arrayContaining([
-        'permissions:users:write',
-        'surface:can_access_cda',
-        'role:can_edit_site',
-        'content:create@*',
-        'expires_at',
-        'ip_allowlist',
-      ]));
+      expect(details.excess).toEqual(
+        expect.arrayContaining(['permissions:users:write', 'surface:can_access_cda', 'role:can_edit_site', 'content:create@*', 'expires_at', 'ip_allowlist']),
+      );
     });
 
     it('refuses to rotate a stronger token, which would hand its new secret to the caller', async () => {
@@ -70,21 +69,35 @@ for (const dialect of DIALECTS) {
 
     it('shows the stored secret only of tokens within the caller', async () => {
       const strong = await createToken(h);
-      const weak = (await asManager('POST', '/access_tokens', tokenDocument({
-        role: managerRole,
-        attributes: { permissions: ['content:read'], ip_allowlist: ['10.0.0.0/8'], expires_at: '2029-01-01T00:00:00Z' },
-      }))).json().data;
-      const listed = new Map((await asManager('GET', '/access_tokens')).json().data.map((t: { id: string; attributes: { token: string | null } }) => [t.id, t.attributes.token]));
+      const weak = (
+        await asManager(
+          'POST',
+          '/access_tokens',
+          tokenDocument({
+            role: managerRole,
+            attributes: { permissions: ['content:read'], ip_allowlist: ['10.0.0.0/8'], expires_at: '2029-01-01T00:00:00Z' },
+          }),
+        )
+      ).json().data;
+      const listed = new Map(
+        (await asManager('GET', '/access_tokens')).json().data.map((t: { id: string; attributes: { token: string | null } }) => [t.id, t.attributes.token]),
+      );
       expect(listed.get(strong.id)).toBeNull();
       expect(listed.get(weak.id)).toBe(weak.attributes.token);
       expect(listed.get(manager.id)).toBe(manager.secret);
     });
 
     it('refuses an update whose resulting token exceeds the caller, and changes nothing', async () => {
-      const weak = (await asManager('POST', '/access_tokens', tokenDocument({
-        role: managerRole,
-        attributes: { permissions: ['content:read'], ip_allowlist: ['10.0.0.0/8'], expires_at: '2029-01-01T00:00:00Z' },
-      }))).json().data;
+      const weak = (
+        await asManager(
+          'POST',
+          '/access_tokens',
+          tokenDocument({
+            role: managerRole,
+            attributes: { permissions: ['content:read'], ip_allowlist: ['10.0.0.0/8'], expires_at: '2029-01-01T00:00:00Z' },
+          }),
+        )
+      ).json().data;
       const res = await asManager('PUT', `/access_tokens/${weak.id}`, { data: { type: 'access_token', attributes: { expires_at: null } } });
       expect(errorOf(res).details.excess).toEqual(['expires_at']);
       const after = await h.request('GET', `/access_tokens/${weak.id}`, { token: h.adminSecret });

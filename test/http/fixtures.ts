@@ -69,7 +69,9 @@ export interface TokenSpec {
 }
 
 export async function createToken(h: Harness, spec: TokenSpec = {}): Promise<{ id: string; secret: string }> {
-  const base = spec.userId ? { user: { data: { type: 'user', id: spec.userId } } } : { role: { data: { type: 'role', id: spec.roleId ?? (await adminRoleId(h)) } } };
+  const base = spec.userId
+    ? { user: { data: { type: 'user', id: spec.userId } } }
+    : { role: { data: { type: 'role', id: spec.roleId ?? (await adminRoleId(h)) } } };
   const res = await h.request('POST', '/access_tokens', {
     token: spec.creator ?? h.adminSecret,
     body: {

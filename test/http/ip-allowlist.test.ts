@@ -57,7 +57,10 @@ for (const dialect of DIALECTS) {
         body: tokenDocument({ attributes: { ip_allowlist: ['10.0.0.0/8', '10.0.0.0/33', 'example.com', '::ffff:0:0/80'] } }),
       });
       expect(res.statusCode).toBe(422);
-      expect(errorOf(res)).toMatchObject({ code: 'INVALID_FIELD', details: { field: 'ip_allowlist', invalid: ['10.0.0.0/33', 'example.com', '::ffff:0:0/80'] } });
+      expect(errorOf(res)).toMatchObject({
+        code: 'INVALID_FIELD',
+        details: { field: 'ip_allowlist', invalid: ['10.0.0.0/33', 'example.com', '::ffff:0:0/80'] },
+      });
     });
   });
 

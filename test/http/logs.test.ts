@@ -55,7 +55,11 @@ for (const dialect of DIALECTS) {
       const admin = `Bearer ${h.adminSecret}`;
       const roleId = await adminRoleId(h);
       const tokenBody = (name: string) => ({
-        data: { type: 'access_token', attributes: { name, can_access_cda: true, can_access_cda_preview: false, can_access_cma: true }, relationships: { role: { data: { type: 'role', id: roleId } } } },
+        data: {
+          type: 'access_token',
+          attributes: { name, can_access_cda: true, can_access_cda_preview: false, can_access_cma: true },
+          relationships: { role: { data: { type: 'role', id: roleId } } },
+        },
       });
 
       const created = await call('POST', '/access_tokens', admin, tokenBody('Logged'));
@@ -114,12 +118,7 @@ for (const dialect of DIALECTS) {
 /** Every shape of secret the server accepts: its own, and bootstrap values of 20–200 URL-safe characters. */
 const BOOTSTRAP_ADMIN = 'Ops.admin-token_2026~seeded';
 const BOOTSTRAP_READONLY = '12345678901234567890';
-const FORMATS = [
-  BOOTSTRAP_ADMIN,
-  BOOTSTRAP_READONLY,
-  `${'A1b2.C3d4_E5f6~G7h8-'.repeat(10)}`,
-  'lk_0000000000000000000000000000000000000',
-];
+const FORMATS = [BOOTSTRAP_ADMIN, BOOTSTRAP_READONLY, `${'A1b2.C3d4_E5f6~G7h8-'.repeat(10)}`, 'lk_0000000000000000000000000000000000000'];
 
 /** Places on known routes, unknown routes and 404s where a client may put a secret. */
 const PATHS = (secret: string) => [
@@ -169,7 +168,12 @@ for (const dialect of DIALECTS) {
         for (const app of apps) {
           h.clock.advance(3_000);
           requests++;
-          const res = await app.inject({ method, url, headers: { ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(payload !== undefined ? { payload } : {}) });
+          const res = await app.inject({
+            method,
+            url,
+            headers: { ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+            ...(payload !== undefined ? { payload } : {}),
+          });
           expect(res.statusCode, `${method} ${url}`).toBeLessThan(500);
         }
       };
@@ -189,8 +193,17 @@ for (const dialect of DIALECTS) {
           await send('POST', '/graphql', headers, JSON.stringify({ query: '{ _site { name } }' }));
           await send('GET', `/nowhere`, headers);
         }
-        await send('OPTIONS', `/access_tokens/${secret}`, { origin: 'https://example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': secret });
-        const token = { data: { type: 'access_token', attributes: { name: secret, token: secret, can_access_cda: true, can_access_cda_preview: false, can_access_cma: false } } };
+        await send('OPTIONS', `/access_tokens/${secret}`, {
+          origin: 'https://example.com',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': secret,
+        });
+        const token = {
+          data: {
+            type: 'access_token',
+            attributes: { name: secret, token: secret, can_access_cda: true, can_access_cda_preview: false, can_access_cma: false },
+          },
+        };
         await send('POST', '/access_tokens', admin, JSON.stringify(token));
         await send('POST', '/access_tokens', admin, `{"data": "${secret}`);
         await send('POST', `/api/v1/admin/access-tokens?key=${secret}`, admin, JSON.stringify({ name: secret, permissions: [secret] }));

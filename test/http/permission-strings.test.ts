@@ -17,7 +17,10 @@ for (const dialect of DIALECTS) {
       const t = await createToken(h, { attributes: { permissions: ['content:*'] } });
       const res = await h.request('GET', '/access_tokens', { token: t.secret });
       expect(res.statusCode).toBe(403);
-      expect(errorOf(res)).toEqual({ code: 'INSUFFICIENT_PERMISSIONS', details: { layer: 'permissions', reason: 'missing_permission', permission: 'api-keys:read' } });
+      expect(errorOf(res)).toEqual({
+        code: 'INSUFFICIENT_PERMISSIONS',
+        details: { layer: 'permissions', reason: 'missing_permission', permission: 'api-keys:read' },
+      });
     });
 
     it('lets `*:read` read every resource and write none', async () => {

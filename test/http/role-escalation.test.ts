@@ -21,7 +21,11 @@ for (const dialect of DIALECTS) {
 
     beforeAll(async () => {
       h = await startHarness({ dialect });
-      managerRole = await createRole(h, 'People managers', { can_manage_users: true, positive_item_type_permissions: readArticles, negative_item_type_permissions: [] });
+      managerRole = await createRole(h, 'People managers', {
+        can_manage_users: true,
+        positive_item_type_permissions: readArticles,
+        negative_item_type_permissions: [],
+      });
       manager = await createToken(h, { permissions: ['roles:*', 'users:*'] }, roleRef(managerRole));
       const created = await h.request('POST', '/users', {
         token: h.adminSecret,
@@ -61,7 +65,13 @@ for (const dialect of DIALECTS) {
       expect(escalation(created)).toContain('content:update@*');
       const inheriting = await h.request('POST', '/roles', {
         token: manager.secret,
-        body: { data: { type: 'role', attributes: { name: 'Sneaky' }, relationships: { inherits_permissions_from: { data: [{ type: 'role', id: await adminRoleId(h) }] } } } },
+        body: {
+          data: {
+            type: 'role',
+            attributes: { name: 'Sneaky' },
+            relationships: { inherits_permissions_from: { data: [{ type: 'role', id: await adminRoleId(h) }] } },
+          },
+        },
       });
       expect(escalation(inheriting)).toContain('role:can_manage_access_tokens');
       expect(escalation(await h.request('POST', `/roles/${await adminRoleId(h)}/duplicate`, { token: manager.secret }))).toContain('role:can_edit_schema');
@@ -92,10 +102,12 @@ for (const dialect of DIALECTS) {
 
     it('cannot edit, deactivate, retarget or delete a user whose role is stronger than its own', async () => {
       const admin = await adminRoleId(h);
-      const boss = (await h.request('POST', '/users', {
-        token: h.adminSecret,
-        body: { data: { type: 'user', attributes: { email: 'ceo@example.com', full_name: 'CEO' }, relationships: roleRef(admin) } },
-      })).json().data.id as string;
+      const boss = (
+        await h.request('POST', '/users', {
+          token: h.adminSecret,
+          body: { data: { type: 'user', attributes: { email: 'ceo@example.com', full_name: 'CEO' }, relationships: roleRef(admin) } },
+        })
+      ).json().data.id as string;
       const before = (await h.request('GET', `/users/${boss}`, { token: h.adminSecret })).json();
       for (const body of [
         { data: { type: 'user', attributes: { full_name: 'Renamed' } } },
@@ -109,10 +121,12 @@ for (const dialect of DIALECTS) {
     });
 
     it('cannot edit or delete a role stronger than its own, even one nobody uses', async () => {
-      const strong = (await h.request('POST', '/roles', {
-        token: h.adminSecret,
-        body: { data: { type: 'role', attributes: { name: 'Schema editors', can_edit_schema: true } } },
-      })).json().data.id as string;
+      const strong = (
+        await h.request('POST', '/roles', {
+          token: h.adminSecret,
+          body: { data: { type: 'role', attributes: { name: 'Schema editors', can_edit_schema: true } } },
+        })
+      ).json().data.id as string;
       const rename = { data: { type: 'role', attributes: { name: 'Renamed', can_edit_schema: false } } };
       expect(escalation(await h.request('PUT', `/roles/${strong}`, { token: manager.secret, body: rename }))).toEqual(['role:can_edit_schema']);
       expect(escalation(await h.request('DELETE', `/roles/${strong}`, { token: manager.secret }))).toEqual(['role:can_edit_schema']);
@@ -121,24 +135,36 @@ for (const dialect of DIALECTS) {
     });
 
     it('still edits and deletes users and roles within its own rights', async () => {
-      const peer = (await h.request('POST', '/users', {
-        token: manager.secret,
-        body: { data: { type: 'user', attributes: { email: 'peer@example.com', full_name: 'Peer' }, relationships: roleRef(managerRole) } },
-      })).json().data.id as string;
-      expect((await h.request('PUT', `/users/${peer}`, { token: manager.secret, body: { data: { type: 'user', attributes: { is_active: false } } } })).statusCode).toBe(200);
+      const peer = (
+        await h.request('POST', '/users', {
+          token: manager.secret,
+          body: { data: { type: 'user', attributes: { email: 'peer@example.com', full_name: 'Peer' }, relationships: roleRef(managerRole) } },
+        })
+      ).json().data.id as string;
+      expect(
+        (await h.request('PUT', `/users/${peer}`, { token: manager.secret, body: { data: { type: 'user', attributes: { is_active: false } } } })).statusCode,
+      ).toBe(200);
       expect((await h.request('DELETE', `/users/${peer}`, { token: manager.secret })).statusCode).toBe(200);
-      const weak = (await h.request('POST', '/roles', {
-        token: manager.secret,
-        body: { data: { type: 'role', attributes: { name: 'Nobody', positive_item_type_permissions: [], negative_item_type_permissions: [] } } },
-      })).json().data.id as string;
-      expect((await h.request('PUT', `/roles/${weak}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Nobody at all' } } } })).statusCode).toBe(200);
+      const weak = (
+        await h.request('POST', '/roles', {
+          token: manager.secret,
+          body: { data: { type: 'role', attributes: { name: 'Nobody', positive_item_type_permissions: [], negative_item_type_permissions: [] } } },
+        })
+      ).json().data.id as string;
+      expect(
+        (await h.request('PUT', `/roles/${weak}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Nobody at all' } } } }))
+          .statusCode,
+      ).toBe(200);
       expect((await h.request('DELETE', `/roles/${weak}`, { token: manager.secret })).statusCode).toBe(200);
     });
 
     it('cannot reshape a stronger role by editing a role it inherits from, directly or further down', async () => {
       const inherits = (...ids: string[]) => ({ inherits_permissions_from: { data: ids.map((id) => ({ type: 'role', id })) } });
       const create = async (name: string, attributes: Record<string, unknown>, relationships: Record<string, unknown> = {}) => {
-        const res = await h.request('POST', '/roles', { token: h.adminSecret, body: { data: { type: 'role', attributes: { name, ...attributes }, relationships } } });
+        const res = await h.request('POST', '/roles', {
+          token: h.adminSecret,
+          body: { data: { type: 'role', attributes: { name, ...attributes }, relationships } },
+        });
         expect(res.statusCode).toBe(201);
         return res.json().data.id as string;
       };
@@ -146,7 +172,10 @@ for (const dialect of DIALECTS) {
       const base = await create('Base', { positive_item_type_permissions: readArticles, negative_item_type_permissions: [] });
       const middle = await create('Middle', {}, inherits(base));
       await create('Lead', { can_manage_access_tokens: true }, inherits(middle));
-      const rename = await h.request('PUT', `/roles/${base}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Base renamed' } } } });
+      const rename = await h.request('PUT', `/roles/${base}`, {
+        token: manager.secret,
+        body: { data: { type: 'role', attributes: { name: 'Base renamed' } } },
+      });
       expect(escalation(rename)).toEqual(['role:can_manage_access_tokens']);
       const narrow = await h.request('PUT', `/roles/${base}`, {
         token: manager.secret,
@@ -157,20 +186,27 @@ for (const dialect of DIALECTS) {
       expect(stored.attributes.name).toBe('Base');
       expect(stored.attributes.positive_item_type_permissions).toHaveLength(1);
       // Middle's only heir is Lead too; the full-access token may still edit them all.
-      expect(escalation(await h.request('PUT', `/roles/${middle}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'M2' } } } }))).toEqual([
-        'role:can_manage_access_tokens',
-      ]);
-      expect((await h.request('PUT', `/roles/${base}`, { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Base renamed' } } } })).statusCode).toBe(200);
+      expect(
+        escalation(await h.request('PUT', `/roles/${middle}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'M2' } } } })),
+      ).toEqual(['role:can_manage_access_tokens']);
+      expect(
+        (await h.request('PUT', `/roles/${base}`, { token: h.adminSecret, body: { data: { type: 'role', attributes: { name: 'Base renamed' } } } })).statusCode,
+      ).toBe(200);
     });
 
     it('may edit a role whose heirs it holds in full', async () => {
       const base = await createRole(h, 'Plain base', { positive_item_type_permissions: readArticles, negative_item_type_permissions: [] });
       const heir = await h.request('POST', '/roles', {
         token: h.adminSecret,
-        body: { data: { type: 'role', attributes: { name: 'Plain heir' }, relationships: { inherits_permissions_from: { data: [{ type: 'role', id: base }] } } } },
+        body: {
+          data: { type: 'role', attributes: { name: 'Plain heir' }, relationships: { inherits_permissions_from: { data: [{ type: 'role', id: base }] } } },
+        },
       });
       expect(heir.statusCode).toBe(201);
-      expect((await h.request('PUT', `/roles/${base}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Plain base 2' } } } })).statusCode).toBe(200);
+      expect(
+        (await h.request('PUT', `/roles/${base}`, { token: manager.secret, body: { data: { type: 'role', attributes: { name: 'Plain base 2' } } } }))
+          .statusCode,
+      ).toBe(200);
     });
   });
 }

@@ -96,9 +96,12 @@ describe('a route that declares nothing', () => {
       });
     },
     'under a prefix': (app) => {
-      void app.register(async (scope) => {
-        scope.delete('/:id', async () => ({ open: true }));
-      }, { prefix: '/api/v1/admin/other' });
+      void app.register(
+        async (scope) => {
+          scope.delete('/:id', async () => ({ open: true }));
+        },
+        { prefix: '/api/v1/admin/other' },
+      );
     },
   };
   for (const [where, register] of Object.entries(open)) {
@@ -146,7 +149,9 @@ for (const dialect of DIALECTS) {
     };
 
     it('is refused on every route that reads a body, and changes nothing', async () => {
-      const writes = Object.values(ENDPOINTS).flatMap((e) => e.routes).filter((r) => r.method === 'POST' || r.method === 'PUT');
+      const writes = Object.values(ENDPOINTS)
+        .flatMap((e) => e.routes)
+        .filter((r) => r.method === 'POST' || r.method === 'PUT');
       expect(writes.length).toBeGreaterThan(10);
       const before = await fingerprint();
       for (const { method, path } of writes) {

@@ -63,7 +63,9 @@ for (const dialect of DIALECTS) {
       const target = await createToken(h, { roleId: manager });
       const reads = (secret: string) => [
         h.request('GET', `/access_tokens/${target.id}`, { token: secret }).then((r) => resourceOf(r).attributes.token),
-        h.request('GET', '/access_tokens', { token: secret }).then((r) => (r.json() as { data: Resource[] }).data.find((t) => t.id === target.id)?.attributes.token),
+        h
+          .request('GET', '/access_tokens', { token: secret })
+          .then((r) => (r.json() as { data: Resource[] }).data.find((t) => t.id === target.id)?.attributes.token),
         h.request('GET', '/users/me', { token: secret }).then((r) => resourceOf(r).attributes.token),
       ];
       const [find, list, me] = await Promise.all(reads(managerToken.secret));
@@ -112,7 +114,9 @@ for (const dialect of DIALECTS) {
       h.clock.advance(50_000);
       expect((await h.request('GET', '/users/me', { token: token.secret })).statusCode).toBe(200);
       h.clock.advance(11_000);
-      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({ reason: 'unknown' });
+      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({
+        reason: 'unknown',
+      });
       expect((await h.request('GET', '/users/me', { token: fresh })).statusCode).toBe(200);
     });
 
@@ -129,7 +133,8 @@ for (const dialect of DIALECTS) {
       const child = await createRole(h, {}, { inherits_permissions_from: { data: [{ type: 'role', id: parent }] } });
       const plain = await createRole(h);
       const token = await createToken(h, { roleId: child });
-      const tryCreate = () => h.request('POST', '/access_tokens', { token: token.secret, body: tokenBody({ name: 'Child', ...surfaces(true) }, roleRef(child)) });
+      const tryCreate = () =>
+        h.request('POST', '/access_tokens', { token: token.secret, body: tokenBody({ name: 'Child', ...surfaces(true) }, roleRef(child)) });
       const setFlag = (roleId: string, value: boolean) =>
         h.request('PUT', `/roles/${roleId}`, { token: h.adminSecret, body: { data: { type: 'role', attributes: { can_manage_access_tokens: value } } } });
 
@@ -152,7 +157,9 @@ for (const dialect of DIALECTS) {
       expectOk(await tryCreate(), 201);
 
       expectOk(await h.request('PUT', `/access_tokens/${token.id}`, { token: h.adminSecret, body: tokenBody({ enabled: false }) }));
-      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({ reason: 'disabled' });
+      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({
+        reason: 'disabled',
+      });
       expectOk(await h.request('PUT', `/access_tokens/${token.id}`, { token: h.adminSecret, body: tokenBody({ enabled: true }) }));
       expect((await h.request('GET', '/users/me', { token: token.secret })).statusCode).toBe(200);
     });
@@ -162,7 +169,9 @@ for (const dialect of DIALECTS) {
       const token = await createToken(h, { userId: user });
       expect(expectOk(await h.request('GET', '/users/me', { token: token.secret })).relationships?.user).toEqual({ data: { type: 'user', id: user } });
       expectOk(await h.request('PUT', `/users/${user}`, { token: h.adminSecret, body: { data: { type: 'user', attributes: { is_active: false } } } }));
-      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({ reason: 'no_user' });
+      expect(expectProblem(await h.request('GET', '/users/me', { token: token.secret }), 401, 'INVALID_AUTHORIZATION_HEADER')).toMatchObject({
+        reason: 'no_user',
+      });
       expectOk(await h.request('PUT', `/users/${user}`, { token: h.adminSecret, body: { data: { type: 'user', attributes: { is_active: true } } } }));
       expect((await h.request('GET', '/users/me', { token: token.secret })).statusCode).toBe(200);
       const plain = await createRole(h);
@@ -174,7 +183,10 @@ for (const dialect of DIALECTS) {
       const role = await createRole(h);
       const token = await createToken(h, { roleId: role });
       const updated = expectOk(
-        await h.request('PUT', `/access_tokens/${token.id}`, { token: h.adminSecret, body: { data: { type: 'access_token', id: token.id, attributes: { name: 'Renamed', ...surfaces(true, true) } } } }),
+        await h.request('PUT', `/access_tokens/${token.id}`, {
+          token: h.adminSecret,
+          body: { data: { type: 'access_token', id: token.id, attributes: { name: 'Renamed', ...surfaces(true, true) } } },
+        }),
       );
       expect(updated.relationships?.role).toEqual({ data: { type: 'role', id: role } });
       expect(updated.attributes).toMatchObject({ name: 'Renamed', ...surfaces(true, true) });
@@ -214,7 +226,11 @@ for (const dialect of DIALECTS) {
         }),
         201,
       );
-      expect(created).toMatchObject({ type: 'user', attributes: { email: 'grace@example.com', full_name: 'Grace Hopper', is_active: true }, relationships: { role: { data: { type: 'role', id: role } } } });
+      expect(created).toMatchObject({
+        type: 'user',
+        attributes: { email: 'grace@example.com', full_name: 'Grace Hopper', is_active: true },
+        relationships: { role: { data: { type: 'role', id: role } } },
+      });
       expect(expectOk(await h.request('GET', `/users/${created.id}`, { token: h.adminSecret }))).toEqual(created);
       const listed = (await h.request('GET', '/users', { token: h.adminSecret })).json() as { data: Resource[] };
       expect(listed.data.map((u) => u.id)).toContain(created.id);
@@ -226,11 +242,18 @@ for (const dialect of DIALECTS) {
         422,
         'INVALID_FIELD',
       );
-      const updated = expectOk(await h.request('PUT', `/users/${created.id}`, { token: h.adminSecret, body: { data: { type: 'user', attributes: { full_name: 'Rear Admiral Hopper' } } } }));
+      const updated = expectOk(
+        await h.request('PUT', `/users/${created.id}`, {
+          token: h.adminSecret,
+          body: { data: { type: 'user', attributes: { full_name: 'Rear Admiral Hopper' } } },
+        }),
+      );
       expect(updated.attributes).toMatchObject({ email: 'grace@example.com', full_name: 'Rear Admiral Hopper' });
 
       const token = await createToken(h, { userId: created.id });
-      expect(expectProblem(await h.request('DELETE', `/users/${created.id}`, { token: h.adminSecret }), 422, 'DELETE_RESTRICTION')).toMatchObject({ access_tokens: 1 });
+      expect(expectProblem(await h.request('DELETE', `/users/${created.id}`, { token: h.adminSecret }), 422, 'DELETE_RESTRICTION')).toMatchObject({
+        access_tokens: 1,
+      });
       expectOk(await h.request('DELETE', `/access_tokens/${token.id}`, { token: h.adminSecret }));
       expect(expectOk(await h.request('DELETE', `/users/${created.id}`, { token: h.adminSecret })).id).toBe(created.id);
       expectProblem(await h.request('GET', `/users/${created.id}`, { token: h.adminSecret }), 404, 'NOT_FOUND');
@@ -253,7 +276,12 @@ for (const dialect of DIALECTS) {
       const token = await createToken(h, { roleId: role, cda: true, extra: { permissions: ['api-keys:read', 'content:read'] } });
       const me = await h.request('GET', '/users/me', { token: token.secret });
       const data = expectOk(me);
-      expect(data).toMatchObject({ type: 'access_token', id: token.id, attributes: { token: token.secret }, relationships: { role: { data: { type: 'role', id: role } } } });
+      expect(data).toMatchObject({
+        type: 'access_token',
+        id: token.id,
+        attributes: { token: token.secret },
+        relationships: { role: { data: { type: 'role', id: role } } },
+      });
       expect(data.meta?.effective_access).toMatchObject({
         permissions: ['content:read', 'api-keys:read'],
         surfaces: surfaces(true, true, false),
@@ -264,7 +292,9 @@ for (const dialect of DIALECTS) {
       });
       // Its permission strings hold: reading tokens works, writing them does not.
       expect((await h.request('GET', '/access_tokens', { token: token.secret })).statusCode).toBe(200);
-      expect(expectProblem(await h.request('POST', `/access_tokens/${token.id}/regenerate_token`, { token: token.secret }), 403, 'INSUFFICIENT_PERMISSIONS')).toMatchObject({
+      expect(
+        expectProblem(await h.request('POST', `/access_tokens/${token.id}/regenerate_token`, { token: token.secret }), 403, 'INSUFFICIENT_PERMISSIONS'),
+      ).toMatchObject({
         layer: 'permissions',
         permission: 'api-keys:write',
       });
@@ -284,7 +314,9 @@ for (const dialect of DIALECTS) {
       expect((await read(`/access_tokens/${id}`)).attributes.token).toBeNull();
       const list = (await h.request('GET', '/access_tokens', { token: h.adminSecret })).json() as { data: Resource[] };
       for (const t of list.data) expect(t.attributes.token).toBeNull();
-      expect(expectOk(await h.request('PUT', `/access_tokens/${id}`, { token: h.adminSecret, body: tokenBody({ name: 'Renamed' }) })).attributes.token).toBeNull();
+      expect(
+        expectOk(await h.request('PUT', `/access_tokens/${id}`, { token: h.adminSecret, body: tokenBody({ name: 'Renamed' }) })).attributes.token,
+      ).toBeNull();
       expect(expectOk(await h.request('GET', '/users/me', { token: secret })).attributes.token).toBeNull();
 
       const rotated = expectOk(await h.request('POST', `/access_tokens/${id}/regenerate_token`, { token: h.adminSecret }));

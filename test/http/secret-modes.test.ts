@@ -55,14 +55,22 @@ for (const dialect of DIALECTS) {
       expect(t.secret).toMatch(/^lk_/);
       expect(t.attributes.display_key).toBe(`${t.secret.slice(0, 6)}…${t.secret.slice(-4)}`);
       expect(await secretOf(h, t.id, h.adminSecret)).toBeNull();
-      expect((await h.request('GET', '/access_tokens', { token: h.adminSecret })).json().data.every((x: { attributes: { token: unknown } }) => x.attributes.token === null)).toBe(true);
+      expect(
+        (await h.request('GET', '/access_tokens', { token: h.adminSecret }))
+          .json()
+          .data.every((x: { attributes: { token: unknown } }) => x.attributes.token === null),
+      ).toBe(true);
 
       const rotated = await h.request('POST', `/access_tokens/${t.id}/regenerate_token`, { token: h.adminSecret });
       const fresh = rotated.json().data.attributes.token;
       expect(fresh).toMatch(/^lk_/);
       expect(await secretOf(h, t.id, h.adminSecret)).toBeNull();
       expect((await h.request('GET', '/site', { token: fresh })).statusCode).toBe(200);
-      expect((await h.request('PUT', `/access_tokens/${t.id}`, { token: h.adminSecret, body: { data: { type: 'access_token', attributes: { name: 'renamed' } } } })).json().data.attributes.token).toBeNull();
+      expect(
+        (
+          await h.request('PUT', `/access_tokens/${t.id}`, { token: h.adminSecret, body: { data: { type: 'access_token', attributes: { name: 'renamed' } } } })
+        ).json().data.attributes.token,
+      ).toBeNull();
     });
 
     it('stores no ciphertext at all', async () => {

@@ -65,7 +65,13 @@ for (const dialect of DIALECTS) {
     it('rejects an expiry that is not a date-time with INVALID_FORMAT', async () => {
       const res = await h.request('POST', '/access_tokens', {
         token: h.adminSecret,
-        body: { data: { type: 'access_token', attributes: { name: 'x', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false, expires_at: 'tomorrow' }, relationships: { role: { data: { type: 'role', id: '1' } } } } },
+        body: {
+          data: {
+            type: 'access_token',
+            attributes: { name: 'x', can_access_cma: true, can_access_cda: false, can_access_cda_preview: false, expires_at: 'tomorrow' },
+            relationships: { role: { data: { type: 'role', id: '1' } } },
+          },
+        },
       });
       expect(res.statusCode).toBe(422);
       expect(errorOf(res)).toMatchObject({ code: 'INVALID_FORMAT', details: { pointer: '/data/attributes/expires_at' } });

@@ -15,15 +15,18 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
   let model: string;
 
   const itemTypeDocument = (apiKey: string, attributes: Record<string, unknown> = {}, id?: string) => ({
-    data: { type: 'item_type', ...(id ? { id } : {}), attributes: { name: apiKey, api_key: apiKey, fields: [{ api_key: 'title', field_type: 'string' }], tree: true, draft_mode_active: true, ...attributes } },
+    data: {
+      type: 'item_type',
+      ...(id ? { id } : {}),
+      attributes: { name: apiKey, api_key: apiKey, fields: [{ api_key: 'title', field_type: 'string' }], tree: true, draft_mode_active: true, ...attributes },
+    },
   });
   const itemDocument = (itemType: string, attributes: Record<string, unknown>) => ({
     data: { type: 'item', attributes, relationships: { item_type: { data: { type: 'item_type', id: itemType } } } },
   });
   const createItem = async (title: string, parentId?: string) =>
     created(await send(pair.a, 'POST', '/items', itemDocument(model, { title, ...(parentId ? { parent_id: parentId } : {}) }))).id;
-  const update = (h: Pair['a'], id: string, attributes: Record<string, unknown>) =>
-    send(h, 'PUT', `/items/${id}`, { data: { type: 'item', id, attributes } });
+  const update = (h: Pair['a'], id: string, attributes: Record<string, unknown>) => send(h, 'PUT', `/items/${id}`, { data: { type: 'item', id, attributes } });
 
   beforeAll(async () => {
     pair = await startPair(dialect);
@@ -34,7 +37,10 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
   it('update × update of one record: both 200, one of the two values stays', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const id = await createItem('start');
-      const answers = await race(() => update(pair.a, id, { title: 'left' }), () => update(pair.b, id, { title: 'right' }));
+      const answers = await race(
+        () => update(pair.a, id, { title: 'left' }),
+        () => update(pair.b, id, { title: 'right' }),
+      );
       for (const res of answers) expect(res.statusCode, res.body).toBe(200);
       expect(['left', 'right']).toContain((await pair.a.runtime.store.findItem(id))?.current.title);
     }
@@ -44,8 +50,12 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const id = await createItem('start');
       const version = String((await pair.a.runtime.store.findItem(id))!.version);
-      const write = (h: Pair['a'], title: string) => send(h, 'PUT', `/items/${id}`, { data: { type: 'item', id, attributes: { title }, meta: { current_version: version } } });
-      const answers = await race(() => write(pair.a, 'left'), () => write(pair.b, 'right'));
+      const write = (h: Pair['a'], title: string) =>
+        send(h, 'PUT', `/items/${id}`, { data: { type: 'item', id, attributes: { title }, meta: { current_version: version } } });
+      const answers = await race(
+        () => write(pair.a, 'left'),
+        () => write(pair.b, 'right'),
+      );
       const winners = answers.filter((res) => res.statusCode === 200);
       expect(winners, answers.map((r) => r.body).join('\n')).toHaveLength(1);
       const loser = answers.find((res) => res.statusCode !== 200)!;
@@ -59,7 +69,9 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
   it('bulk publish × bulk destroy of the same records: all published then gone, or gone and the publish 404', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const ids = [await createItem('one'), await createItem('two')];
-      const body = (action: string) => ({ data: { type: `item_bulk_${action}_operation`, relationships: { items: { data: ids.map((id) => ({ type: 'item', id })) } } } });
+      const body = (action: string) => ({
+        data: { type: `item_bulk_${action}_operation`, relationships: { items: { data: ids.map((id) => ({ type: 'item', id })) } } },
+      });
       const [published, destroyed] = await race(
         () => send(pair.a, 'POST', '/items/bulk/publish', body('publish')),
         () => send(pair.b, 'POST', '/items/bulk/destroy', body('destroy')),
@@ -73,7 +85,10 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
   it('delete × update of one record: the record is gone, the update 200 or 404', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const id = await createItem('doomed');
-      const [deleted, updated] = await race(() => send(pair.a, 'DELETE', `/items/${id}`), () => update(pair.b, id, { title: 'late' }));
+      const [deleted, updated] = await race(
+        () => send(pair.a, 'DELETE', `/items/${id}`),
+        () => update(pair.b, id, { title: 'late' }),
+      );
       expect(deleted.statusCode, deleted.body).toBe(200);
       expectOnly(updated, ['404 NOT_FOUND']);
       expect(await pair.a.runtime.store.findItem(id)).toBeNull();
@@ -83,7 +98,10 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
   it('publish × update: the status always matches the two versions', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const id = await createItem('draft');
-      const answers = await race(() => send(pair.a, 'PUT', `/items/${id}/publish`), () => update(pair.b, id, { title: 'edited' }));
+      const answers = await race(
+        () => send(pair.a, 'PUT', `/items/${id}/publish`),
+        () => update(pair.b, id, { title: 'edited' }),
+      );
       for (const res of answers) expect(res.statusCode, res.body).toBe(200);
       const item = await pair.a.runtime.store.findItem(id);
       expect(item?.current.title).toBe('edited');
@@ -112,7 +130,10 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
       const root = await createItem('root');
       const [x, y] = [await createItem('x', root), await createItem('y', root)];
       await createItem('x child', x);
-      const answers = await race(() => update(pair.a, x, { parent_id: y }), () => update(pair.b, y, { parent_id: x }));
+      const answers = await race(
+        () => update(pair.a, x, { parent_id: y }),
+        () => update(pair.b, y, { parent_id: x }),
+      );
       for (const res of answers) expectOnly(res, ['422 INVALID_FIELD']);
       expect(answers.filter((res) => res.statusCode === 200).length, `${answers[0].body}\n${answers[1].body}`).toBeGreaterThanOrEqual(1);
     }
@@ -131,7 +152,10 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
       expect(['Left', 'Right']).toContain((await pair.a.runtime.store.findItemType(id))?.name);
 
       const twin = `${apiKey}_twin`;
-      const twins = await race(() => send(pair.a, 'POST', '/item-types', itemTypeDocument(twin)), () => send(pair.b, 'POST', '/item-types', itemTypeDocument(twin)));
+      const twins = await race(
+        () => send(pair.a, 'POST', '/item-types', itemTypeDocument(twin)),
+        () => send(pair.b, 'POST', '/item-types', itemTypeDocument(twin)),
+      );
       for (const res of twins) expectOnly(res, ['422 INVALID_FIELD']);
       expect(twins.map((res) => res.statusCode).sort()).toEqual([201, 422]);
     }
@@ -141,7 +165,10 @@ describe.each(DIALECTS)('%s: content write races', (dialect) => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const apiKey = `gone_${letters()}`;
       const id = created(await send(pair.a, 'POST', '/item-types', itemTypeDocument(apiKey))).id;
-      const [deleted, record] = await race(() => send(pair.a, 'DELETE', `/item-types/${id}`), () => send(pair.b, 'POST', '/items', itemDocument(id, { title: 't' })));
+      const [deleted, record] = await race(
+        () => send(pair.a, 'DELETE', `/item-types/${id}`),
+        () => send(pair.b, 'POST', '/items', itemDocument(id, { title: 't' })),
+      );
       expectOnly(deleted, ['422 DELETE_RESTRICTION']);
       expectOnly(record, ['422 INVALID_RELATIONSHIP']);
       expect((deleted.statusCode === 200) !== (record.statusCode === 201), `${deleted.body}\n${record.body}`).toBe(true);

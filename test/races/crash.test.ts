@@ -37,7 +37,13 @@ function databaseArgs(db: TestDatabase): string[] {
 }
 
 /** A JSON request; a connection cut by the kill is a null answer, never acknowledged. */
-async function call(url: string, secret: string, method: string, path: string, body?: unknown): Promise<{ status: number; data: Record<string, unknown> } | null> {
+async function call(
+  url: string,
+  secret: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; data: Record<string, unknown> } | null> {
   try {
     const res = await fetch(`${url}${path}`, {
       method,
@@ -69,7 +75,13 @@ describe.each(DIALECTS)('%s: SIGKILL under write load', (dialect) => {
     const tokenBody = (name: string) => ({
       data: {
         type: 'access_token',
-        attributes: { name, can_access_cda: false, can_access_cda_preview: false, can_access_cma: true, rate_limit: { cma: { limit: 1_000_000, period_seconds: 1 } } },
+        attributes: {
+          name,
+          can_access_cda: false,
+          can_access_cda_preview: false,
+          can_access_cma: true,
+          rate_limit: { cma: { limit: 1_000_000, period_seconds: 1 } },
+        },
         relationships: { role: { data: { type: 'role', id: roleId } } },
       },
     });
@@ -81,7 +93,11 @@ describe.each(DIALECTS)('%s: SIGKILL under write load', (dialect) => {
     });
     const modelId = model!.data.id as string;
     const itemBody = (title: string, parentId: string | null) => ({
-      data: { type: 'item', attributes: { title, ...(parentId ? { parent_id: parentId } : {}) }, relationships: { item_type: { data: { type: 'item_type', id: modelId } } } },
+      data: {
+        type: 'item',
+        attributes: { title, ...(parentId ? { parent_id: parentId } : {}) },
+        relationships: { item_type: { data: { type: 'item_type', id: modelId } } },
+      },
     });
     const root = await call(server.url, secret, 'POST', '/items', itemBody('root', null));
     expect(root?.status).toBe(201);
@@ -134,7 +150,9 @@ describe.each(DIALECTS)('%s: SIGKILL under write load', (dialect) => {
         const events = await store.listAuditEvents({ subjectType: 'access_token', subjectId: token.id, action: 'access_token.create', offset: 0, limit: 1 });
         expect(events.totalCount, `token ${token.id} has no create event`).toBe(1);
       }
-      const orphans = await sql<{ n: number }>`select count(*) as n from previous_secrets where token_id not in (select id from access_tokens)`.execute(store.db);
+      const orphans = await sql<{ n: number }>`select count(*) as n from previous_secrets where token_id not in (select id from access_tokens)`.execute(
+        store.db,
+      );
       expect(Number(orphans.rows[0]?.n)).toBe(0);
     } finally {
       await store.close();

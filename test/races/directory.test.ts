@@ -36,7 +36,10 @@ describe.each(DIALECTS)('%s: role and user write races', (dialect) => {
   it('creating a user with a role × deleting that role: exactly one wins', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const role = await createRole(pair.a);
-      const [user, deleted] = await race(() => send(pair.a, 'POST', '/users', userDocument(role)), () => send(pair.b, 'DELETE', `/roles/${role}`));
+      const [user, deleted] = await race(
+        () => send(pair.a, 'POST', '/users', userDocument(role)),
+        () => send(pair.b, 'DELETE', `/roles/${role}`),
+      );
       expectOnly(user, ['422 INVALID_RELATIONSHIP']);
       expectOnly(deleted, ['422 DELETE_RESTRICTION']);
       expect([user.statusCode, deleted.statusCode].sort(), `${user.body}\n${deleted.body}`).toEqual(user.statusCode === 201 ? [201, 422] : [200, 422]);
@@ -81,7 +84,10 @@ describe.each(DIALECTS)('%s: role and user write races', (dialect) => {
   it('two roles created with one name: one 201, one 422', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const name = fresh('twin');
-      const answers = await race(() => send(pair.a, 'POST', '/roles', roleDocument({ name })), () => send(pair.b, 'POST', '/roles', roleDocument({ name })));
+      const answers = await race(
+        () => send(pair.a, 'POST', '/roles', roleDocument({ name })),
+        () => send(pair.b, 'POST', '/roles', roleDocument({ name })),
+      );
       for (const res of answers) expectOnly(res, ['422 INVALID_FIELD']);
       expect(answers.map((r) => r.statusCode).sort()).toEqual([201, 422]);
       expect((await pair.a.runtime.store.listRoles()).filter((r) => r.name === name)).toHaveLength(1);
@@ -91,7 +97,10 @@ describe.each(DIALECTS)('%s: role and user write races', (dialect) => {
   it('two duplicates of one role: both 201 under different names', async () => {
     for (let trial = 0; trial < 5; trial++) {
       const role = await createRole(pair.a);
-      const answers = await race(() => send(pair.a, 'POST', `/roles/${role}/duplicate`), () => send(pair.b, 'POST', `/roles/${role}/duplicate`));
+      const answers = await race(
+        () => send(pair.a, 'POST', `/roles/${role}/duplicate`),
+        () => send(pair.b, 'POST', `/roles/${role}/duplicate`),
+      );
       const names = answers.map((res) => created(res).attributes.name);
       expect(new Set(names).size).toBe(2);
     }

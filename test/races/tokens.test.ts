@@ -18,18 +18,18 @@ describe.each(DIALECTS)('%s: token write races', (dialect) => {
   });
   afterAll(async () => pair?.close());
 
-  const rotate = (h: Pair['a'], id: string, grace = 0) =>
-    send(h, 'POST', `/access_tokens/${id}/regenerate_token${grace > 0 ? `?grace_period=${grace}` : ''}`);
+  const rotate = (h: Pair['a'], id: string, grace = 0) => send(h, 'POST', `/access_tokens/${id}/regenerate_token${grace > 0 ? `?grace_period=${grace}` : ''}`);
   const secretOf = (res: { json(): unknown }) => (res.json() as { data: { attributes: { token: string } } }).data.attributes.token;
   const previousSecrets = async (id: string) =>
-    Number(
-      (await sql<{ n: number }>`select count(*) as n from previous_secrets where token_id = ${Number(id)}`.execute(pair.a.runtime.store.db)).rows[0]?.n,
-    );
+    Number((await sql<{ n: number }>`select count(*) as n from previous_secrets where token_id = ${Number(id)}`.execute(pair.a.runtime.store.db)).rows[0]?.n);
 
   it('two grace rotations: both 200, and both new secrets work (the earlier one as the previous secret)', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const token = await createToken(pair.a, adminRole);
-      const [first, second] = await race(() => rotate(pair.a, token.id, 300), () => rotate(pair.b, token.id, 300));
+      const [first, second] = await race(
+        () => rotate(pair.a, token.id, 300),
+        () => rotate(pair.b, token.id, 300),
+      );
       expect([first.statusCode, second.statusCode], `${first.body}\n${second.body}`).toEqual([200, 200]);
       expect(await secretWorks(pair.a, secretOf(first))).toBe(true);
       expect(await secretWorks(pair.a, secretOf(second))).toBe(true);
@@ -42,7 +42,10 @@ describe.each(DIALECTS)('%s: token write races', (dialect) => {
   it('two rotations without grace: both 200, exactly the later secret works', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const token = await createToken(pair.a, adminRole);
-      const [first, second] = await race(() => rotate(pair.a, token.id), () => rotate(pair.b, token.id));
+      const [first, second] = await race(
+        () => rotate(pair.a, token.id),
+        () => rotate(pair.b, token.id),
+      );
       expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
       const working = [secretOf(first), secretOf(second), token.secret];
       const works = await Promise.all(working.map((s) => secretWorks(pair.a, s)));
@@ -58,7 +61,10 @@ describe.each(DIALECTS)('%s: token write races', (dialect) => {
   it('grace rotation × delete: the token is gone, its secrets with it, nothing orphaned', async () => {
     for (let trial = 0; trial < TRIALS; trial++) {
       const token = await createToken(pair.a, adminRole);
-      const [rotated, deleted] = await race(() => rotate(pair.a, token.id, 300), () => send(pair.b, 'DELETE', `/access_tokens/${token.id}`));
+      const [rotated, deleted] = await race(
+        () => rotate(pair.a, token.id, 300),
+        () => send(pair.b, 'DELETE', `/access_tokens/${token.id}`),
+      );
       expectOnly(rotated, ['404 NOT_FOUND']);
       expect(deleted.statusCode, deleted.body).toBe(200);
       expect(await pair.a.runtime.store.findToken(token.id)).toBeNull();
@@ -73,10 +79,19 @@ describe.each(DIALECTS)('%s: token write races', (dialect) => {
       const token = await createToken(pair.a, adminRole);
       const names = ['left', 'right'].map((side) => `${side} ${trial}`);
       const update = (h: Pair['a'], name: string) => send(h, 'PUT', `/access_tokens/${token.id}`, tokenDocument(adminRole, { name }, token.id));
-      const answers = await race(() => update(pair.a, names[0]!), () => update(pair.b, names[1]!));
+      const answers = await race(
+        () => update(pair.a, names[0]!),
+        () => update(pair.b, names[1]!),
+      );
       for (const res of answers) expect(res.statusCode, res.body).toBe(200);
       expect(names).toContain((await pair.a.runtime.store.findToken(token.id))?.name);
-      const events = await pair.a.runtime.store.listAuditEvents({ subjectType: 'access_token', subjectId: token.id, action: 'access_token.update', offset: 0, limit: 10 });
+      const events = await pair.a.runtime.store.listAuditEvents({
+        subjectType: 'access_token',
+        subjectId: token.id,
+        action: 'access_token.update',
+        offset: 0,
+        limit: 10,
+      });
       expect(events.totalCount).toBe(2);
     }
   });

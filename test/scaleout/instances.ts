@@ -32,7 +32,13 @@ export async function createToken(h: Harness, attributes: Record<string, unknown
     body: {
       data: {
         type: 'access_token',
-        attributes: { name: `t-${Math.random().toString(36).slice(2)}`, can_access_cda: false, can_access_cda_preview: false, can_access_cma: true, ...attributes },
+        attributes: {
+          name: `t-${Math.random().toString(36).slice(2)}`,
+          can_access_cda: false,
+          can_access_cda_preview: false,
+          can_access_cma: true,
+          ...attributes,
+        },
         relationships,
       },
     },

@@ -23,7 +23,13 @@ for (const dialect of DIALECTS) {
       target = await createTestDatabase(dialect);
       await (await openStore(target.target)).close();
       db = openKysely(target.target);
-      const type = (await db.insertInto('item_types').values({ name: 'page', api_key: 'page', tree: 1, created_at: NOW, updated_at: NOW }).returning('id').executeTakeFirstOrThrow()).id;
+      const type = (
+        await db
+          .insertInto('item_types')
+          .values({ name: 'page', api_key: 'page', tree: 1, created_at: NOW, updated_at: NOW })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
       const row = (id: number, parent: number | null, path: string) => ({
         id,
         item_type_id: type,
@@ -47,7 +53,11 @@ for (const dialect of DIALECTS) {
         const parent = id % 3 === 0 ? 70 : 2 + (id % 10);
         rows.push(row(id, parent, parent === 70 ? `/1/70/${id}/` : `/1/${parent}/${id}/`));
       }
-      for (let i = 0; i < rows.length; i += 500) await db.insertInto('items').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto('items')
+          .values(rows.slice(i, i + 500))
+          .execute();
       await sql`analyze`.execute(db);
     }, 60_000);
     afterAll(async () => {

@@ -116,7 +116,15 @@ for (const dialect of DIALECTS) {
       it('creates, finds, lists, updates and deletes, announcing each write', async () => {
         const email = `${unique('editor')}@example.com`;
         const created = await store.createUser({ email, fullName: 'Ed Itor', isActive: true, roleId }, T(1));
-        expect(created).toEqual({ id: expect.stringMatching(/^[1-9][0-9]*$/), email, fullName: 'Ed Itor', isActive: true, roleId, createdAt: T(1), updatedAt: T(1) });
+        expect(created).toEqual({
+          id: expect.stringMatching(/^[1-9][0-9]*$/),
+          email,
+          fullName: 'Ed Itor',
+          isActive: true,
+          roleId,
+          createdAt: T(1),
+          updatedAt: T(1),
+        });
         expect(await store.findUser(created.id)).toEqual(created);
         expect(await store.findUserByEmail(email)).toEqual(created);
         expect(await store.findUserByEmail(`nobody-${email}`)).toBeNull();
@@ -190,7 +198,14 @@ function registerPageTests(get: () => { store: SqlStore; roleId: string }) {
       const all = await lister.all();
       expect(all.length).toBeGreaterThanOrEqual(4);
       expect(await lister.count()).toBe(all.length);
-      for (const [offset, limit] of [[0, 1], [1, 2], [0, all.length], [all.length - 1, 10], [all.length, 5], [Number.MAX_SAFE_INTEGER, 3]] as const) {
+      for (const [offset, limit] of [
+        [0, 1],
+        [1, 2],
+        [0, all.length],
+        [all.length - 1, 10],
+        [all.length, 5],
+        [Number.MAX_SAFE_INTEGER, 3],
+      ] as const) {
         expect(await lister.page({ offset, limit })).toEqual(all.slice(offset, offset + limit));
       }
       // Keyset: after a row's id, then an offset within what follows.
@@ -283,7 +298,10 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
 
     it('updates only the patched columns', async () => {
       const { store, roleId, changes } = get();
-      const token = await store.createToken(newToken(roleId, { expiresAt: T(30), ipAllowlist: ['::1'], rateLimit: { cma: { limit: 1, period_seconds: 1 } } }), noSeal);
+      const token = await store.createToken(
+        newToken(roleId, { expiresAt: T(30), ipAllowlist: ['::1'], rateLimit: { cma: { limit: 1, period_seconds: 1 } } }),
+        noSeal,
+      );
       changes.length = 0;
       const renamed = await store.updateToken(token.id, { name: 'Renamed' }, T(5));
       expect(renamed).toEqual({ ...token, name: 'Renamed', updatedAt: T(5) });
@@ -307,11 +325,7 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
       expect(await store.findToken(token.id)).toEqual(patched);
       expect(await store.updateToken('999999', { name: 'x' }, T(6))).toBeNull();
       expect(await store.updateToken('nope', { name: 'x' }, T(6))).toBeNull();
-      expect(changes).toEqual([
-        { kind: 'token', id: token.id },
-        { kind: 'roles' },
-        { kind: 'token', id: token.id },
-      ]);
+      expect(changes).toEqual([{ kind: 'token', id: token.id }, { kind: 'roles' }, { kind: 'token', id: token.id }]);
     });
 
     it('refuses a role or a user that does not exist', async () => {
@@ -347,11 +361,24 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
         { secretHash: newHash, sealedSecret: null, displayKey: 'lk_new…abcd', rotatedAt: T(10), previousValidUntil: null },
         (id) => `new-seal-${id}`,
       );
-      expect(rotated).toEqual({ ...token, secretHash: newHash, sealedSecret: `new-seal-${token.id}`, displayKey: 'lk_new…abcd', rotatedAt: T(10), updatedAt: T(10) });
+      expect(rotated).toEqual({
+        ...token,
+        secretHash: newHash,
+        sealedSecret: `new-seal-${token.id}`,
+        displayKey: 'lk_new…abcd',
+        rotatedAt: T(10),
+        updatedAt: T(10),
+      });
       expect(await store.findTokenBySecretHash(token.secretHash, T(10))).toBeNull();
       expect(await store.findTokenBySecretHash(newHash, T(10))).toEqual({ token: rotated, graceUntil: null });
       expect(changes).toEqual([{ kind: 'token', id: token.id }]);
-      expect(await store.replaceSecret('999999', { secretHash: hashSecret('x'), sealedSecret: null, displayKey: 'x', rotatedAt: T(10), previousValidUntil: null }, noSeal)).toBeNull();
+      expect(
+        await store.replaceSecret(
+          '999999',
+          { secretHash: hashSecret('x'), sealedSecret: null, displayKey: 'x', rotatedAt: T(10), previousValidUntil: null },
+          noSeal,
+        ),
+      ).toBeNull();
     });
 
     it('keeps a previous secret valid only inside its grace period', async () => {
@@ -371,7 +398,11 @@ function registerTokenTests(get: () => { store: SqlStore; roleId: string; change
     it('deletes a token together with its previous secrets', async () => {
       const { store, roleId, changes } = get();
       const token = await store.createToken(newToken(roleId), noSeal);
-      await store.replaceSecret(token.id, { secretHash: hashSecret(unique('x')), sealedSecret: null, displayKey: 'x', rotatedAt: T(1), previousValidUntil: T(59) }, noSeal);
+      await store.replaceSecret(
+        token.id,
+        { secretHash: hashSecret(unique('x')), sealedSecret: null, displayKey: 'x', rotatedAt: T(1), previousValidUntil: T(59) },
+        noSeal,
+      );
       changes.length = 0;
       expect(await store.deleteToken(token.id)).toBe(true);
       expect(await store.findToken(token.id)).toBeNull();

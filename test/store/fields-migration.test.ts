@@ -45,8 +45,10 @@ for (const dialect of DIALECTS) {
         { api_key: 'author', field_type: 'link' },
       ];
       const insert = async (apiKey: string, list: unknown[]) =>
-        (await sql<{ id: number }>`insert into item_types (name, api_key, fields, tree, created_at, updated_at)
-          values (${apiKey}, ${apiKey}, ${JSON.stringify(list)}, 0, ${NOW}, ${NOW}) returning id`.execute(store.db)).rows[0]!.id;
+        (
+          await sql<{ id: number }>`insert into item_types (name, api_key, fields, tree, created_at, updated_at)
+          values (${apiKey}, ${apiKey}, ${JSON.stringify(list)}, 0, ${NOW}, ${NOW}) returning id`.execute(store.db)
+        ).rows[0]!.id;
       const article = await insert('article', fields);
       const empty = await insert('empty', []);
 
@@ -61,13 +63,20 @@ for (const dialect of DIALECTS) {
         // A link could point at any model before; it still can.
         ['author', 'author', 'link', 3, {}],
       ]);
-      expect(moved.fields[0]).toMatchObject({ localized: false, hint: null, default_value: null, appearance: { editor: 'single_line', parameters: {}, addons: [] } });
+      expect(moved.fields[0]).toMatchObject({
+        localized: false,
+        hint: null,
+        default_value: null,
+        appearance: { editor: 'single_line', parameters: {}, addons: [] },
+      });
       expect(models.find((m) => m.id === String(empty))?.fields).toEqual([]);
       // Such a link may be edited as it is; a new link field would have to name its models.
       const service = createFieldService({ store, clock: { now: () => Date.parse(NOW) } });
       const relabelled = await service.update('article::author', (f) => ({ ...f, label: 'Author' }), SYSTEM_CONTEXT);
       expect(relabelled.field).toMatchObject({ label: 'Author', validators: {} });
-      await expect(service.create(String(article), { api_key: 'editor', label: 'Editor', field_type: 'link' }, SYSTEM_CONTEXT)).rejects.toMatchObject({ details: { field: 'validators/item_item_type' } });
+      await expect(service.create(String(article), { api_key: 'editor', label: 'Editor', field_type: 'link' }, SYSTEM_CONTEXT)).rejects.toMatchObject({
+        details: { field: 'validators/item_item_type' },
+      });
     });
 
     it('puts the lists back on the way down', async () => {

@@ -39,7 +39,14 @@ describe('SchemaCache', () => {
     let now = 0;
     let reads = 0;
     const bus = new ChangeBus();
-    const cache = new SchemaCache(async () => { reads++; return [itemType('1')]; }, bus, { ttlMs: 1_000, now: () => now });
+    const cache = new SchemaCache(
+      async () => {
+        reads++;
+        return [itemType('1')];
+      },
+      bus,
+      { ttlMs: 1_000, now: () => now },
+    );
     const [a, b] = await Promise.all([cache.listItemTypes(), cache.listItemTypes()]);
     expect(a).toBe(b);
     expect(await cache.findItemType('1')).toBe(a[0]);
@@ -55,7 +62,14 @@ describe('SchemaCache', () => {
   it('drops what it holds on schema and all changes, not on others', async () => {
     let reads = 0;
     const bus = new ChangeBus();
-    const cache = new SchemaCache(async () => { reads++; return [itemType(String(reads))]; }, bus, { ttlMs: 60_000 });
+    const cache = new SchemaCache(
+      async () => {
+        reads++;
+        return [itemType(String(reads))];
+      },
+      bus,
+      { ttlMs: 60_000 },
+    );
     await cache.listItemTypes();
     for (const change of [{ kind: 'token', id: '1' }, { kind: 'user', id: '1' }, { kind: 'roles' }] as const) bus.publish(change);
     await cache.listItemTypes();

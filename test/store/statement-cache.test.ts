@@ -33,7 +33,11 @@ function open(max?: number) {
 
 async function withNotes(max?: number) {
   const opened = open(max);
-  await opened.db.schema.createTable('notes').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('body', 'text', (c) => c.notNull()).execute();
+  await opened.db.schema
+    .createTable('notes')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('body', 'text', (c) => c.notNull())
+    .execute();
   return opened;
 }
 
@@ -98,7 +102,13 @@ describe('SQLite statement cache', () => {
 
   it('gives a fresh statement while the cached one is still iterating', async () => {
     const { cache, db } = await withNotes();
-    await db.insertInto('notes').values([{ id: 1, body: 'one' }, { id: 2, body: 'two' }]).execute();
+    await db
+      .insertInto('notes')
+      .values([
+        { id: 1, body: 'one' },
+        { id: 2, body: 'two' },
+      ])
+      .execute();
     const text = 'select "id" from "notes" order by "id"';
     const cached = cache.prepare(text) as SqliteDatabase.Statement;
     const rows = cached.iterate();

@@ -26,6 +26,9 @@ export async function insertTokens(h: Harness, count: number, roleId: string): P
     updated_at: now,
   }));
   for (let i = 0; i < rows.length; i += 200) {
-    await h.runtime.store.db.insertInto('access_tokens').values(rows.slice(i, i + 200)).execute();
+    await h.runtime.store.db
+      .insertInto('access_tokens')
+      .values(rows.slice(i, i + 200))
+      .execute();
   }
 }

@@ -10,7 +10,11 @@ import type { ContentStore } from '../../src/core/content/ports.ts';
 let serial = 0;
 
 /** A field as the store would hold it; `required` adds the `required` validator. */
-export function fieldDef(api_key: string, field_type: FieldType, options: { required?: boolean; label?: string; position?: number; id?: string } = {}): FieldDefinition {
+export function fieldDef(
+  api_key: string,
+  field_type: FieldType,
+  options: { required?: boolean; label?: string; position?: number; id?: string } = {},
+): FieldDefinition {
   return {
     id: options.id ?? String(++serial),
     api_key,
@@ -27,7 +31,17 @@ export function fieldDef(api_key: string, field_type: FieldType, options: { requ
 
 /** A model held in memory, with DatoCMS's defaults for what is not given. */
 export function memoryModel(given: Pick<ItemType, 'id' | 'name' | 'apiKey'> & Partial<ItemType>, now = '2026-01-01T00:00:00.000Z'): ItemType {
-  return { tree: false, draftModeActive: true, singleton: false, settings: DEFAULT_SETTINGS, fieldRefs: NO_FIELD_REFS, fields: [], createdAt: now, updatedAt: now, ...given };
+  return {
+    tree: false,
+    draftModeActive: true,
+    singleton: false,
+    settings: DEFAULT_SETTINGS,
+    fieldRefs: NO_FIELD_REFS,
+    fields: [],
+    createdAt: now,
+    updatedAt: now,
+    ...given,
+  };
 }
 
 /**

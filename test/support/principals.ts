@@ -14,11 +14,11 @@ export function role(id: string, overrides: Partial<RoleAttributes> = {}, inheri
   return { id, name: `role ${id}`, attributes: roleAttributes(overrides), inheritsFrom };
 }
 
-export const entry = (
-  item_type: string | null,
-  action: string,
-  on_creator: ItemTypePermission['on_creator'] = 'anyone',
-): ItemTypePermission => ({ item_type, action, on_creator });
+export const entry = (item_type: string | null, action: string, on_creator: ItemTypePermission['on_creator'] = 'anyone'): ItemTypePermission => ({
+  item_type,
+  action,
+  on_creator,
+});
 
 export function accessToken(overrides: Partial<AccessToken> = {}): AccessToken {
   return {
@@ -64,10 +64,7 @@ export function user(overrides: Partial<User> = {}): User {
 }
 
 /** Compiles a principal the way the token cache does. `attributes: null` means no role at all. */
-export function principal(
-  token: Partial<AccessToken> = {},
-  options: { attributes?: RoleAttributes | null; user?: User | null } = {},
-): Principal {
+export function principal(token: Partial<AccessToken> = {}, options: { attributes?: RoleAttributes | null; user?: User | null } = {}): Principal {
   const t = accessToken(token);
   const attributes = options.attributes === undefined ? adminRoleAttributes() : options.attributes;
   const r = attributes === null ? null : role(t.roleId ?? '1', attributes);

@@ -8,7 +8,11 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/store/schema.ts';
 import type { DialectName } from './databases.ts';
 
-export async function queryPlan(db: Kysely<Database>, dialect: DialectName, query: { compile(): { sql: string; parameters: readonly unknown[] } }): Promise<string> {
+export async function queryPlan(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  query: { compile(): { sql: string; parameters: readonly unknown[] } },
+): Promise<string> {
   const compiled = query.compile();
   return db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);

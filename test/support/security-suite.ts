@@ -46,7 +46,8 @@ export interface SecurityCase {
 }
 
 const bearer = (secret: string): Auth => ({ authorization: `Bearer ${secret}` });
-const envelope = (res: LightMyRequestResponse) => (res.json() as { data: { attributes: { code: string; details: Record<string, unknown> } }[] }).data[0]!.attributes;
+const envelope = (res: LightMyRequestResponse) =>
+  (res.json() as { data: { attributes: { code: string; details: Record<string, unknown> } }[] }).data[0]!.attributes;
 
 function expectRefused(res: LightMyRequestResponse, status: number, code: string, details: Record<string, unknown>): void {
   expect(res.statusCode, res.body).toBe(status);
@@ -291,7 +292,13 @@ export function scopeSuite(title: string, start: () => Promise<Harness>): void {
     const page = (parentId: string | null, secret = scoped) =>
       w.h.request('POST', '/items', {
         token: secret,
-        body: { data: { type: 'item', attributes: { title: 'p', parent_id: parentId }, relationships: { item_type: { data: { type: 'item_type', id: w.pageType } } } } },
+        body: {
+          data: {
+            type: 'item',
+            attributes: { title: 'p', parent_id: parentId },
+            relationships: { item_type: { data: { type: 'item_type', id: w.pageType } } },
+          },
+        },
       });
 
     beforeAll(async () => {
@@ -406,9 +413,11 @@ export function managerSuite(title: string, start: () => Promise<Harness>): void
       h.clock.advance(60);
       return h.request(method, url, { token: secret, ...(body !== undefined ? { body } : {}) });
     };
-    const put = (id: string, attributes: Record<string, unknown>) => as(manager, 'PUT', `/access_tokens/${id}`, { data: { type: 'access_token', id, attributes } });
+    const put = (id: string, attributes: Record<string, unknown>) =>
+      as(manager, 'PUT', `/access_tokens/${id}`, { data: { type: 'access_token', id, attributes } });
     const stored = async (id: string) => (await as(h.adminSecret, 'GET', `/access_tokens/${id}`)).json().data as { attributes: Record<string, unknown> };
-    const refusedEscalation = (res: LightMyRequestResponse) => expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'escalation', reason: 'exceeds_caller' });
+    const refusedEscalation = (res: LightMyRequestResponse) =>
+      expectRefused(res, 403, 'INSUFFICIENT_PERMISSIONS', { layer: 'escalation', reason: 'exceeds_caller' });
     const works = async (secret: string) => expect((await as(secret, 'GET', '/users/me')).statusCode).toBe(200);
     const weakToken = async () => {
       const res = await as(manager, 'POST', '/access_tokens', {
@@ -440,7 +449,12 @@ export function managerSuite(title: string, start: () => Promise<Harness>): void
         await put(strong.id, { permissions: ['content:read'] }),
         // Narrowed into everything the manager holds: the result would be within it, the token is not.
         await as(manager, 'PUT', `/access_tokens/${strong.id}`, {
-          data: { type: 'access_token', id: strong.id, attributes: { permissions: ['content:read'] }, relationships: { role: { data: { type: 'role', id: managerRole } } } },
+          data: {
+            type: 'access_token',
+            id: strong.id,
+            attributes: { permissions: ['content:read'] },
+            relationships: { role: { data: { type: 'role', id: managerRole } } },
+          },
         }),
         await put(strong.id, { enabled: false }),
         await as(manager, 'POST', `/access_tokens/${strong.id}/regenerate_token`),

@@ -42,7 +42,9 @@ export function Explainer(props: { tokenId: string; unavailable: string | null }
             Permission
             <select value={permission} onChange={(e) => setPermission(e.currentTarget.value)}>
               {ALL_PERMISSIONS.map((p) => (
-                <option key={p} value={p}>{p}</option>
+                <option key={p} value={p}>
+                  {p}
+                </option>
               ))}
             </select>
           </label>

@@ -9,7 +9,12 @@ export function History(props: { subjectType: string; subjectId: string; unavail
     async () =>
       props.unavailable
         ? []
-        : (await api<Resource<AuditAttributes>[]>('GET', `/audit_log_events${query({ 'filter[subject_type]': props.subjectType, 'filter[subject_id]': props.subjectId, 'page[limit]': 50 })}`)).data,
+        : (
+            await api<Resource<AuditAttributes>[]>(
+              'GET',
+              `/audit_log_events${query({ 'filter[subject_type]': props.subjectType, 'filter[subject_id]': props.subjectId, 'page[limit]': 50 })}`,
+            )
+          ).data,
     `${props.subjectId}:${props.round}`,
   );
   return (

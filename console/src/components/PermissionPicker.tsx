@@ -75,7 +75,11 @@ export function PermissionPicker(props: { value: string[]; onChange: (next: stri
           Add
         </button>
       </div>
-      {problem && <p class="field-error" role="alert">{problem}</p>}
+      {problem && (
+        <p class="field-error" role="alert">
+          {problem}
+        </p>
+      )}
     </fieldset>
   );
 }

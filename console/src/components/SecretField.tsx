@@ -24,9 +24,13 @@ export function SecretField(props: { secret: string; once: boolean }) {
       <label for="secret-value">Secret</label>
       <div class="inline">
         <input id="secret-value" class="mono" readOnly value={props.secret} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" onClick={() => void copy()}>Copy</button>
+        <button type="button" onClick={() => void copy()}>
+          Copy
+        </button>
       </div>
-      <p class="hint" aria-live="polite">{copied ?? ''}</p>
+      <p class="hint" aria-live="polite">
+        {copied ?? ''}
+      </p>
     </div>
   );
 }

@@ -56,7 +56,15 @@ export function TokenForm(props: {
       <FieldErrors field="form" errors={errors} />
       <div class="row">
         <label for="token-name">Name</label>
-        <input id="token-name" required maxLength={200} value={values.name} aria-invalid={has('name')} aria-describedby={describedBy('name')} onInput={(e) => set('name', e.currentTarget.value)} />
+        <input
+          id="token-name"
+          required
+          maxLength={200}
+          value={values.name}
+          aria-invalid={has('name')}
+          aria-describedby={describedBy('name')}
+          onInput={(e) => set('name', e.currentTarget.value)}
+        />
         <FieldErrors field="name" errors={errors} />
       </div>
 
@@ -67,28 +75,47 @@ export function TokenForm(props: {
             <input type="radio" name="basis" checked={values.basis === 'role'} onChange={() => set('basis', 'role')} /> a role
           </label>
           <label>
-            <input type="radio" name="basis" checked={values.basis === 'user'} disabled={!can.may('users.list')} onChange={() => set('basis', 'user')} /> a user (follows that user's role)
+            <input type="radio" name="basis" checked={values.basis === 'user'} disabled={!can.may('users.list')} onChange={() => set('basis', 'user')} /> a user
+            (follows that user's role)
           </label>
         </div>
         {values.basis === 'role' ? (
           <div class="row">
             <label for="token-role">Role</label>
-            <select id="token-role" value={values.roleId} aria-invalid={has('role')} aria-describedby={describedBy('role')} onChange={(e) => set('roleId', e.currentTarget.value)}>
+            <select
+              id="token-role"
+              value={values.roleId}
+              aria-invalid={has('role')}
+              aria-describedby={describedBy('role')}
+              onChange={(e) => set('roleId', e.currentTarget.value)}
+            >
               <option value="">Choose a role…</option>
               {props.directory.roles.map((r) => (
-                <option key={r.id} value={r.id}>{r.attributes.name}</option>
+                <option key={r.id} value={r.id}>
+                  {r.attributes.name}
+                </option>
               ))}
-              {values.roleId !== '' && !props.directory.roles.some((r) => r.id === values.roleId) && <option value={values.roleId}>{values.roleId === access.role?.id ? access.role.name : `Role #${values.roleId}`}</option>}
+              {values.roleId !== '' && !props.directory.roles.some((r) => r.id === values.roleId) && (
+                <option value={values.roleId}>{values.roleId === access.role?.id ? access.role.name : `Role #${values.roleId}`}</option>
+              )}
             </select>
             {!can.may('roles.list') && <p class="unavailable">Your token may not list roles; only its own role is offered.</p>}
           </div>
         ) : (
           <div class="row">
             <label for="token-user">Base user</label>
-            <select id="token-user" value={values.userId} aria-invalid={has('role')} aria-describedby={describedBy('role')} onChange={(e) => set('userId', e.currentTarget.value)}>
+            <select
+              id="token-user"
+              value={values.userId}
+              aria-invalid={has('role')}
+              aria-describedby={describedBy('role')}
+              onChange={(e) => set('userId', e.currentTarget.value)}
+            >
               <option value="">Choose a user…</option>
               {props.directory.users.map((u) => (
-                <option key={u.id} value={u.id}>{u.attributes.full_name} ({u.attributes.email})</option>
+                <option key={u.id} value={u.id}>
+                  {u.attributes.full_name} ({u.attributes.email})
+                </option>
               ))}
             </select>
           </div>
@@ -114,10 +141,21 @@ export function TokenForm(props: {
         ))}
       </fieldset>
 
-      <PermissionPicker value={values.permissions} own={access.permissions} onChange={(next) => set('permissions', next)} describedBy={describedBy('permissions')} />
+      <PermissionPicker
+        value={values.permissions}
+        own={access.permissions}
+        onChange={(next) => set('permissions', next)}
+        describedBy={describedBy('permissions')}
+      />
       <FieldErrors field="permissions" errors={errors} />
 
-      <TreePicker value={values.rootNodes} onChange={(next) => set('rootNodes', next)} treeModels={treeModels} unavailable={can.why('items.list')} describedBy={describedBy('root_nodes')} />
+      <TreePicker
+        value={values.rootNodes}
+        onChange={(next) => set('rootNodes', next)}
+        treeModels={treeModels}
+        unavailable={can.why('items.list')}
+        describedBy={describedBy('root_nodes')}
+      />
       <FieldErrors field="root_nodes" errors={errors} />
 
       <fieldset aria-describedby={describedBy('expires_at')}>
@@ -145,25 +183,45 @@ export function TokenForm(props: {
 
       <div class="row">
         <label for="token-ips">IP allowlist</label>
-        <textarea id="token-ips" rows={3} placeholder="One address or CIDR per line; empty: any address" value={values.ipAllowlist} aria-invalid={has('ip_allowlist')} aria-describedby={describedBy('ip_allowlist')} onInput={(e) => set('ipAllowlist', e.currentTarget.value)} />
+        <textarea
+          id="token-ips"
+          rows={3}
+          placeholder="One address or CIDR per line; empty: any address"
+          value={values.ipAllowlist}
+          aria-invalid={has('ip_allowlist')}
+          aria-describedby={describedBy('ip_allowlist')}
+          onInput={(e) => set('ipAllowlist', e.currentTarget.value)}
+        />
         <FieldErrors field="ip_allowlist" errors={errors} />
       </div>
 
       <fieldset aria-describedby={describedBy('rate_limit')}>
         <legend>Rate limits (empty: the defaults)</legend>
         <div class="inline">
-          <label>CMA requests <input type="number" min={1} inputMode="numeric" value={values.cmaLimit} onInput={(e) => set('cmaLimit', e.currentTarget.value)} /></label>
-          <label>Period in seconds (CMA) <input type="number" min={1} max={86400} inputMode="numeric" value={values.cmaPeriod} onInput={(e) => set('cmaPeriod', e.currentTarget.value)} /></label>
+          <label>
+            CMA requests <input type="number" min={1} inputMode="numeric" value={values.cmaLimit} onInput={(e) => set('cmaLimit', e.currentTarget.value)} />
+          </label>
+          <label>
+            Period in seconds (CMA){' '}
+            <input type="number" min={1} max={86400} inputMode="numeric" value={values.cmaPeriod} onInput={(e) => set('cmaPeriod', e.currentTarget.value)} />
+          </label>
         </div>
         <div class="inline">
-          <label>CDA requests <input type="number" min={1} inputMode="numeric" value={values.cdaLimit} onInput={(e) => set('cdaLimit', e.currentTarget.value)} /></label>
-          <label>Period in seconds (CDA) <input type="number" min={1} max={86400} inputMode="numeric" value={values.cdaPeriod} onInput={(e) => set('cdaPeriod', e.currentTarget.value)} /></label>
+          <label>
+            CDA requests <input type="number" min={1} inputMode="numeric" value={values.cdaLimit} onInput={(e) => set('cdaLimit', e.currentTarget.value)} />
+          </label>
+          <label>
+            Period in seconds (CDA){' '}
+            <input type="number" min={1} max={86400} inputMode="numeric" value={values.cdaPeriod} onInput={(e) => set('cdaPeriod', e.currentTarget.value)} />
+          </label>
         </div>
         <FieldErrors field="rate_limit" errors={errors} />
       </fieldset>
 
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>{props.submitLabel}</button>
+        <button type="submit" class="primary" disabled={busy}>
+          {props.submitLabel}
+        </button>
       </div>
     </form>
   );

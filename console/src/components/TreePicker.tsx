@@ -70,7 +70,13 @@ function Node(props: { item: Item; selected: readonly string[]; onToggle: (id: s
   );
 }
 
-export function TreePicker(props: { value: string[]; onChange: (next: string[]) => void; treeModels: ReadonlySet<string>; unavailable: string | null; describedBy?: string }) {
+export function TreePicker(props: {
+  value: string[];
+  onChange: (next: string[]) => void;
+  treeModels: ReadonlySet<string>;
+  unavailable: string | null;
+  describedBy?: string;
+}) {
   const [roots, setRoots] = useState<Item[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -92,7 +98,9 @@ export function TreePicker(props: { value: string[]; onChange: (next: string[]) 
     <fieldset class="tree" aria-describedby={props.describedBy}>
       <legend>Root nodes</legend>
       <p class="hint">
-        {props.value.length === 0 ? 'No root node: the token reaches all content its role allows.' : `Restricted to: ${props.value.map((id) => (names[id] ? `${names[id]} (#${id})` : `#${id}`)).join(', ')}`}
+        {props.value.length === 0
+          ? 'No root node: the token reaches all content its role allows.'
+          : `Restricted to: ${props.value.map((id) => (names[id] ? `${names[id]} (#${id})` : `#${id}`)).join(', ')}`}
       </p>
       {props.unavailable && <p class="unavailable">The content tree cannot be shown: {props.unavailable}</p>}
       {error && <p class="field-error">{error}</p>}

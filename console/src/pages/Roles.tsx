@@ -35,7 +35,11 @@ interface RoleDraft {
 
 function entries(value: unknown): Entry[] {
   return Array.isArray(value)
-    ? value.map((e: { item_type?: string | null; action?: string; on_creator?: string }) => ({ item_type: e.item_type ?? null, action: e.action ?? 'read', on_creator: e.on_creator ?? 'anyone' }))
+    ? value.map((e: { item_type?: string | null; action?: string; on_creator?: string }) => ({
+        item_type: e.item_type ?? null,
+        action: e.action ?? 'read',
+        on_creator: e.on_creator ?? 'anyone',
+      }))
     : [];
 }
 
@@ -61,14 +65,28 @@ export function RolesPage() {
     <section>
       <div class="page-head">
         <h1>Roles</h1>
-        <button type="button" class="primary" disabled={!mayWrite} onClick={() => setDraft(draftOf(null))}>New role</button>
+        <button type="button" class="primary" disabled={!mayWrite} onClick={() => setDraft(draftOf(null))}>
+          New role
+        </button>
       </div>
       {!can.may('roles.list') && <p class="unavailable">{can.why('roles.list')}</p>}
       {!mayWrite && can.may('roles.list') && <p class="unavailable">{can.why('roles.create')}</p>}
-      {error && <p class="field-error" role="alert">{error}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
       {loaded.state === 'error' && <p class="field-error">{loaded.message}</p>}
       {loaded.state === 'ready' && draft && (
-        <RoleEditor draft={draft} directory={loaded.value} onCancel={() => setDraft(null)} onSaved={() => { setDraft(null); reload(); }} />
+        <RoleEditor
+          draft={draft}
+          directory={loaded.value}
+          onCancel={() => setDraft(null)}
+          onSaved={() => {
+            setDraft(null);
+            reload();
+          }}
+        />
       )}
       {loaded.state === 'ready' && (
         <div class="table-wrap">
@@ -79,19 +97,42 @@ export function RolesPage() {
                 <th scope="col">Flags</th>
                 <th scope="col">Content</th>
                 <th scope="col">Inherits from</th>
-                <th scope="col"><span class="sr-only">Actions</span></th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {loaded.value.roles.map((role) => (
                 <tr key={role.id}>
                   <th scope="row">{role.attributes.name}</th>
-                  <td>{FLAGS.filter(([flag]) => role.attributes[flag] === true).map(([, label]) => label).join(', ') || '—'}</td>
-                  <td>{describeEntries(entries(role.attributes.positive_item_type_permissions), loaded.value)}{entries(role.attributes.negative_item_type_permissions).length > 0 && ` except ${describeEntries(entries(role.attributes.negative_item_type_permissions), loaded.value)}`}</td>
-                  <td>{relIds(role, 'inherits_permissions_from').map((id) => loaded.value.roles.find((r) => r.id === id)?.attributes.name ?? `#${id}`).join(', ') || '—'}</td>
+                  <td>
+                    {FLAGS.filter(([flag]) => role.attributes[flag] === true)
+                      .map(([, label]) => label)
+                      .join(', ') || '—'}
+                  </td>
+                  <td>
+                    {describeEntries(entries(role.attributes.positive_item_type_permissions), loaded.value)}
+                    {entries(role.attributes.negative_item_type_permissions).length > 0 &&
+                      ` except ${describeEntries(entries(role.attributes.negative_item_type_permissions), loaded.value)}`}
+                  </td>
+                  <td>
+                    {relIds(role, 'inherits_permissions_from')
+                      .map((id) => loaded.value.roles.find((r) => r.id === id)?.attributes.name ?? `#${id}`)
+                      .join(', ') || '—'}
+                  </td>
                   <td class="row-actions">
-                    <button type="button" aria-label={`Edit ${role.attributes.name}`} disabled={!can.may('roles.update')} onClick={() => setDraft(draftOf(role))}>Edit</button>
-                    <button type="button" aria-label={`Delete ${role.attributes.name}`} disabled={!can.may('roles.destroy')} onClick={() => setDeleting(role)}>Delete</button>
+                    <button
+                      type="button"
+                      aria-label={`Edit ${role.attributes.name}`}
+                      disabled={!can.may('roles.update')}
+                      onClick={() => setDraft(draftOf(role))}
+                    >
+                      Edit
+                    </button>
+                    <button type="button" aria-label={`Delete ${role.attributes.name}`} disabled={!can.may('roles.destroy')} onClick={() => setDeleting(role)}>
+                      Delete
+                    </button>
                   </td>
                 </tr>
               ))}
@@ -143,23 +184,35 @@ function EntryList(props: { label: string; list: Entry[]; directory: Directory; 
             <select value={entry.item_type ?? ''} onChange={(e) => update(index, { item_type: e.currentTarget.value === '' ? null : e.currentTarget.value })}>
               <option value="">Every model</option>
               {props.directory.itemTypes.map((t) => (
-                <option key={t.id} value={t.id}>{t.attributes.name}</option>
+                <option key={t.id} value={t.id}>
+                  {t.attributes.name}
+                </option>
               ))}
             </select>
           </label>
           <label>
             Action
             <select value={entry.action} onChange={(e) => update(index, { action: e.currentTarget.value })}>
-              {ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+              {ACTIONS.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
             </select>
           </label>
           <label>
             Records by
             <select value={entry.on_creator} onChange={(e) => update(index, { on_creator: e.currentTarget.value })}>
-              {ON_CREATOR.map((a) => <option key={a} value={a}>{a}</option>)}
+              {ON_CREATOR.map((a) => (
+                <option key={a} value={a}>
+                  {a}
+                </option>
+              ))}
             </select>
           </label>
-          <button type="button" onClick={() => props.onChange(props.list.filter((_, i) => i !== index))}>Remove</button>
+          <button type="button" onClick={() => props.onChange(props.list.filter((_, i) => i !== index))}>
+            Remove
+          </button>
         </div>
       ))}
       <button type="button" onClick={() => props.onChange([...props.list, { item_type: null, action: 'read', on_creator: 'anyone' }])}>
@@ -192,7 +245,11 @@ function RoleEditor(props: { draft: RoleDraft; directory: Directory; onCancel: (
   return (
     <form class="card" onSubmit={save} aria-label={d.id ? `Edit role ${props.draft.name}` : 'New role'}>
       <h2>{d.id ? `Edit ${props.draft.name}` : 'New role'}</h2>
-      {error && <p class="field-error" role="alert">{error}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
       <div class="row">
         <label for="role-name">Role name</label>
         <input id="role-name" required value={d.name} onInput={(e) => setD({ ...d, name: e.currentTarget.value })} />
@@ -201,7 +258,8 @@ function RoleEditor(props: { draft: RoleDraft; directory: Directory; onCancel: (
         <legend>Project permissions</legend>
         {FLAGS.map(([flag, label]) => (
           <label class="block" key={flag}>
-            <input type="checkbox" checked={d.flags[flag] === true} onChange={(e) => setD({ ...d, flags: { ...d.flags, [flag]: e.currentTarget.checked } })} /> {label}
+            <input type="checkbox" checked={d.flags[flag] === true} onChange={(e) => setD({ ...d, flags: { ...d.flags, [flag]: e.currentTarget.checked } })} />{' '}
+            {label}
           </label>
         ))}
       </fieldset>
@@ -209,20 +267,26 @@ function RoleEditor(props: { draft: RoleDraft; directory: Directory; onCancel: (
       <EntryList label="Content denied" list={d.negative} directory={props.directory} onChange={(negative) => setD({ ...d, negative })} />
       <fieldset>
         <legend>Inherits permissions from</legend>
-        {props.directory.roles.filter((r) => r.id !== d.id).map((r) => (
-          <label class="block" key={r.id}>
-            <input
-              type="checkbox"
-              checked={d.inherits.includes(r.id)}
-              onChange={(e) => setD({ ...d, inherits: e.currentTarget.checked ? [...d.inherits, r.id] : d.inherits.filter((id) => id !== r.id) })}
-            />{' '}
-            {r.attributes.name}
-          </label>
-        ))}
+        {props.directory.roles
+          .filter((r) => r.id !== d.id)
+          .map((r) => (
+            <label class="block" key={r.id}>
+              <input
+                type="checkbox"
+                checked={d.inherits.includes(r.id)}
+                onChange={(e) => setD({ ...d, inherits: e.currentTarget.checked ? [...d.inherits, r.id] : d.inherits.filter((id) => id !== r.id) })}
+              />{' '}
+              {r.attributes.name}
+            </label>
+          ))}
       </fieldset>
       <div class="actions">
-        <button type="button" onClick={props.onCancel}>Cancel</button>
-        <button type="submit" class="primary">Save role</button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" class="primary">
+          Save role
+        </button>
       </div>
     </form>
   );

@@ -36,7 +36,9 @@ export function Shell(props: { path: string }) {
   ];
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="top">
         <span class="brand">Latchkey</span>
         <nav aria-label="Main">
@@ -52,7 +54,9 @@ export function Shell(props: { path: string }) {
         </nav>
         <div class="who">
           <span title="Signed in with this API token">{session.me.attributes.name}</span>
-          <button type="button" onClick={session.signOut}>Sign out</button>
+          <button type="button" onClick={session.signOut}>
+            Sign out
+          </button>
         </div>
       </header>
       <main id="main" tabIndex={-1}>

@@ -46,19 +46,18 @@ function formValues(token: Token): TokenFormValues {
 export function TokenPage(props: { id: string }) {
   const { can } = useSession();
   const [round, setRound] = useState(0);
-  const [loaded] = useLoad(
-    async () => {
-      const [token, directory] = await Promise.all([api<Token>('GET', `/access_tokens/${encodeURIComponent(props.id)}`).then((d) => d.data), loadDirectory(can)]);
-      return { token, directory };
-    },
-    `${props.id}:${round}`,
-  );
+  const [loaded] = useLoad(async () => {
+    const [token, directory] = await Promise.all([api<Token>('GET', `/access_tokens/${encodeURIComponent(props.id)}`).then((d) => d.data), loadDirectory(can)]);
+    return { token, directory };
+  }, `${props.id}:${round}`);
   if (loaded.state === 'loading') return <p class="loading">Loading…</p>;
   if (loaded.state === 'error')
     return (
       <section>
         <h1>API token</h1>
-        <p class="field-error" role="alert">{loaded.message}</p>
+        <p class="field-error" role="alert">
+          {loaded.message}
+        </p>
         <Link to="/tokens">Back to the API tokens</Link>
       </section>
     );
@@ -131,9 +130,13 @@ function TokenDetail(props: { token: Token; directory: Directory; refresh: () =>
         <dt>Permissions</dt>
         <dd class="mono">{a.permissions.join(', ')}</dd>
         <dt>Last CMA use</dt>
-        <dd><Time iso={a.last_cma_access_at} bucket={a.last_cma_access} /></dd>
+        <dd>
+          <Time iso={a.last_cma_access_at} bucket={a.last_cma_access} />
+        </dd>
         <dt>Last CDA use</dt>
-        <dd><Time iso={a.last_cda_access_at} bucket={a.last_cda_access} /></dd>
+        <dd>
+          <Time iso={a.last_cda_access_at} bucket={a.last_cda_access} />
+        </dd>
         <dt>Expires</dt>
         <dd>{a.expires_at === null ? 'never' : <Time iso={a.expires_at} />}</dd>
         <dt>Rotated</dt>
@@ -141,12 +144,22 @@ function TokenDetail(props: { token: Token; directory: Directory; refresh: () =>
       </dl>
 
       <div class="toolbar" role="group" aria-label="Token actions">
-        <button type="button" disabled={!mayWrite || self} onClick={() => setAction('rotate')}>Rotate</button>
-        <button type="button" disabled={!mayWrite || self} onClick={() => setAction('toggle')}>{a.enabled ? 'Disable' : 'Enable'}</button>
-        <button type="button" class="danger" disabled={!can.may('access_tokens.destroy') || self} onClick={() => setAction('delete')}>Delete</button>
+        <button type="button" disabled={!mayWrite || self} onClick={() => setAction('rotate')}>
+          Rotate
+        </button>
+        <button type="button" disabled={!mayWrite || self} onClick={() => setAction('toggle')}>
+          {a.enabled ? 'Disable' : 'Enable'}
+        </button>
+        <button type="button" class="danger" disabled={!can.may('access_tokens.destroy') || self} onClick={() => setAction('delete')}>
+          Delete
+        </button>
       </div>
       {(self || writeWhy) && <p class="unavailable">{unavailableNote}</p>}
-      {error && !action && <p class="field-error" role="alert">{error}</p>}
+      {error && !action && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
 
       {freshSecret && (
         <div class="card">
@@ -166,7 +179,9 @@ function TokenDetail(props: { token: Token; directory: Directory; refresh: () =>
         ) : revealed ? (
           <SecretField secret={a.token} once={false} />
         ) : (
-          <button type="button" onClick={() => setRevealed(true)}>Reveal secret</button>
+          <button type="button" onClick={() => setRevealed(true)}>
+            Reveal secret
+          </button>
         )}
       </div>
 
@@ -174,14 +189,19 @@ function TokenDetail(props: { token: Token; directory: Directory; refresh: () =>
         <h2>Edit</h2>
         {factory ? (
           <p class="hint">
-            This is a factory token ({a.hardcoded_type === 'admin' ? 'full access' : 'read-only'}): its rights are fixed so that a project always keeps a working
+            This is a factory token ({a.hardcoded_type === 'admin' ? 'full access' : 'read-only'}): its rights are fixed so that a project always keeps a
+            working
             {a.hardcoded_type === 'admin' ? ' full-access' : ' read-only'} credential. It can be rotated, disabled or deleted, not edited.
           </p>
         ) : !mayWrite ? (
           <p class="unavailable">{writeWhy}</p>
         ) : (
           <>
-            {saved && <p class="ok" role="status">Saved.</p>}
+            {saved && (
+              <p class="ok" role="status">
+                Saved.
+              </p>
+            )}
             <TokenForm
               id={token.id}
               initial={initial}
@@ -226,7 +246,11 @@ function TokenDetail(props: { token: Token; directory: Directory; refresh: () =>
           )}
           {action === 'toggle' && <p>{a.enabled ? 'Requests with this token are refused until it is enabled again.' : 'The token works again at once.'}</p>}
           {action === 'delete' && <p>The token stops working at once. This cannot be undone.</p>}
-          {error && <p class="field-error" role="alert">{error}</p>}
+          {error && (
+            <p class="field-error" role="alert">
+              {error}
+            </p>
+          )}
         </Confirm>
       )}
     </section>

@@ -27,19 +27,18 @@ export function surfaces(t: TokenAttributes): string {
 async function nodeNames(tokens: Token[], mayRead: boolean): Promise<Map<string, string>> {
   const ids = [...new Set(tokens.flatMap((t) => relIds(t, 'root_nodes')))];
   if (!mayRead || ids.length === 0) return new Map();
-  const doc = await api<Resource<Record<string, unknown>>[]>('GET', `/items${query({ 'filter[ids]': ids.slice(0, 500).join(','), 'page[limit]': 500 })}`).catch(() => null);
+  const doc = await api<Resource<Record<string, unknown>>[]>('GET', `/items${query({ 'filter[ids]': ids.slice(0, 500).join(','), 'page[limit]': 500 })}`).catch(
+    () => null,
+  );
   return new Map((doc?.data ?? []).map((item) => [item.id, itemLabel(item)]));
 }
 
 export function TokensPage() {
   const { can } = useSession();
-  const [loaded, reload] = useLoad(
-    async () => {
-      const [tokens, directory] = await Promise.all([api<Token[]>('GET', '/access_tokens').then((d) => d.data), loadDirectory(can)]);
-      return { tokens, directory, nodes: await nodeNames(tokens, can.may('items.list')) };
-    },
-    'tokens',
-  );
+  const [loaded, reload] = useLoad(async () => {
+    const [tokens, directory] = await Promise.all([api<Token[]>('GET', '/access_tokens').then((d) => d.data), loadDirectory(can)]);
+    return { tokens, directory, nodes: await nodeNames(tokens, can.may('items.list')) };
+  }, 'tokens');
   return (
     <section>
       <div class="page-head">
@@ -56,7 +55,11 @@ export function TokensPage() {
       </div>
       <Unavailable why={can.why('access_tokens.create')} />
       {loaded.state === 'loading' && <p class="loading">Loading tokens…</p>}
-      {loaded.state === 'error' && <p role="alert" class="field-error">{loaded.message}</p>}
+      {loaded.state === 'error' && (
+        <p role="alert" class="field-error">
+          {loaded.message}
+        </p>
+      )}
       {loaded.state === 'ready' && <TokenTable tokens={loaded.value.tokens} directory={loaded.value.directory} nodes={loaded.value.nodes} reload={reload} />}
     </section>
   );
@@ -125,7 +128,9 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
           <select value={status} onChange={(e) => setStatus(e.currentTarget.value as TokenStatus | '')}>
             <option value="">Any status</option>
             {TOKEN_STATUSES.map((s) => (
-              <option key={s} value={s}>{s}</option>
+              <option key={s} value={s}>
+                {s}
+              </option>
             ))}
           </select>
         </label>
@@ -134,7 +139,9 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
           <select value={roleId} onChange={(e) => setRoleId(e.currentTarget.value)}>
             <option value="">Any role</option>
             {props.directory.roles.map((r) => (
-              <option key={r.id} value={r.id}>{r.attributes.name}</option>
+              <option key={r.id} value={r.id}>
+                {r.attributes.name}
+              </option>
             ))}
           </select>
         </label>
@@ -147,7 +154,11 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
           </button>
         ))}
       </div>
-      {error && <p role="alert" class="field-error">{error}</p>}
+      {error && (
+        <p role="alert" class="field-error">
+          {error}
+        </p>
+      )}
       <p class="count">
         {visible.length} of {props.tokens.length} tokens
       </p>
@@ -155,7 +166,9 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
         <table class="tokens">
           <thead>
             <tr>
-              <th scope="col"><span class="sr-only">Select</span></th>
+              <th scope="col">
+                <span class="sr-only">Select</span>
+              </th>
               <th scope="col">Name</th>
               <th scope="col">Role or base user</th>
               <th scope="col">Surfaces</th>
@@ -188,13 +201,23 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
                     <Link to={`/tokens/${token.id}`}>{a.name}</Link>
                     <span class="key">{a.display_key}</span>
                   </th>
-                  <td data-label="Role or user">{role !== null ? roleName(props.directory, role) : `User: ${userName(props.directory, relId(token, 'user'))}`}</td>
+                  <td data-label="Role or user">
+                    {role !== null ? roleName(props.directory, role) : `User: ${userName(props.directory, relId(token, 'user'))}`}
+                  </td>
                   <td data-label="Surfaces">{surfaces(a)}</td>
-                  <td data-label="Permissions" class="mono">{a.permissions.join(', ')}</td>
+                  <td data-label="Permissions" class="mono">
+                    {a.permissions.join(', ')}
+                  </td>
                   <td data-label="Scope">{roots.length === 0 ? 'everything' : roots.map((id) => props.nodes.get(id) ?? `#${id}`).join(', ')}</td>
-                  <td data-label="Status"><span class={`status status-${state.replace(' ', '-')}`}>{state}</span></td>
-                  <td data-label="Last CMA use"><Time iso={a.last_cma_access_at} bucket={a.last_cma_access} /></td>
-                  <td data-label="Last CDA use"><Time iso={a.last_cda_access_at} bucket={a.last_cda_access} /></td>
+                  <td data-label="Status">
+                    <span class={`status status-${state.replace(' ', '-')}`}>{state}</span>
+                  </td>
+                  <td data-label="Last CMA use">
+                    <Time iso={a.last_cma_access_at} bucket={a.last_cma_access} />
+                  </td>
+                  <td data-label="Last CDA use">
+                    <Time iso={a.last_cda_access_at} bucket={a.last_cda_access} />
+                  </td>
                   <td data-label="Expires">{a.expires_at === null ? 'never' : <Time iso={a.expires_at} bucket={a.expires_at.slice(0, 10)} />}</td>
                 </tr>
               );
@@ -203,7 +226,12 @@ function TokenTable(props: { tokens: Token[]; directory: Directory; nodes: Map<s
         </table>
       </div>
       {bulk && (
-        <Confirm title={`${bulk[0]?.toUpperCase()}${bulk.slice(1)} ${chosen.length} token${chosen.length === 1 ? '' : 's'}?`} busy={busy} onCancel={() => setBulk(null)} onConfirm={() => void runBulk(bulk)}>
+        <Confirm
+          title={`${bulk[0]?.toUpperCase()}${bulk.slice(1)} ${chosen.length} token${chosen.length === 1 ? '' : 's'}?`}
+          busy={busy}
+          onCancel={() => setBulk(null)}
+          onConfirm={() => void runBulk(bulk)}
+        >
           <ul class="confirm-list">
             {chosen.map((t) => (
               <li key={t.id}>{t.attributes.name}</li>

@@ -13,9 +13,7 @@ import type { Creator, Item } from './model.ts';
 /** The creator a principal's new records get: its base user when it has one, else the token. */
 export function creatorOf(principal: Principal | null): Creator {
   if (principal === null) return { type: 'account', id: 'owner' };
-  return principal.token.userId !== null
-    ? { type: 'user', id: principal.token.userId }
-    : { type: 'access_token', id: principal.token.id };
+  return principal.token.userId !== null ? { type: 'user', id: principal.token.userId } : { type: 'access_token', id: principal.token.id };
 }
 
 /** `on_creator: self`: the record was created by the calling token or by its base user. */

@@ -131,10 +131,13 @@ export class DeliveryReader {
   /** A record reached through a relation (parent, link): silently null when not readable. */
   related(id: string | null): Promise<DeliveredRecord | null> {
     if (id === null) return Promise.resolve(null);
-    this.#related ??= batched(async (ids) => {
-      const items = await this.#store.searchItems({ ...this.#search(), ids });
-      return new Map(items.map((item) => [item.id, this.#deliver(item)]));
-    }, null as DeliveredRecord | null);
+    this.#related ??= batched(
+      async (ids) => {
+        const items = await this.#store.searchItems({ ...this.#search(), ids });
+        return new Map(items.map((item) => [item.id, this.#deliver(item)]));
+      },
+      null as DeliveredRecord | null,
+    );
     return this.#related(id);
   }
 
@@ -147,16 +150,18 @@ export class DeliveryReader {
     this.#children ??= new Map();
     let load = this.#children.get(key);
     if (!load) {
-      load = batched(
-        async (parentIds) => {
-          const byPosition: OrderKey[] = [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }];
-          const items = await this.#store.searchItems({ ...this.#search(), parentIds, ...(itemTypeId ? { itemTypeIds: [itemTypeId] } : {}), orderBy: byPosition });
-          const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
-          for (const item of items) byParent.get(item.parentId ?? '')?.push(this.#deliver(item));
-          return byParent;
-        },
-        [] as DeliveredRecord[],
-      );
+      load = batched(async (parentIds) => {
+        const byPosition: OrderKey[] = [{ ref: { kind: 'system', name: 'position' }, direction: 'asc' }];
+        const items = await this.#store.searchItems({
+          ...this.#search(),
+          parentIds,
+          ...(itemTypeId ? { itemTypeIds: [itemTypeId] } : {}),
+          orderBy: byPosition,
+        });
+        const byParent = new Map<string, DeliveredRecord[]>(parentIds.map((id) => [id, []]));
+        for (const item of items) byParent.get(item.parentId ?? '')?.push(this.#deliver(item));
+        return byParent;
+      }, [] as DeliveredRecord[]);
       this.#children.set(key, load);
     }
     return load(parentId);

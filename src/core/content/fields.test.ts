@@ -28,14 +28,31 @@ const code = (type: FieldType, value: unknown): unknown => {
 
 describe('value shapes of DatoCMS’s field types', () => {
   const cases: [FieldType, unknown[], unknown[]][] = [
-    ['links', [[], ['1', '22'], Array.from({ length: 500 }, (_, i) => String(i + 1))], ['1', ['1', '1'], [1], ['01'], Array.from({ length: 501 }, (_, i) => String(i + 1))]],
+    [
+      'links',
+      [[], ['1', '22'], Array.from({ length: 500 }, (_, i) => String(i + 1))],
+      ['1', ['1', '1'], [1], ['01'], Array.from({ length: 501 }, (_, i) => String(i + 1))],
+    ],
     ['slug', ['hello', 'hello-world', 'a_b-2'], ['Hello', 'hello--world', '-a', 'a-', 'a b', 'x'.repeat(201), 3]],
     [
       'color',
       [{ red: 0, green: 128, blue: 255, alpha: 255 }],
-      [{ red: 0, green: 0, blue: 0 }, { red: 256, green: 0, blue: 0, alpha: 0 }, { red: 1.5, green: 0, blue: 0, alpha: 0 }, { red: 0, green: 0, blue: 0, alpha: 0, extra: 1 }, '#fff'],
+      [
+        { red: 0, green: 0, blue: 0 },
+        { red: 256, green: 0, blue: 0, alpha: 0 },
+        { red: 1.5, green: 0, blue: 0, alpha: 0 },
+        { red: 0, green: 0, blue: 0, alpha: 0, extra: 1 },
+        '#fff',
+      ],
     ],
-    ['lat_lon', [{ latitude: 45.5, longitude: -73.6 }, { latitude: -90, longitude: 180 }], [{ latitude: 91, longitude: 0 }, { latitude: 0 }, { latitude: 0, longitude: 0, z: 1 }, [45, 7], { latitude: '1', longitude: 2 }]],
+    [
+      'lat_lon',
+      [
+        { latitude: 45.5, longitude: -73.6 },
+        { latitude: -90, longitude: 180 },
+      ],
+      [{ latitude: 91, longitude: 0 }, { latitude: 0 }, { latitude: 0, longitude: 0, z: 1 }, [45, 7], { latitude: '1', longitude: 2 }],
+    ],
     [
       'seo',
       [{}, { title: 'T', description: 'D', image: '12', twitter_card: 'summary', no_index: true }, { title: null, twitter_card: null }],

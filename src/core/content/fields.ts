@@ -76,11 +76,19 @@ export function isFieldType(type: string): type is FieldType {
  */
 export function checkField(input: FieldInput, position: number, context: ValidatorContext, where = '', linksToAnyModel = false): NewField {
   if (!isApiKey(input.api_key)) {
-    throw invalid(`${where}api_key`, 'VALIDATION_FORMAT', `${JSON.stringify(input.api_key)} is not a usable api_key (snake_case words starting with a letter; not a reserved name)`);
+    throw invalid(
+      `${where}api_key`,
+      'VALIDATION_FORMAT',
+      `${JSON.stringify(input.api_key)} is not a usable api_key (snake_case words starting with a letter; not a reserved name)`,
+    );
   }
   const type = input.field_type;
   if (!isFieldType(type)) {
-    throw invalid(`${where}field_type`, 'VALIDATION_INCLUSION', `The field type ${JSON.stringify(type)} is not supported; supported: ${FIELD_TYPES.join(', ')}`);
+    throw invalid(
+      `${where}field_type`,
+      'VALIDATION_INCLUSION',
+      `The field type ${JSON.stringify(type)} is not supported; supported: ${FIELD_TYPES.join(', ')}`,
+    );
   }
   if (input.localized === true) throw invalid(`${where}localized`, 'VALIDATION_INCLUSION', 'A project has one locale: fields cannot be localized');
   const validators = checkValidators(type, input.validators ?? {}, context, `${where}validators`, linksToAnyModel);
@@ -90,7 +98,8 @@ export function checkField(input: FieldInput, position: number, context: Validat
       checkValue(`${where}default_value`, type, defaultValue);
       checkValueAgainst(`${where}default_value`, validators, defaultValue);
     } catch (problem) {
-      if (problem instanceof ApiProblem) throw invalid(`${where}default_value`, 'VALIDATION_TYPE', `default_value does not fit the field: ${String(problem.details.message ?? "")}`);
+      if (problem instanceof ApiProblem)
+        throw invalid(`${where}default_value`, 'VALIDATION_TYPE', `default_value does not fit the field: ${String(problem.details.message ?? '')}`);
       throw problem;
     }
   }
@@ -146,12 +155,18 @@ function checkValue(field: string, type: FieldType, value: unknown): unknown {
       if (typeof value !== 'string' || !ITEM_ID.test(value)) throw wrong(field, 'the id of an item');
       return value;
     case 'links':
-      if (!Array.isArray(value) || value.length > LINKS_MAX || !value.every((id) => typeof id === 'string' && ITEM_ID.test(id)) || new Set(value).size !== value.length) {
+      if (
+        !Array.isArray(value) ||
+        value.length > LINKS_MAX ||
+        !value.every((id) => typeof id === 'string' && ITEM_ID.test(id)) ||
+        new Set(value).size !== value.length
+      ) {
         throw wrong(field, `a list of at most ${LINKS_MAX} distinct item ids`);
       }
       return value;
     case 'slug':
-      if (typeof value !== 'string' || value.length > SLUG_MAX || !SLUG.test(value)) throw wrong(field, 'a slug (lowercase letters, digits, underscores and single dashes)');
+      if (typeof value !== 'string' || value.length > SLUG_MAX || !SLUG.test(value))
+        throw wrong(field, 'a slug (lowercase letters, digits, underscores and single dashes)');
       return value;
     case 'color':
       if (!isRecord(value) || !hasOnly(value, ['red', 'green', 'blue', 'alpha']) || !['red', 'green', 'blue', 'alpha'].every((c) => isByte(value[c]))) {
@@ -174,7 +189,8 @@ function checkValue(field: string, type: FieldType, value: unknown): unknown {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-const hasOnly = (value: Record<string, unknown>, keys: readonly string[]) => Object.keys(value).length === keys.length && keys.every((k) => Object.hasOwn(value, k));
+const hasOnly = (value: Record<string, unknown>, keys: readonly string[]) =>
+  Object.keys(value).length === keys.length && keys.every((k) => Object.hasOwn(value, k));
 const isByte = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 255;
 const inRange = (n: unknown, limit: number) => typeof n === 'number' && Number.isFinite(n) && n >= -limit && n <= limit;
 const optionalText = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.length <= STRING_MAX);

@@ -85,7 +85,9 @@ function itemTypeUseCases(deps: { store: Store; clock: Clock }) {
   /** The model whose api_key (or a GraphQL name derived from it) `apiKey` would collide with. */
   async function clashing(apiKey: string, selfId?: string): Promise<ItemType | undefined> {
     const mine = new Set(claimedNames(apiKey));
-    return (await store.listItemTypes()).find((other) => other.id !== selfId && (other.apiKey === apiKey || claimedNames(other.apiKey).some((n) => mine.has(n))));
+    return (await store.listItemTypes()).find(
+      (other) => other.id !== selfId && (other.apiKey === apiKey || claimedNames(other.apiKey).some((n) => mine.has(n))),
+    );
   }
 
   /** The model's field relationships must name its own fields (or be null). */
@@ -128,7 +130,12 @@ function itemTypeUseCases(deps: { store: Store; clock: Clock }) {
         const seen = new Set<string>();
         for (const [index, field] of (input.fields ?? []).entries()) {
           const checked = checkField(field, index + 1, { ...context, fields: new Map() }, `fields/${index}/`);
-          if (seen.has(checked.api_key)) throw new ApiProblem('INVALID_FIELD', { field: `fields/${index}/api_key`, code: 'VALIDATION_UNIQUENESS', message: `Two fields are named ${checked.api_key}` });
+          if (seen.has(checked.api_key))
+            throw new ApiProblem('INVALID_FIELD', {
+              field: `fields/${index}/api_key`,
+              code: 'VALIDATION_UNIQUENESS',
+              message: `Two fields are named ${checked.api_key}`,
+            });
           seen.add(checked.api_key);
           await tx.createField(created.id, checked);
         }
@@ -142,7 +149,11 @@ function itemTypeUseCases(deps: { store: Store; clock: Clock }) {
       await checkApiKey(next.apiKey, current.id);
       checkFieldRefs(next.fieldRefs, current.fields);
       if (next.singleton && !current.singleton && (await store.countItems({ itemTypeIds: [current.id] })) > 1) {
-        throw new ApiProblem('INVALID_FIELD', { field: 'singleton', code: 'VALIDATION_SINGLETON', message: 'The model has more than one record, so it cannot be a singleton' });
+        throw new ApiProblem('INVALID_FIELD', {
+          field: 'singleton',
+          code: 'VALIDATION_SINGLETON',
+          message: 'The model has more than one record, so it cannot be a singleton',
+        });
       }
       return audited(context, 'item_type.update', async (tx) => {
         const updated = await tx.updateItemType(current.id, next, iso());

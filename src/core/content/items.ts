@@ -114,8 +114,7 @@ export function createItemService(deps: { store: Store; clock: Clock; random?: R
     bulk: (principal: Principal, action: BulkAction, ids: readonly string[], context: RequestContext) =>
       store.transaction((tx) => within(tx).bulk(principal, action, ids, context)),
     publish: (principal: Principal | null, id: string, context: RequestContext) => store.transaction((tx) => within(tx).publish(principal, id, context)),
-    unpublish: (principal: Principal | null, id: string, context: RequestContext) =>
-      store.transaction((tx) => within(tx).unpublish(principal, id, context)),
+    unpublish: (principal: Principal | null, id: string, context: RequestContext) => store.transaction((tx) => within(tx).unpublish(principal, id, context)),
   };
 }
 
@@ -194,7 +193,15 @@ function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }
           op: f.field_type === 'link' ? 'eq' : 'anyIn',
           arg: f.field_type === 'link' ? id : [id],
         }));
-        return [{ kind: 'and' as const, conditions: [{ kind: 'itemTypes' as const, ids: [itemType.id] }, { kind: 'or' as const, conditions: tests }] }];
+        return [
+          {
+            kind: 'and' as const,
+            conditions: [
+              { kind: 'itemTypes' as const, ids: [itemType.id] },
+              { kind: 'or' as const, conditions: tests },
+            ],
+          },
+        ];
       });
       if (models.length === 0) return [];
       const where: Condition = { kind: 'or', conditions: models };
@@ -229,7 +236,15 @@ function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }
       const position = input.position ?? (await store.countItems({ parentId: input.parentId }));
       const now = iso();
       // Without draft mode the record is published as it is created: one save, one version.
-      const created = await store.createItem({ itemTypeId: itemType.id, parentId: input.parentId, position, current: values, creator, createdAt: now, published: !itemType.draftModeActive });
+      const created = await store.createItem({
+        itemTypeId: itemType.id,
+        parentId: input.parentId,
+        position,
+        current: values,
+        creator,
+        createdAt: now,
+        published: !itemType.draftModeActive,
+      });
       if (!principal || denialFor(principal, 'items.find', created) === null) return created;
       // A caller that may create but not read the record gets back only the values it sent.
       return { ...created, current: sentOnly(created.current, input.values), published: null };
@@ -315,13 +330,17 @@ function itemUseCases(deps: { store: Store; clock: Clock; random?: RandomBytes }
           const kept = await store.countItems({ parentId: item.id });
           if (kept > 0) throw new ApiProblem('DELETE_RESTRICTION', { message: 'The item still has children', children: kept, item_id: item.id });
           await store.deleteItem(item.id);
-          await store.recordAuditEvent(auditEvent(context, now, 'item.destroy', { type: 'item', id: item.id }, { item_type_id: item.itemTypeId, status: item.status }));
+          await store.recordAuditEvent(
+            auditEvent(context, now, 'item.destroy', { type: 'item', id: item.id }, { item_type_id: item.itemTypeId, status: item.status }),
+          );
         }
       } else {
         for (const item of items) {
           const state = action === 'publish' ? published(item, now) : unpublished(item);
           const updated = (await store.updateItem(item.id, { ...state, updatedAt: now })) ?? item;
-          await store.recordAuditEvent(auditEvent(context, now, action === 'publish' ? 'item.publish' : 'item.unpublish', { type: 'item', id: item.id }, publication(item, updated)));
+          await store.recordAuditEvent(
+            auditEvent(context, now, action === 'publish' ? 'item.publish' : 'item.unpublish', { type: 'item', id: item.id }, publication(item, updated)),
+          );
         }
       }
       const result: JobResult = {
@@ -366,7 +385,12 @@ export type ItemService = ReturnType<typeof createItemService>;
  * The write itself, then `read`: the response carries every value of the record, so a caller that
  * may not read it must not get them through a write. Both before anything changes.
  */
-function assertMayWrite(principal: Principal, endpoint: 'items.update' | 'items.destroy' | 'items.publish' | 'items.unpublish', item: Item, roles: CreatorRoles | undefined): void {
+function assertMayWrite(
+  principal: Principal,
+  endpoint: 'items.update' | 'items.destroy' | 'items.publish' | 'items.unpublish',
+  item: Item,
+  roles: CreatorRoles | undefined,
+): void {
   assertAllowed(principal, endpoint, item, { roles });
   assertAllowed(principal, 'items.find', item, { roles });
 }

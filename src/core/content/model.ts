@@ -69,7 +69,14 @@ export interface ItemTypeSettings {
 }
 
 /** The model's relationships to its own fields (field ids, or null), as DatoCMS names them. */
-export const FIELD_REFS = ['ordering_field', 'title_field', 'image_preview_field', 'excerpt_field', 'presentation_title_field', 'presentation_image_field'] as const;
+export const FIELD_REFS = [
+  'ordering_field',
+  'title_field',
+  'image_preview_field',
+  'excerpt_field',
+  'presentation_title_field',
+  'presentation_image_field',
+] as const;
 export type FieldRef = (typeof FIELD_REFS)[number];
 export type FieldRefs = Readonly<Record<FieldRef, string | null>>;
 

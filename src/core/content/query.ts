@@ -11,7 +11,9 @@ export const SYSTEM_VALUES = ['id', '_status', '_createdAt', '_updatedAt', '_pub
 export type SystemValue = (typeof SYSTEM_VALUES)[number];
 
 /** A value a condition or an ordering looks at: a system column, or a field of the version read. */
-export type ValueRef = { readonly kind: 'system'; readonly name: SystemValue } | { readonly kind: 'field'; readonly apiKey: string; readonly fieldType: FieldType };
+export type ValueRef =
+  | { readonly kind: 'system'; readonly name: SystemValue }
+  | { readonly kind: 'field'; readonly apiKey: string; readonly fieldType: FieldType };
 
 export const FILTER_OPS = ['eq', 'neq', 'in', 'notIn', 'gt', 'gte', 'lt', 'lte', 'exists', 'matches', 'notMatches', 'anyIn', 'allIn', 'near'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];

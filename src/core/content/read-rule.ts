@@ -100,11 +100,7 @@ export function readRule(principal: Principal, endpoint: ReadEndpoint, options: 
       )
     : ALL;
   const roots = principal.token.rootNodeIds;
-  return and(
-    content,
-    roots.length > 0 ? { kind: 'withinRoots', rootIds: [...roots] } : ALL,
-    options.version === 'published' ? { kind: 'hasPublished' } : ALL,
-  );
+  return and(content, roots.length > 0 ? { kind: 'withinRoots', rootIds: [...roots] } : ALL, options.version === 'published' ? { kind: 'hasPublished' } : ALL);
 }
 
 export function evaluateReadRule(rule: ReadRule, facts: RecordFacts): boolean {

@@ -67,7 +67,11 @@ function fieldUseCases(deps: { store: Store; clock: Clock }) {
 
   function checkUniqueKey(itemType: ItemType, apiKey: string, selfId: string | null): void {
     if (itemType.fields.some((f) => f.api_key === apiKey && f.id !== selfId)) {
-      throw new ApiProblem('INVALID_FIELD', { field: 'api_key', code: 'VALIDATION_UNIQUENESS', message: `The model ${itemType.apiKey} already has a field ${apiKey}` });
+      throw new ApiProblem('INVALID_FIELD', {
+        field: 'api_key',
+        code: 'VALIDATION_UNIQUENESS',
+        message: `The model ${itemType.apiKey} already has a field ${apiKey}`,
+      });
     }
   }
 
@@ -81,7 +85,12 @@ function fieldUseCases(deps: { store: Store; clock: Clock }) {
   /** A wanted position clamped to 1…count (a position past the end means last). */
   const clamp = (position: number | undefined, count: number) => Math.min(Math.max(position ?? count, 1), count);
 
-  async function audited<T>(context: RequestContext, action: AuditAction, itemType: ItemType, write: (tx: Store) => Promise<{ result: T; changes: Record<string, unknown> }>): Promise<T> {
+  async function audited<T>(
+    context: RequestContext,
+    action: AuditAction,
+    itemType: ItemType,
+    write: (tx: Store) => Promise<{ result: T; changes: Record<string, unknown> }>,
+  ): Promise<T> {
     return store.transaction(async (tx) => {
       const { result, changes } = await write(tx);
       await tx.recordAuditEvent(auditEvent(context, iso(), action, { type: 'item_type', id: itemType.id }, changes));
@@ -156,7 +165,9 @@ function fieldUseCases(deps: { store: Store; clock: Clock }) {
         }
         await renumber(tx, (await tx.findItemType(itemType.id))?.fields ?? []);
         if (FIELD_REFS.some((r) => itemType.fieldRefs[r] === field.id)) {
-          const fieldRefs = Object.fromEntries(FIELD_REFS.map((r) => [r, itemType.fieldRefs[r] === field.id ? null : itemType.fieldRefs[r]])) as ItemType['fieldRefs'];
+          const fieldRefs = Object.fromEntries(
+            FIELD_REFS.map((r) => [r, itemType.fieldRefs[r] === field.id ? null : itemType.fieldRefs[r]]),
+          ) as ItemType['fieldRefs'];
           await tx.updateItemType(itemType.id, { ...itemType, fieldRefs }, iso());
         }
         return { result: { field, itemType }, changes: { field_id: field.id, ...snapshot(field) } };

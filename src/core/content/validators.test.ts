@@ -3,7 +3,13 @@ import { ApiProblem } from '../errors.ts';
 import { checkValidators, checkValueAgainst, customPatternProblem, VALIDATOR_TYPES, type ValidatorContext } from './validators.ts';
 import { FIELD_TYPES, type FieldType } from './model.ts';
 
-const context: ValidatorContext = { itemTypeIds: new Set(['1', '2']), fields: new Map([['10', 'string'], ['11', 'integer']]) };
+const context: ValidatorContext = {
+  itemTypeIds: new Set(['1', '2']),
+  fields: new Map([
+    ['10', 'string'],
+    ['11', 'integer'],
+  ]),
+};
 
 function refusal(run: () => unknown): { field: unknown; code: unknown; message: unknown } {
   try {
@@ -63,7 +69,10 @@ describe('checkValidators', () => {
     ];
     for (const [type, validators] of cases) {
       const name = Object.keys(validators).at(-1)!;
-      expect(refusal(() => checkValidators(type, validators, context)), JSON.stringify(validators)).toMatchObject({ field: `validators/${name}`, code: 'VALIDATION_INVALID_VALIDATOR' });
+      expect(
+        refusal(() => checkValidators(type, validators, context)),
+        JSON.stringify(validators),
+      ).toMatchObject({ field: `validators/${name}`, code: 'VALIDATION_INVALID_VALIDATOR' });
     }
     expect(refusal(() => checkValidators('string', [], context))).toMatchObject({ field: 'validators' });
   });
@@ -76,11 +85,13 @@ describe('checkValidators', () => {
 
 describe('customPatternProblem', () => {
   it('accepts plain patterns', () => {
-    for (const pattern of ['^[A-Z]{3}$', '^\\d+(-\\d+)?$', '^(abc|def)$', '[a-z]+@[a-z]+\\.com', '^(ab)+$']) expect(customPatternProblem(pattern), pattern).toBeNull();
+    for (const pattern of ['^[A-Z]{3}$', '^\\d+(-\\d+)?$', '^(abc|def)$', '[a-z]+@[a-z]+\\.com', '^(ab)+$'])
+      expect(customPatternProblem(pattern), pattern).toBeNull();
   });
 
   it('refuses the shapes behind catastrophic backtracking, long patterns and invalid ones', () => {
-    for (const pattern of ['(a+)+$', '(a*)*', '(a|a)*', '((ab)*c)+', '(x+x+)+y', '(a{1,5})+', '(a?)+']) expect(customPatternProblem(pattern), pattern).toMatch(/repeat a group/);
+    for (const pattern of ['(a+)+$', '(a*)*', '(a|a)*', '((ab)*c)+', '(x+x+)+y', '(a{1,5})+', '(a?)+'])
+      expect(customPatternProblem(pattern), pattern).toMatch(/repeat a group/);
     expect(customPatternProblem('(a)\\1')).toMatch(/backreferences/);
     expect(customPatternProblem('(?=a)a')).toMatch(/lookarounds/);
     expect(customPatternProblem('a'.repeat(201))).toMatch(/200 characters/);

@@ -66,7 +66,8 @@ export function checkValidators(type: FieldType, given: unknown, context: Valida
   const result: Record<string, Params> = {};
   for (const [name, raw] of Object.entries(given)) {
     const at = `${where}/${name}`;
-    if (!Object.hasOwn(VALIDATOR_TYPES, name)) throw misplaced(at, `Unknown validator ${JSON.stringify(name)}; known: ${Object.keys(VALIDATOR_TYPES).join(', ')}`);
+    if (!Object.hasOwn(VALIDATOR_TYPES, name))
+      throw misplaced(at, `Unknown validator ${JSON.stringify(name)}; known: ${Object.keys(VALIDATOR_TYPES).join(', ')}`);
     const allowed: readonly FieldType[] = VALIDATOR_TYPES[name as ValidatorName];
     if (!allowed.includes(type)) throw misplaced(at, `The ${name} validator applies to ${allowed.join(', ')} fields, not ${type}`);
     if (!isObject(raw)) throw misplaced(at, `The ${name} validator takes an object of parameters`);
@@ -76,7 +77,8 @@ export function checkValidators(type: FieldType, given: unknown, context: Valida
     result[name] = params;
   }
   const mandatory = MANDATORY[type];
-  if (mandatory && !result[mandatory] && !linksToAnyModel) throw misplaced(`${where}/${mandatory}`, `A ${type} field needs the ${mandatory} validator naming the models it may point at`);
+  if (mandatory && !result[mandatory] && !linksToAnyModel)
+    throw misplaced(`${where}/${mandatory}`, `A ${type} field needs the ${mandatory} validator naming the models it may point at`);
   return result;
 }
 
@@ -85,7 +87,13 @@ function only(params: Params, keys: readonly string[]): string | null {
   return extra.length > 0 ? `unknown parameter ${extra.join(', ')} (takes ${keys.join(', ') || 'none'})` : null;
 }
 
-function bounds(params: Params, keys: readonly string[], valid: (v: unknown) => boolean, what: string, compare: (a: unknown, b: unknown) => number): string | null {
+function bounds(
+  params: Params,
+  keys: readonly string[],
+  valid: (v: unknown) => boolean,
+  what: string,
+  compare: (a: unknown, b: unknown) => number,
+): string | null {
   const keyProblem = only(params, keys);
   if (keyProblem) return keyProblem;
   if (keys.every((k) => !present(params, k))) return `give at least one of ${keys.join(', ')}`;
@@ -138,7 +146,8 @@ function paramProblem(name: ValidatorName, p: Params, context: ValidatorContext)
       if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) return 'item_types must be a non-empty list of model ids';
       const unknown = ids.find((id: string) => !context.itemTypeIds.has(id));
       if (unknown !== undefined) return `no model with id ${JSON.stringify(unknown)}`;
-      const choice = (key: string, allowed: readonly string[]) => (present(p, key) && !allowed.includes(p[key] as string) ? `${key} must be one of ${allowed.join(', ')}` : null);
+      const choice = (key: string, allowed: readonly string[]) =>
+        present(p, key) && !allowed.includes(p[key] as string) ? `${key} must be one of ${allowed.join(', ')}` : null;
       return (
         choice('on_publish_with_unpublished_references_strategy', ON_PUBLISH) ??
         choice('on_reference_unpublish_strategy', ON_UNPUBLISH) ??
@@ -159,7 +168,8 @@ function patternProblem(p: Params, predefined: readonly string[]): string | null
   if (keyProblem) return keyProblem;
   if (present(p, 'predefined_pattern') === present(p, 'custom_pattern')) return 'give exactly one of predefined_pattern and custom_pattern';
   if (present(p, 'description') && typeof p.description !== 'string') return 'description must be a string';
-  if (present(p, 'predefined_pattern')) return predefined.includes(p.predefined_pattern as string) ? null : `predefined_pattern must be one of ${predefined.join(', ')}`;
+  if (present(p, 'predefined_pattern'))
+    return predefined.includes(p.predefined_pattern as string) ? null : `predefined_pattern must be one of ${predefined.join(', ')}`;
   return customPatternProblem(p.custom_pattern);
 }
 
@@ -225,12 +235,20 @@ export function checkValueAgainst(field: string, validators: Validators, value: 
   const length = validators.length;
   if (length && typeof value === 'string') {
     const n = [...value].length;
-    if ((length.eq !== undefined && n !== length.eq) || (length.min !== undefined && n < (length.min as number)) || (length.max !== undefined && n > (length.max as number))) {
+    if (
+      (length.eq !== undefined && n !== length.eq) ||
+      (length.min !== undefined && n < (length.min as number)) ||
+      (length.max !== undefined && n > (length.max as number))
+    ) {
       throw fail(field, 'VALIDATION_LENGTH', `${field} must have ${describeBounds(length)} characters`);
     }
   }
   const range = validators.number_range;
-  if (range && typeof value === 'number' && ((range.min !== undefined && value < (range.min as number)) || (range.max !== undefined && value > (range.max as number)))) {
+  if (
+    range &&
+    typeof value === 'number' &&
+    ((range.min !== undefined && value < (range.min as number)) || (range.max !== undefined && value > (range.max as number)))
+  ) {
     throw fail(field, 'VALIDATION_NUMBER_RANGE', `${field} must be ${describeBounds(range)}`);
   }
   for (const name of ['format', 'slug_format'] as const) {

@@ -11,11 +11,7 @@ import type { ContentStore } from './ports.ts';
  * does not reveal whether a website the caller cannot reach exists. Otherwise an id that names no
  * item is NOT_FOUND and an item that has a parent is INVALID_FIELD.
  */
-export async function assertWebsites(
-  store: Pick<ContentStore, 'findItem'>,
-  ids: readonly string[],
-  callerRoots: readonly string[],
-): Promise<void> {
+export async function assertWebsites(store: Pick<ContentStore, 'findItem'>, ids: readonly string[], callerRoots: readonly string[]): Promise<void> {
   const outside = callerRoots.length > 0 ? ids.filter((id) => !callerRoots.includes(id)) : [];
   if (outside.length > 0) {
     throw new ApiProblem('INSUFFICIENT_PERMISSIONS', {

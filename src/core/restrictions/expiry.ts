@@ -16,8 +16,7 @@ export const expiry: Restriction<'state', { readonly expiresAtMs: number | null 
     }
   },
   compile: (token) => ({ expiresAtMs: token.expiresAt ? Date.parse(token.expiresAt) : null }),
-  admit: (principal, request) =>
-    principal.expiresAtMs !== null && request.now >= principal.expiresAtMs ? unauthorized('state', 'expired') : null,
+  admit: (principal, request) => (principal.expiresAtMs !== null && request.now >= principal.expiresAtMs ? unauthorized('state', 'expired') : null),
   inert: (principal) => principal.expiresAtMs === null,
   exceeds(caller, grants) {
     if (caller.expiresAtMs === null) return [];

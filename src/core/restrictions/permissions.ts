@@ -27,9 +27,7 @@ export const permissions: Restriction<'permissions', { readonly permissionMask: 
   compile: (token) => ({ permissionMask: grantMask(token.permissions) }),
   admit(principal, { rule, includeDrafts }) {
     const permission = rule.surface === 'cda' && includeDrafts ? 'content:preview' : rule.permission;
-    return permission !== null && !maskCovers(principal.permissionMask, permission)
-      ? forbidden('permissions', 'missing_permission', { permission })
-      : null;
+    return permission !== null && !maskCovers(principal.permissionMask, permission) ? forbidden('permissions', 'missing_permission', { permission }) : null;
   },
   exceeds(caller, grants) {
     const requested = grantMask(grants.permissions);

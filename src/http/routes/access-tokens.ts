@@ -39,7 +39,16 @@ const relationships = z.object(relationshipShape).strict();
 const createDocument = resourceDocument('access_token', attributes, relationships);
 const updateDocument = resourceDocument('access_token', attributes.partial().strict().optional(), relationships);
 const idParams = z.object({ id: z.string() });
-const rotateQuery = z.object({ grace_period: z.coerce.number().int().min(0).max(30 * 86_400).optional() }).strict();
+const rotateQuery = z
+  .object({
+    grace_period: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .optional(),
+  })
+  .strict();
 const destroyQuery = z
   .object({
     destination_user_type: z.enum(['account', 'organization', 'user', 'access_token', 'sso_user']).optional(),
@@ -65,7 +74,12 @@ function toUpdate(attributes: Record<string, unknown> | undefined, rels: Record<
   return update;
 }
 
-function setFromApi<K extends GrantKey>(update: GrantsDraft, key: K, attributes: Record<string, unknown> | undefined, rels: Record<string, unknown> | undefined): void {
+function setFromApi<K extends GrantKey>(
+  update: GrantsDraft,
+  key: K,
+  attributes: Record<string, unknown> | undefined,
+  rels: Record<string, unknown> | undefined,
+): void {
   const { api } = grantField(key);
   const given = api.kind === 'attribute' ? attributes?.[api.name] : rels?.[api.name];
   if (given === undefined) return;
@@ -128,10 +142,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
 
   serveEndpoint(app, 'access_tokens.destroy', async (caller, request) => {
     const query = parseQuery(destroyQuery, request.query);
-    const destination =
-      query.destination_user_type && query.destination_user_id
-        ? { type: query.destination_user_type, id: query.destination_user_id }
-        : null;
+    const destination = query.destination_user_type && query.destination_user_id ? { type: query.destination_user_type, id: query.destination_user_id } : null;
     const token = await deps.tokens.destroy(idOf(request), caller, requestContext(request, caller), destination);
     return one(caller, token);
   });

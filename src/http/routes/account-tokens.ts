@@ -19,7 +19,13 @@ import { accountNotFound, handleAccountError } from '../account-errors.ts';
 const createBody = z
   .object({
     // PostgreSQL text cannot hold NUL: refused here rather than failing in the database.
-    name: z.string().trim().max(255).refine((v) => !v.includes('\u0000'), 'Must not contain the NUL character').nullable().optional(),
+    name: z
+      .string()
+      .trim()
+      .max(255)
+      .refine((v) => !v.includes('\u0000'), 'Must not contain the NUL character')
+      .nullable()
+      .optional(),
     permissions: z.array(z.string().max(100)).max(100).optional(),
     websiteIds: z.array(z.string().min(1).max(100)).max(100).optional(),
   })

@@ -45,8 +45,22 @@ export const fieldAttributes = z
     deep_filtering_enabled: z.literal(false).optional(),
   })
   .strict();
-const createDocument = resourceDocument('field', fieldAttributes, z.object({ fieldset: z.object({ data: z.null() }).strict() }).partial().strict());
-const updateDocument = resourceDocument('field', fieldAttributes.partial().optional(), z.object({ fieldset: z.object({ data: z.null() }).strict() }).partial().strict());
+const createDocument = resourceDocument(
+  'field',
+  fieldAttributes,
+  z
+    .object({ fieldset: z.object({ data: z.null() }).strict() })
+    .partial()
+    .strict(),
+);
+const updateDocument = resourceDocument(
+  'field',
+  fieldAttributes.partial().optional(),
+  z
+    .object({ fieldset: z.object({ data: z.null() }).strict() })
+    .partial()
+    .strict(),
+);
 const idParams = z.object({ id: z.string().min(1) });
 
 type Attributes = z.infer<typeof fieldAttributes>;
@@ -79,7 +93,11 @@ function merge(current: FieldDefinition, a: Partial<Attributes> | undefined): Fi
     default_value: a?.default_value !== undefined ? a.default_value : current.default_value,
     ...(a?.localized !== undefined ? { localized: a.localized } : {}),
     // A new type without a given appearance takes its type's default editor.
-    ...(a?.appearance || a?.appeareance ? { appearance: (a.appearance ?? a.appeareance)! } : a?.field_type && a.field_type !== current.field_type ? {} : { appearance: current.appearance as z.infer<typeof appearance> }),
+    ...(a?.appearance || a?.appeareance
+      ? { appearance: (a.appearance ?? a.appeareance)! }
+      : a?.field_type && a.field_type !== current.field_type
+        ? {}
+        : { appearance: current.appearance as z.infer<typeof appearance> }),
   });
 }
 

@@ -30,7 +30,22 @@ const MAX_LIST = 500;
 const bad = (parameter: string, message: string) => new ApiProblem('INVALID_PARAMS', { parameter, message });
 
 /** What a filterable name reads and which DatoCMS operators it takes. */
-type Kind = 'string' | 'text' | 'slug' | 'number' | 'integer' | 'date' | 'datetime' | 'boolean' | 'presence' | 'link' | 'links' | 'id' | 'status' | 'parent' | 'position';
+type Kind =
+  | 'string'
+  | 'text'
+  | 'slug'
+  | 'number'
+  | 'integer'
+  | 'date'
+  | 'datetime'
+  | 'boolean'
+  | 'presence'
+  | 'link'
+  | 'links'
+  | 'id'
+  | 'status'
+  | 'parent'
+  | 'position';
 
 const OPERATORS: Record<Kind, readonly string[]> = {
   string: ['matches', 'not_matches', 'is_blank', 'is_present', 'eq', 'neq', 'in', 'not_in', 'exists'],
@@ -183,7 +198,11 @@ function targetOf(parameter: string, name: string, model: ItemType | undefined):
 }
 
 /** The conditions of one field's operators, from `filter[fields][<name>][<op>](…)` entries. */
-function fieldConditions(name: string, entries: readonly { op: string; rest: readonly string[]; raw: Raw; parameter: string }[], model: ItemType | undefined): Condition[] {
+function fieldConditions(
+  name: string,
+  entries: readonly { op: string; rest: readonly string[]; raw: Raw; parameter: string }[],
+  model: ItemType | undefined,
+): Condition[] {
   const target = targetOf(entries[0]!.parameter, name, model);
   const allowed = OPERATORS[target.kind];
   const conditions: Condition[] = [];
@@ -220,7 +239,12 @@ function fieldConditions(name: string, entries: readonly { op: string; rest: rea
     }
     // `links` takes lists for eq; every list operator takes a list.
     if (LIST_OPS.has(op) || (target.kind === 'links' && op === 'eq')) {
-      conditions.push(test(OP_NAMES[op]!, many(parameter, entry.raw).map((v) => operand(parameter, target.kind, v))));
+      conditions.push(
+        test(
+          OP_NAMES[op]!,
+          many(parameter, entry.raw).map((v) => operand(parameter, target.kind, v)),
+        ),
+      );
       continue;
     }
     conditions.push(test(OP_NAMES[op]!, operand(parameter, target.kind, one(parameter, entry.raw))));
@@ -239,7 +263,15 @@ function textSearch(text: string, models: readonly ItemType[]): Condition {
       op: 'matches',
       arg: { pattern: text, caseSensitive: false },
     }));
-    return [{ kind: 'and', conditions: [{ kind: 'itemTypes', ids: [model.id] }, { kind: 'or', conditions: tests }] }];
+    return [
+      {
+        kind: 'and',
+        conditions: [
+          { kind: 'itemTypes', ids: [model.id] },
+          { kind: 'or', conditions: tests },
+        ],
+      },
+    ];
   });
   return { kind: 'or', conditions: perModel };
 }
@@ -275,7 +307,18 @@ export function parseItemListQuery(query: Readonly<Record<string, unknown>>, typ
     }
     plain[parameter] = raw;
   }
-  const known = new Set(['filter[type]', 'filter[ids]', 'filter[parent]', 'filter[query]', 'order_by', 'version', 'nested', 'locale', 'page[offset]', 'page[limit]']);
+  const known = new Set([
+    'filter[type]',
+    'filter[ids]',
+    'filter[parent]',
+    'filter[query]',
+    'order_by',
+    'version',
+    'nested',
+    'locale',
+    'page[offset]',
+    'page[limit]',
+  ]);
   for (const parameter of Object.keys(plain)) if (!known.has(parameter)) throw bad(parameter, 'Unknown parameter');
 
   const itemTypeIds = plain['filter[type]'] !== undefined ? itemTypeIdsFor(types.values(), many('filter[type]', plain['filter[type]'])) : undefined;
@@ -309,7 +352,8 @@ export function parseItemListQuery(query: Readonly<Record<string, unknown>>, typ
   const offset = plain['page[offset]'] !== undefined ? one('page[offset]', plain['page[offset]']) : '0';
   if (!/^\d{1,10}$/.test(offset)) throw bad('page[offset]', 'Must be a non-negative integer');
   const limit = plain['page[limit]'] !== undefined ? one('page[limit]', plain['page[limit]']) : String(PAGE_LIMIT_DEFAULT);
-  if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > PAGE_LIMIT_MAX) throw bad('page[limit]', `Must be an integer from 1 to ${PAGE_LIMIT_MAX}`);
+  if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > PAGE_LIMIT_MAX)
+    throw bad('page[limit]', `Must be an integer from 1 to ${PAGE_LIMIT_MAX}`);
 
   return {
     ...(itemTypeIds ? { itemTypeIds } : {}),

@@ -76,7 +76,9 @@ function merge(base: NewItemType, a: Attributes | undefined, r: Relationships | 
     ordering_meta: a?.ordering_meta !== undefined ? a.ordering_meta : base.settings.ordering_meta,
   };
   const refs = r as Partial<Record<keyof FieldRefs, { data: { id: string } | null }>> | undefined;
-  const fieldRefs = Object.fromEntries(FIELD_REFS.map((name) => [name, refs?.[name] !== undefined ? (refs[name]!.data?.id ?? null) : base.fieldRefs[name]])) as FieldRefs;
+  const fieldRefs = Object.fromEntries(
+    FIELD_REFS.map((name) => [name, refs?.[name] !== undefined ? (refs[name]!.data?.id ?? null) : base.fieldRefs[name]]),
+  ) as FieldRefs;
   return {
     name: a?.name ?? base.name,
     apiKey: a?.api_key ?? base.apiKey,
@@ -89,7 +91,15 @@ function merge(base: NewItemType, a: Attributes | undefined, r: Relationships | 
 }
 
 /** DatoCMS's defaults for a new model: no draft mode, so records are live when saved. */
-const NEW_MODEL: NewItemType = { name: '', apiKey: '', tree: false, draftModeActive: false, singleton: false, settings: DEFAULT_SETTINGS, fieldRefs: NO_FIELD_REFS };
+const NEW_MODEL: NewItemType = {
+  name: '',
+  apiKey: '',
+  tree: false,
+  draftModeActive: false,
+  singleton: false,
+  settings: DEFAULT_SETTINGS,
+  fieldRefs: NO_FIELD_REFS,
+};
 
 export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): void {
   const service = deps.content.itemTypes;
@@ -113,7 +123,9 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
     const { fields, ...rest } = data.attributes;
     const input: ItemTypeInput = {
       ...merge(NEW_MODEL, rest, data.relationships),
-      ...(fields ? { fields: fields.map(({ required, ...field }) => toFieldInput(required ? { ...field, validators: { required: {}, ...field.validators } } : field)) } : {}),
+      ...(fields
+        ? { fields: fields.map(({ required, ...field }) => toFieldInput(required ? { ...field, validators: { required: {}, ...field.validators } } : field)) }
+        : {}),
     };
     const itemType = await service.create(input, requestContext(request, caller));
     reply.code(201);

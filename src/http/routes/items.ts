@@ -17,9 +17,7 @@ import { serializeItem } from './items-serializers.ts';
 
 const idText = z.union([z.string().regex(/^\d{1,15}$/), z.number().int().positive()]).transform(String);
 /** Field values are free-form here; the model's field types validate them in the core. */
-const attributes = z
-  .looseObject({ parent_id: idText.nullable().optional(), position: z.number().int().min(0).max(1_000_000_000).optional() })
-  .optional();
+const attributes = z.looseObject({ parent_id: idText.nullable().optional(), position: z.number().int().min(0).max(1_000_000_000).optional() }).optional();
 const createDocument = resourceDocument('item', attributes, z.object({ item_type: toOne('item_type') }).strict());
 const updateDocument = resourceDocument('item', attributes, z.object({ item_type: toOne('item_type').optional() }).strict());
 const idParams = z.object({ id: z.string() });
@@ -32,7 +30,14 @@ const referencesQuery = z
   })
   .strict();
 /** `meta.current_version` of an update: the version the writer read (a string, as DatoCMS sends it). */
-const updateMeta = z.looseObject({ current_version: z.string().regex(/^\d{1,15}$/, 'a record version').optional() }).optional();
+const updateMeta = z
+  .looseObject({
+    current_version: z
+      .string()
+      .regex(/^\d{1,15}$/, 'a record version')
+      .optional(),
+  })
+  .optional();
 /** The body of `POST /items/bulk/{publish,unpublish,destroy}`, as DatoCMS's client sends it. */
 const bulkDocument = (type: string) =>
   z
@@ -98,7 +103,12 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     serveEndpoint(app, BULK[action].endpoint, async (caller, request, reply) => {
       parseQuery(NO_PARAMS, request.query);
       const { data } = parseBody(bulkDocument(BULK[action].type), request.body);
-      const job = await items.bulk(caller, action, data.relationships.items.data.map((ref) => ref.id), requestContext(request, caller));
+      const job = await items.bulk(
+        caller,
+        action,
+        data.relationships.items.data.map((ref) => ref.id),
+        requestContext(request, caller),
+      );
       // DatoCMS runs bulk operations as background jobs; here the job has finished by the time it
       // is announced, and its result waits at /job-results/:id.
       reply.code(202);
@@ -137,7 +147,11 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
     const meta = updateMeta.safeParse(data.meta);
-    if (!meta.success) throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/meta/current_version', message: 'current_version must be a record version (a string of digits)' });
+    if (!meta.success)
+      throw new ApiProblem('INVALID_FORMAT', {
+        pointer: '/data/meta/current_version',
+        message: 'current_version must be a record version (a string of digits)',
+      });
     const { parentId, position, values } = split(data.attributes);
     const item = await items.update(caller, id, {
       ...(meta.data?.current_version !== undefined ? { currentVersion: meta.data.current_version } : {}),

@@ -26,7 +26,12 @@ import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 
 /** Record permission entries: the keys Latchkey reads are typed, DatoCMS's others are kept. */
 const itemTypeEntry = z.looseObject({
-  item_type: z.string().min(1).nullable().optional().transform((v) => v ?? null),
+  item_type: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
   action: z.enum([...CONTENT_ACTIONS, ...OTHER_CONTENT_ACTIONS]),
   on_creator: z.enum(ON_CREATOR).optional(),
 });
@@ -57,7 +62,11 @@ const idParams = z.object({ id: z.string() });
 
 type Attributes = z.infer<typeof attributes>;
 
-function merge(base: { name: string; attributes: RoleAttributes; inheritsFrom: readonly string[] }, attrs: Attributes | undefined, rels: z.infer<typeof relationships> | undefined): NewRole {
+function merge(
+  base: { name: string; attributes: RoleAttributes; inheritsFrom: readonly string[] },
+  attrs: Attributes | undefined,
+  rels: z.infer<typeof relationships> | undefined,
+): NewRole {
   const { name, ...rest } = attrs ?? {};
   return {
     name: name ?? base.name,
@@ -69,7 +78,11 @@ function merge(base: { name: string; attributes: RoleAttributes; inheritsFrom: r
 export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
   /** Final permissions need each role's ancestors, and only those: read per role or per chunk. */
   const serialize = async (roles: readonly Role[]) => {
-    const known = await loadRolesWithAncestors(deps.store, roles.flatMap((r) => r.inheritsFrom), new Map(roles.map((r) => [r.id, r])));
+    const known = await loadRolesWithAncestors(
+      deps.store,
+      roles.flatMap((r) => r.inheritsFrom),
+      new Map(roles.map((r) => [r.id, r])),
+    );
     const all = [...known.values()];
     return roles.map((role) => serializeRole(role, all));
   };

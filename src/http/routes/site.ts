@@ -33,10 +33,13 @@ export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {
       throw new ApiProblem('INVALID_FIELD', { field: 'secret_mode', message: 'The secret mode is read-only; set LATCHKEY_SECRET_MODE' });
     }
-    const site = await deps.directory.updateSite({
-      ...(data.attributes?.name !== undefined ? { name: data.attributes.name } : {}),
-      ...(data.attributes?.timezone !== undefined ? { timeZone: data.attributes.timezone } : {}),
-    }, requestContext(request, caller));
+    const site = await deps.directory.updateSite(
+      {
+        ...(data.attributes?.name !== undefined ? { name: data.attributes.name } : {}),
+        ...(data.attributes?.timezone !== undefined ? { timeZone: data.attributes.timezone } : {}),
+      },
+      requestContext(request, caller),
+    );
     return { data: serializeSite(site, deps.secretMode) };
   });
 }

@@ -69,12 +69,16 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
   serveEndpoint(app, 'users.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
-    const user = await deps.directory.createUser({
-      email: data.attributes.email,
-      fullName: data.attributes.full_name,
-      isActive: data.attributes.is_active ?? true,
-      roleId: requiredRole(data.relationships?.role?.data.id),
-    }, requestContext(request, caller), caller);
+    const user = await deps.directory.createUser(
+      {
+        email: data.attributes.email,
+        fullName: data.attributes.full_name,
+        isActive: data.attributes.is_active ?? true,
+        roleId: requiredRole(data.relationships?.role?.data.id),
+      },
+      requestContext(request, caller),
+      caller,
+    );
     reply.code(201);
     return one(user);
   });
@@ -83,12 +87,17 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
-    const user = await deps.directory.updateUser(id, (current) => ({
-      email: data.attributes?.email ?? current.email,
-      fullName: data.attributes?.full_name ?? current.fullName,
-      isActive: data.attributes?.is_active ?? current.isActive,
-      roleId: data.relationships?.role?.data.id ?? current.roleId,
-    }), requestContext(request, caller), caller);
+    const user = await deps.directory.updateUser(
+      id,
+      (current) => ({
+        email: data.attributes?.email ?? current.email,
+        fullName: data.attributes?.full_name ?? current.fullName,
+        isActive: data.attributes?.is_active ?? current.isActive,
+        roleId: data.relationships?.role?.data.id ?? current.roleId,
+      }),
+      requestContext(request, caller),
+      caller,
+    );
     return one(user);
   });
 

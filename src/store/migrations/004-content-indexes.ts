@@ -21,7 +21,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   await db.schema.dropIndex('items_item_type').execute();
   await db.schema.createIndex('items_type_id').on('items').columns(['item_type_id', 'id', 'path']).execute();
-  await db.schema.createIndex('items_published_type_id').on('items').columns(['item_type_id', 'id', 'path']).where(sql.ref('published'), 'is not', null).execute();
+  await db.schema
+    .createIndex('items_published_type_id')
+    .on('items')
+    .columns(['item_type_id', 'id', 'path'])
+    .where(sql.ref('published'), 'is not', null)
+    .execute();
   if (postgres) {
     await sql`create index items_path on items (path collate "C")`.execute(db);
     await sql`create index items_type_path on items (item_type_id, path collate "C")`.execute(db);
@@ -29,7 +34,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   } else {
     await db.schema.createIndex('items_path').on('items').column('path').execute();
     await db.schema.createIndex('items_type_path').on('items').columns(['item_type_id', 'path']).execute();
-    await db.schema.createIndex('items_published_type_path').on('items').columns(['item_type_id', 'path']).where(sql.ref('published'), 'is not', null).execute();
+    await db.schema
+      .createIndex('items_published_type_path')
+      .on('items')
+      .columns(['item_type_id', 'path'])
+      .where(sql.ref('published'), 'is not', null)
+      .execute();
   }
   await db.schema.dropIndex('items_parent').execute();
   await db.schema.createIndex('items_parent_position').on('items').columns(['parent_id', 'position', 'id']).execute();

@@ -48,10 +48,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('fields_item_type_api_key', ['item_type_id', 'api_key'])
     .execute();
 
-  await db.schema.alterTable('item_types').addColumn('draft_mode_active', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('item_types').addColumn('singleton', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('item_types').addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}')).execute();
-  await db.schema.alterTable('item_types').addColumn('field_refs', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+  await db.schema
+    .alterTable('item_types')
+    .addColumn('draft_mode_active', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('item_types')
+    .addColumn('singleton', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('item_types')
+    .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
+  await db.schema
+    .alterTable('item_types')
+    .addColumn('field_refs', 'text', (c) => c.notNull().defaultTo('{}'))
+    .execute();
   await sql`update item_types set draft_mode_active = 1`.execute(db);
 
   const { rows } = await sql<{ id: number | string; fields: string }>`select id, fields from item_types order by id`.execute(db);
@@ -62,14 +74,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       if (field.required && field.field_type !== 'boolean' && field.field_type !== 'links') validators.required = {};
       const appearance = { editor: EDITORS[field.field_type] ?? 'default', parameters: {}, addons: [] };
       await sql`insert into fields (item_type_id, api_key, label, field_type, validators, position, hint, default_value, appearance)
-        values (${row.id}, ${field.api_key}, ${field.label ?? field.api_key}, ${field.field_type}, ${JSON.stringify(validators)}, ${index + 1}, ${null}, ${null}, ${JSON.stringify(appearance)})`.execute(db);
+        values (${row.id}, ${field.api_key}, ${field.label ?? field.api_key}, ${field.field_type}, ${JSON.stringify(validators)}, ${index + 1}, ${null}, ${null}, ${JSON.stringify(appearance)})`.execute(
+        db,
+      );
     }
   }
   await db.schema.alterTable('item_types').dropColumn('fields').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('item_types').addColumn('fields', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('item_types')
+    .addColumn('fields', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
   const { rows } = await sql<{ item_type_id: number | string; api_key: string; label: string; field_type: string; validators: string }>`
     select item_type_id, api_key, label, field_type, validators from fields order by item_type_id, position`.execute(db);
   const lists = new Map<string, OldField[]>();
