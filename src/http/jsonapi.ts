@@ -10,6 +10,16 @@ import { ApiProblem } from '../core/errors.ts';
  * Parses a request document. With `pathId` (updates), a `data.id` in the body must name the
  * resource of the URL: a client that sent one thing to the wrong place gets told, not obeyed.
  */
+/**
+ * For a resource the URL may name by id or by another key (an api key): `data.id`, when given,
+ * must be the URL's segment or the resource's own id.
+ */
+export function assertNamesResource(bodyId: string | undefined, urlSegment: string, resourceId: string): void {
+  if (bodyId !== undefined && bodyId !== urlSegment && bodyId !== resourceId) {
+    throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
+  }
+}
+
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown, pathId?: string): z.infer<T> {
   if (body === undefined || body === null) {
     throw new ApiProblem('INVALID_FORMAT', { pointer: '', message: 'A JSON body is required' });

@@ -6,14 +6,13 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiProblem } from '../../core/errors.ts';
 import type { FieldInput } from '../../core/content/fields.ts';
 import type { FieldAppearance, FieldDefinition } from '../../core/content/model.ts';
 import type { FieldOfModel } from '../../core/content/schema-fields.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
-import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
+import { assertNamesResource, displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
 import { serializeField } from './items-serializers.ts';
 
 const appearance = z
@@ -131,9 +130,7 @@ export function registerFieldRoutes(app: FastifyInstance, deps: AppDeps): void {
     const updated = await service.update(
       id,
       (current) => {
-        if (data.id !== undefined && data.id !== id && data.id !== current.id) {
-          throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
-        }
+        assertNamesResource(data.id, id, current.id);
         return merge(current, data.attributes);
       },
       requestContext(request, caller),

@@ -9,19 +9,12 @@
 import { ApiProblem } from '../../core/errors.ts';
 import type { ContentVersion, FieldType, ItemType } from '../../core/content/model.ts';
 import type { Condition, FilterOp, OrderKey, SystemValue, ValueRef } from '../../core/content/query.ts';
+import type { ItemListQuery } from '../../core/content/items.ts';
 import { itemTypeIdsFor } from '../../core/content/type-filter.ts';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from '../lists.ts';
 
-export interface ItemListParams {
-  readonly itemTypeIds?: readonly string[];
-  readonly ids?: readonly string[];
-  readonly parentId?: string | null;
-  readonly where?: Condition;
-  readonly orderBy?: readonly OrderKey[];
-  readonly version: ContentVersion;
-  readonly offset: number;
-  readonly limit: number;
-}
+/** A list request as the item use cases take it. */
+export type ItemListParams = ItemListQuery;
 
 type Raw = string | string[];
 const MAX_PARAM_CHARS = 10_000;

@@ -12,7 +12,7 @@ import type { NewItemType } from '../../core/content/ports.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
-import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOneNullable } from '../jsonapi.ts';
+import { assertNamesResource, displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOneNullable } from '../jsonapi.ts';
 import { fieldAttributes, toFieldInput } from './fields.ts';
 import { serializeItemType } from './items-serializers.ts';
 
@@ -140,9 +140,7 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
       id,
       (current) => {
         // The body may name the model by id or by the api_key the URL used.
-        if (data.id !== undefined && data.id !== id && data.id !== current.id) {
-          throw new ApiProblem('INVALID_FORMAT', { pointer: '/data/id', message: 'data.id does not match the URL' });
-        }
+        assertNamesResource(data.id, id, current.id);
         return merge(current, data.attributes, data.relationships);
       },
       requestContext(request, caller),
