@@ -60,6 +60,9 @@ export function serializeItem(item: Item, itemType: ItemType | undefined, versio
   attributes.parent_id = item.parentId;
   attributes.position = item.position;
   const valid = itemType ? satisfiesModel(itemType, item.current) : false;
+  // A `published` record's two versions hold the same values (see lifecycle.ts), so one check
+  // answers for both; only an `updated` record has a published version of its own to check.
+  const publishedValid = item.published === null ? null : item.status === 'published' ? valid : itemType ? satisfiesModel(itemType, item.published) : false;
   return {
     type: 'item' as const,
     id: item.id,
@@ -77,7 +80,7 @@ export function serializeItem(item: Item, itemType: ItemType | undefined, versio
       status: item.status,
       is_valid: valid,
       is_current_version_valid: valid,
-      is_published_version_valid: item.published === null ? null : itemType ? satisfiesModel(itemType, item.published) : false,
+      is_published_version_valid: publishedValid,
       publication_scheduled_at: null,
       unpublishing_scheduled_at: null,
       stage: null,
