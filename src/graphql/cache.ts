@@ -5,7 +5,8 @@
  * PostgreSQL), which bumps the version; the store's model cache hands out a new array when it
  * re-reads the models, and a fingerprint of that array catches changes made behind the server's
  * back. Parsed and validated documents are kept per schema version and query text in a bounded
- * LRU, so a repeated query pays neither parsing nor validation again; so are refusals (syntax,
+ * LRU, so a repeated query pays neither parsing nor validation again (nor compiling, see
+ * `executor.ts`); so are refusals (syntax,
  * validation, limits), kept as plain JSON so that no refused document's tree stays alive.
  */
 import { createHash } from 'node:crypto';
@@ -16,13 +17,14 @@ import type { ItemType } from '../core/content/model.ts';
 import { buildContentSchema } from './schema.ts';
 import { checkShape, checkSize, checkTokens, DOCUMENT_LIMITS, type DocumentLimits } from './limits.ts';
 import { Lru } from './lru.ts';
+import { executorFor, type Executor } from './executor.ts';
 
 export interface BuiltSchema {
   readonly version: number;
   readonly schema: GraphQLSchema;
 }
 
-export type Compiled = { readonly document: DocumentNode } | { readonly errors: readonly GraphQLFormattedError[] };
+export type Compiled = { readonly document: DocumentNode; readonly run: Executor } | { readonly errors: readonly GraphQLFormattedError[] };
 
 export interface SchemaCacheOptions {
   readonly recheckMs: number;
@@ -121,6 +123,6 @@ export class DeliverySchemas {
     const tooCostly = checkShape(document, limits);
     if (tooCostly) return refusal([tooCostly]);
     const errors = validate(schema, document, specifiedRules);
-    return errors.length > 0 ? refusal(errors) : { document };
+    return errors.length > 0 ? refusal(errors) : { document, run: executorFor(schema, document) };
   }
 }

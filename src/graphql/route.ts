@@ -7,7 +7,6 @@
  * `errors[]`, as GraphQL clients expect. A database outage is neither: it answers 503.
  */
 import { z } from 'zod';
-import { execute } from 'graphql';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../core/errors.ts';
 import type { Principal } from '../core/model.ts';
@@ -81,9 +80,7 @@ export function registerGraphqlRoutes(app: FastifyInstance, deps: AppDeps): void
       reader: createDeliveryReader(deps.store, principal, includeDrafts),
       siteName,
     };
-    const result = await execute({
-      schema: built.schema,
-      document: compiled.document,
+    const result = await compiled.run({
       contextValue,
       variableValues: params.variables ?? undefined,
       operationName: params.operationName ?? undefined,

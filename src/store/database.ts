@@ -14,7 +14,7 @@ import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, SETUP_LOCK_WAIT_MS, setupLockKey, type SqlStore } from './sql-store.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
-import { StatementCache } from './sqlite-statements.ts';
+import { readsNowThrough, StatementCache } from './sqlite-statements.ts';
 import { errorMessage, silentLog, type Log } from './log.ts';
 
 export type DatabaseTarget =
@@ -58,7 +58,10 @@ export function openKysely(target: DatabaseTarget, options: OpenOptions = {}, po
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    return new Kysely<Database>({ dialect: guardedDialect(new ImmediateSqliteDialect({ database: new StatementCache(sqlite) })) });
+    const statements = new StatementCache(sqlite);
+    const db = new Kysely<Database>({ dialect: guardedDialect(new ImmediateSqliteDialect({ database: statements })) });
+    readsNowThrough(db, statements);
+    return db;
   }
   const pool = new pg.Pool({
     connectionString: target.url,

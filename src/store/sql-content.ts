@@ -26,6 +26,7 @@ import { keys, subtree } from './read-predicate.ts';
 import { bool, json, optionalJson, rowId } from './rows.ts';
 import type { SqlContext } from './sql-context.ts';
 import type { Database, ItemTable, ItemTypeTable } from './schema.ts';
+import { CONNECTION_BUSY, readFirstNow } from './sqlite-statements.ts';
 
 function toItemType(row: Selectable<ItemTypeTable>, fields: FieldDefinition[]): ItemType {
   return {
@@ -99,7 +100,10 @@ export function contentQueries(ctx: SqlContext): ContentStore {
     return toItemType(row, fields.map(toField));
   };
   const itemById = async (id: number) => {
-    const { rows } = await db.executeQuery<Selectable<ItemTable>>({ ...itemByIdQuery(db), parameters: [id] });
+    const query = itemByIdQuery(db);
+    const now = readFirstNow(db, query, [id]);
+    if (now !== CONNECTION_BUSY) return now ? toItem(now) : null;
+    const { rows } = await db.executeQuery<Selectable<ItemTable>>({ ...query, parameters: [id] });
     return rows[0] ? toItem(rows[0]) : null;
   };
   const pathOf = async (id: number | null): Promise<string> => {

@@ -1,7 +1,8 @@
 /**
  * The SQLite statement cache: statements are prepared once per SQL text and reused, the cache
  * stays within its bound, and neither DDL (migrations included) nor transactions make a reused
- * statement answer wrongly.
+ * statement answer wrongly. A read run at once, past Kysely's connection queue, never sees a
+ * transaction's writes before they are committed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +11,10 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImmediateSqliteDialect } from '../../src/store/sqlite-dialect.ts';
-import { StatementCache } from '../../src/store/sqlite-statements.ts';
+import { CONNECTION_BUSY, readFirstNow, readsNowThrough, StatementCache } from '../../src/store/sqlite-statements.ts';
 import { openStore } from '../../src/store/database.ts';
 import { defaultRoleAttributes } from '../../src/core/roles.ts';
+import { itemTypeInput } from '../../src/core/content/item-types.ts';
 
 interface Tables {
   notes: { id: number; body: string; extra?: string | null };
@@ -157,5 +159,50 @@ describe('SQLite statement cache', () => {
     const { rows } = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(second.db);
     expect(rows[0]?.n).toBeGreaterThan(0);
     await second.close();
+  });
+
+  it('reads at once outside transactions, and queues behind one that holds the connection', async () => {
+    const { cache, db } = await withNotes();
+    readsNowThrough(db, cache);
+    await db.insertInto('notes').values({ id: 1, body: 'one' }).execute();
+    const query = db.selectFrom('notes').select('body').where('id', '=', 0).compile();
+    expect(readFirstNow(db, query, [1])).toEqual({ body: 'one' });
+    expect(readFirstNow(db, query, [2])).toBeUndefined();
+    let during: unknown = null;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable('notes').set({ body: 'uncommitted' }).where('id', '=', 1).execute();
+        // The transaction holds the connection: no read may run now and see its write.
+        during = readFirstNow(db, query, [1]);
+        // A transaction's own executor is never read through the cache directly.
+        expect(readFirstNow(trx, query, [1])).toBe(CONNECTION_BUSY);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(during).toBe(CONNECTION_BUSY);
+    expect(readFirstNow(db, query, [1])).toEqual({ body: 'one' });
+    await db.destroy();
+  });
+
+  it('serves single records of a store the same way inside and outside transactions', async () => {
+    const { db, dir } = open();
+    await db.destroy();
+    const store = await openStore({ kind: 'sqlite', path: join(dir, 'latchkey.db') });
+    const now = '2026-01-01T00:00:00.000Z';
+    const model = await store.createItemType(itemTypeInput({ name: 'Note', apiKey: 'note' }), now);
+    const item = await store.createItem({
+      itemTypeId: model.id,
+      parentId: null,
+      position: 0,
+      current: { a: 1 },
+      creator: { type: 'account', id: 'owner' },
+      createdAt: now,
+    });
+    const outside = await store.findItem(item.id);
+    const inside = await store.transaction((tx) => tx.findItem(item.id));
+    expect(inside).toEqual(outside);
+    expect(outside).toMatchObject({ id: item.id, current: { a: 1 }, published: null });
+    expect(await store.findItem('999999')).toBeNull();
+    await store.close();
   });
 });
