@@ -48,14 +48,17 @@ function toItemType(row: Selectable<ItemTypeTable>, fields: FieldDefinition[]): 
 const nonEmpty = (segment: string) => segment !== '';
 
 function toItem(row: Selectable<ItemTable>): Item {
+  const current = JSON.parse(row.current) as Record<string, unknown>;
   return {
     id: String(row.id),
     itemTypeId: String(row.item_type_id),
     parentId: row.parent_id === null ? null : String(row.parent_id),
     position: row.position,
     pathIds: row.path.split('/').filter(nonEmpty),
-    current: JSON.parse(row.current) as Record<string, unknown>,
-    published: row.published === null ? null : (JSON.parse(row.published) as Record<string, unknown>),
+    current,
+    // A published record's two versions are usually the same text: parsed once, one object for
+    // both (records are never changed in place; every write builds new values).
+    published: row.published === null ? null : row.published === row.current ? current : (JSON.parse(row.published) as Record<string, unknown>),
     status: row.status as ItemStatus,
     creator: { type: row.creator_type as CreatorType, id: row.creator_id },
     createdAt: row.created_at,
