@@ -12,16 +12,17 @@ import { createContentServices } from '../core/content/services.ts';
 import { initProject, type BootstrapResult } from '../core/bootstrap.ts';
 import { openStore, type DatabaseTarget, type OpenOptions } from '../store/database.ts';
 import type { SqlStore } from '../store/sql-store.ts';
-import { keyFilePath, loadKeyRing } from '../store/key-file.ts';
+import { keyFilePath, loadKeyRing } from '../runtime/key-file.ts';
 import type { KeyRing } from '../core/secret-box.ts';
 import { CliError, fileProblem } from './failure.ts';
-import { TokenCache } from '../store/token-cache.ts';
-import { AccessRecorder } from '../store/access-recorder.ts';
-import { createMemoryRateLimiter } from '../store/rate-limiter.ts';
+import { TokenCache } from '../runtime/token-cache.ts';
+import { AccessRecorder } from '../runtime/access-recorder.ts';
+import { createMemoryRateLimiter } from '../runtime/rate-limiter.ts';
 import type { AppDeps } from '../http/context.ts';
-import type { PgChangeListener } from '../store/pg-listener.ts';
-import type { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
-import { errorMessage, jsonLog, type Log } from '../store/log.ts';
+import type { PgChangeListener } from '../runtime/pg-listener.ts';
+import type { SharedRateLimiter } from '../runtime/shared-rate-limiter.ts';
+import { errorMessage, type Log } from '../core/log.ts';
+import { jsonLog } from '../runtime/log.ts';
 import { createReadinessProbe } from '../store/readiness.ts';
 
 export const DATABASE_FILE = 'latchkey.db';
@@ -97,11 +98,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // Loaded only when used, so one-shot commands and single instances never load the Redis client.
   const listener =
     options.crossInstance && target.kind === 'postgres'
-      ? new (await import('../store/pg-listener.ts')).PgChangeListener({ url: target.url, bus: store.changes, log })
+      ? new (await import('../runtime/pg-listener.ts')).PgChangeListener({ url: target.url, bus: store.changes, log })
       : null;
   const sharedRateLimits =
     options.crossInstance && config.redisUrl
-      ? new (await import('../store/shared-rate-limiter.ts')).SharedRateLimiter({
+      ? new (await import('../runtime/shared-rate-limiter.ts')).SharedRateLimiter({
           url: config.redisUrl,
           defaults: rateDefaults,
           clock,

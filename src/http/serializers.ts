@@ -10,7 +10,7 @@ import { GRANT_KEYS, grantField } from '../core/grants.ts';
 import { openSecret, type KeyRing } from '../core/secret-box.ts';
 import { finalPermissions, type Role } from '../core/roles.ts';
 import { maskToPermissions } from '../core/permissions.ts';
-import type { AccessRecorder } from '../store/access-recorder.ts';
+import type { AccessRecorder } from '../runtime/access-recorder.ts';
 import { ref } from './jsonapi.ts';
 
 export interface TokenView {

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiProblem } from '../../src/core/errors.ts';
 import { roleExcess } from '../../src/core/escalation.ts';
-import { allowlistAdmits } from '../../src/core/ip.ts';
+import { allowlistAdmits } from '../../src/core/restrictions/ip.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { ALL_PERMISSIONS, maskCovers } from '../../src/core/permissions.ts';
 import { CONTENT_ACTIONS, ENFORCED_FLAGS, ROLE_FLAGS, allowsContent, defaultRoleAttributes, type ContentAction } from '../../src/core/roles.ts';

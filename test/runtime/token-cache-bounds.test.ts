@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.ts';
 import { CLI_CONTEXT } from '../../src/core/audit.ts';
 import { newTokenGrants } from '../../src/core/model.ts';
-import { TokenCache } from '../../src/store/token-cache.ts';
+import { TokenCache } from '../../src/runtime/token-cache.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 describe('token cache bounds', () => {
