@@ -31,7 +31,7 @@ const appearance = z
 export const fieldAttributes = z
   .object({
     api_key: z.string().min(1).max(64),
-    label: displayName().optional(),
+    label: displayName.optional(),
     field_type: z.string().min(1).max(64),
     validators: z.record(z.string(), z.unknown()).optional(),
     position: z.number().int().min(1).max(10_000).optional(),

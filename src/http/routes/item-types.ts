@@ -25,7 +25,7 @@ const inlineField = fieldAttributes.extend({ required: z.boolean().optional() })
 
 const attributes = z
   .object({
-    name: displayName(),
+    name: displayName,
     api_key: z.string().min(1).max(64),
     tree: z.boolean(),
     draft_mode_active: z.boolean(),

@@ -40,7 +40,7 @@ const looseEntry = z.looseObject({});
 const flagShape = Object.fromEntries(ROLE_FLAGS.map((f) => [f, z.boolean()])) as Record<(typeof ROLE_FLAGS)[number], z.ZodBoolean>;
 const attributes = z
   .object({
-    name: displayName(),
+    name: displayName,
     ...flagShape,
     environments_access: z.enum(ENVIRONMENTS_ACCESS),
     positive_item_type_permissions: z.array(itemTypeEntry).max(1000),

@@ -13,7 +13,7 @@ import { requestContext } from '../request-context.ts';
 
 const attributes = z
   .object({
-    name: displayName(),
+    name: displayName,
     timezone: z.string().min(1).max(100),
     secret_mode: z.enum(['retrievable', 'once']),
   })

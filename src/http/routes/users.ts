@@ -19,7 +19,7 @@ import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 const attributes = z
   .object({
     email: z.email().max(320),
-    full_name: displayName(),
+    full_name: displayName,
     is_active: z.boolean(),
   })
   .partial()
