@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../core/ports.ts';
-import { createTokenService, type TokenService } from '../core/tokens.ts';
-import { createDirectoryService } from '../core/directory.ts';
+import type { TokenDeps } from '../core/tokens.ts';
 import { createContentServices } from '../core/content/services.ts';
 import { initProject, type BootstrapResult } from '../core/bootstrap.ts';
 import { openStore, type DatabaseTarget, type OpenOptions } from '../store/database.ts';
@@ -66,7 +65,7 @@ async function openStoreAt(target: DatabaseTarget, options: OpenOptions): Promis
 export interface Runtime {
   readonly store: SqlStore;
   readonly deps: AppDeps;
-  readonly tokens: TokenService;
+  readonly tokens: TokenDeps;
   /** On PostgreSQL with `crossInstance`: hears the changes other instances make. */
   readonly listener: PgChangeListener | null;
   /** With `crossInstance` and a Redis URL: the rate limits shared with other instances. */
@@ -111,7 +110,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         })
       : null;
   const random = (n: number) => randomBytes(n);
-  const tokens = createTokenService({ store, clock, keyRing, secretMode: config.secretMode, random });
+  const tokens: TokenDeps = { store, clock, keyRing, secretMode: config.secretMode, random };
   const recorder = new AccessRecorder(store);
   const deps: AppDeps = {
     store,
@@ -119,7 +118,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     keyRing,
     secretMode: config.secretMode,
     tokens,
-    directory: createDirectoryService({ store, clock }),
+    directory: { store, clock },
     content: createContentServices({ store, clock }),
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
     rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(rateDefaults),
@@ -149,7 +148,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         initProject(
           {
             store: tx,
-            tokens: createTokenService({ store: tx, clock, keyRing, secretMode: config.secretMode, random }),
+            tokens: { store: tx, clock, keyRing, secretMode: config.secretMode, random },
             now: () => new Date(clock.now()).toISOString(),
           },
           {
