@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { sealSecret } from '../src/core/secret-box.ts';
-import { loadKeyRing } from '../src/store/key-file.ts';
+import { loadKeyRing } from '../src/runtime/key-file.ts';
 import { DATABASE_FILE } from '../src/cli/runtime.ts';
 
 const { values } = parseArgs({ options: { tokens: { type: 'string', default: '100000' } } });

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { secretShape } from './core/secret.ts';
-import { DEFAULT_RATE_LIMITS } from './store/rate-limiter.ts';
+import { DEFAULT_RATE_LIMITS } from './runtime/rate-limiter.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /**

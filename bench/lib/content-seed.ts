@@ -13,9 +13,10 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { newTokenGrants } from '../../src/core/model.ts';
+import { createToken } from '../../src/core/tokens.ts';
 import type { FieldType } from '../../src/core/content/model.ts';
 import type { FieldInput } from '../../src/core/content/fields.ts';
-import { itemTypeInput } from '../../src/core/content/item-types.ts';
+import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, DATABASE_FILE } from '../../src/cli/runtime.ts';
 import { BENCH_RATE_LIMIT } from './seed.ts';
@@ -77,12 +78,14 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
     await runtime.init();
     const role = (await runtime.store.listRoles()).find((r) => r.name === 'Admin');
     if (!role) throw new Error('no Admin role after init');
-    const { itemTypes, items } = runtime.deps.content;
-    const section = await itemTypes.create(
+    const { items } = runtime.deps.content;
+    const section = await createItemType(
+      runtime.deps,
       itemTypeInput({ draftModeActive: true, name: 'Section', apiKey: 'section', tree: true, fields: [field('title', 'string', true)] }),
       SYSTEM_CONTEXT,
     );
-    const article = await itemTypes.create(
+    const article = await createItemType(
+      runtime.deps,
       itemTypeInput({
         draftModeActive: true,
         name: 'Article',
@@ -117,8 +120,8 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
       roleId: role.id,
       rateLimit: BENCH_RATE_LIMIT,
     });
-    const unscoped = await runtime.tokens.create(grants, null, SYSTEM_CONTEXT);
-    const scoped = await runtime.tokens.create({ ...grants, name: 'bench content, first section', rootNodeIds: [roots[0]!] }, null, SYSTEM_CONTEXT);
+    const unscoped = await createToken(runtime.tokens, grants, null, SYSTEM_CONTEXT);
+    const scoped = await createToken(runtime.tokens, { ...grants, name: 'bench content, first section', rootNodeIds: [roots[0]!] }, null, SYSTEM_CONTEXT);
     return {
       dataDir,
       articleTypeId: article.id,

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type RouteRegistrar } from '../../src/http/app.ts';
 import type { AppDeps, Authenticator } from '../../src/http/context.ts';
 import type { Principal } from '../../src/core/model.ts';
-import { AccessRecorder } from '../../src/store/access-recorder.ts';
+import { AccessRecorder } from '../../src/runtime/access-recorder.ts';
 
 /** "No verification at all": every request is the given principal, nothing is hashed, looked up or decided. */
 export function allowAll(principal: Principal): Authenticator {

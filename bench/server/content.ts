@@ -9,7 +9,7 @@ import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import type { Runtime } from '../../src/cli/runtime.ts';
 import type { FieldType } from '../../src/core/content/model.ts';
 import type { FieldInput } from '../../src/core/content/fields.ts';
-import { itemTypeInput } from '../../src/core/content/item-types.ts';
+import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
 
 export interface Target {
   readonly method: 'GET' | 'POST';
@@ -48,12 +48,14 @@ export const CDA_QUERY = '{ allArticles(first: 10) { id title slug body words _s
 export const cdaByIdQuery = (id: string) => `{ article(id: "${id}") { id title slug body words _status _publishedAt } }`;
 
 export async function seedContent(runtime: Runtime): Promise<SeededContent> {
-  const { itemTypes, items } = runtime.deps.content;
-  const page = await itemTypes.create(
+  const { items } = runtime.deps.content;
+  const page = await createItemType(
+    runtime.deps,
     itemTypeInput({ draftModeActive: true, name: 'Page', apiKey: 'page', tree: true, fields: [field('title', 'string', true), field('slug', 'string')] }),
     SYSTEM_CONTEXT,
   );
-  const article = await itemTypes.create(
+  const article = await createItemType(
+    runtime.deps,
     itemTypeInput({
       draftModeActive: true,
       name: 'Article',

@@ -8,7 +8,7 @@ import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import type { Principal } from '../../src/core/model.ts';
-import type { TokenGrants } from '../../src/core/tokens.ts';
+import { createToken, type TokenGrants } from '../../src/core/tokens.ts';
 import { BENCH_RATE_LIMIT, tempDir } from '../lib/seed.ts';
 import { seedContent, type Targets } from './content.ts';
 
@@ -46,9 +46,9 @@ export async function openBenchProject(): Promise<BenchProject> {
     rateLimit: BENCH_RATE_LIMIT,
   });
   const content = await seedContent(runtime);
-  const main = await runtime.tokens.create(grants, null, SYSTEM_CONTEXT);
-  const allowlisted = await runtime.tokens.create({ ...grants, name: 'bench allowlisted', ipAllowlist: BENCH_ALLOWLIST }, null, SYSTEM_CONTEXT);
-  const scoped = await runtime.tokens.create({ ...grants, name: 'bench scoped', rootNodeIds: [content.scopeRootId] }, null, SYSTEM_CONTEXT);
+  const main = await createToken(runtime.tokens, grants, null, SYSTEM_CONTEXT);
+  const allowlisted = await createToken(runtime.tokens, { ...grants, name: 'bench allowlisted', ipAllowlist: BENCH_ALLOWLIST }, null, SYSTEM_CONTEXT);
+  const scoped = await createToken(runtime.tokens, { ...grants, name: 'bench scoped', rootNodeIds: [content.scopeRootId] }, null, SYSTEM_CONTEXT);
   const credential = await runtime.deps.cache.lookup(main.secret);
   if (credential.kind !== 'found') throw new Error('the main benchmark token does not resolve');
   return {

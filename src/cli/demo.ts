@@ -6,12 +6,12 @@
  */
 import { newTokenGrants } from '../core/model.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
-import { itemTypeInput } from '../core/content/item-types.ts';
+import { createItemType, itemTypeInput } from '../core/content/item-types.ts';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envNameOf, loadConfig, type Config } from '../config.ts';
 import { ApiProblem } from '../core/errors.ts';
-import type { TokenGrants } from '../core/tokens.ts';
+import { createToken, type TokenGrants } from '../core/tokens.ts';
 import { createRuntime, DATABASE_FILE, type Runtime } from './runtime.ts';
 import { serve } from './serve.ts';
 
@@ -25,9 +25,10 @@ export interface DemoSeed {
 
 /** Seeds a freshly initialised project; `adminSecret` is the full-access secret `init` just minted. */
 export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<DemoSeed> {
-  const { itemTypes, items } = runtime.deps.content;
+  const { items } = runtime.deps.content;
   // Draft mode on: the demo keeps some records as drafts, for the preview token to show.
-  const website = await itemTypes.create(
+  const website = await createItemType(
+    runtime.deps,
     itemTypeInput({
       draftModeActive: true,
       name: 'Website',
@@ -40,7 +41,8 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
     }),
     CLI_CONTEXT,
   );
-  const page = await itemTypes.create(
+  const page = await createItemType(
+    runtime.deps,
     itemTypeInput({
       draftModeActive: true,
       name: 'Page',
@@ -53,7 +55,8 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
     }),
     CLI_CONTEXT,
   );
-  const article = await itemTypes.create(
+  const article = await createItemType(
+    runtime.deps,
     itemTypeInput({
       draftModeActive: true,
       name: 'Article',
@@ -92,9 +95,10 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
   // flag and the root nodes are what keep them read-only, draft-free or inside one section.
   const grants = (name: string, extra: Partial<TokenGrants>): TokenGrants =>
     newTokenGrants({ name, canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false, roleId: adminRole.id, ...extra });
-  const readonly = await runtime.tokens.create(grants('Demo: published content', {}), null, CLI_CONTEXT);
-  const preview = await runtime.tokens.create(grants('Demo: preview (drafts)', { canAccessCdaPreview: true }), null, CLI_CONTEXT);
-  const section = await runtime.tokens.create(
+  const readonly = await createToken(runtime.tokens, grants('Demo: published content', {}), null, CLI_CONTEXT);
+  const preview = await createToken(runtime.tokens, grants('Demo: preview (drafts)', { canAccessCdaPreview: true }), null, CLI_CONTEXT);
+  const section = await createToken(
+    runtime.tokens,
     grants('Demo: Journal section only', { canAccessCdaPreview: true, rootNodeIds: [journal.id] }),
     null,
     CLI_CONTEXT,

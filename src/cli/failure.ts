@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../config.ts';
 import { ApiProblem } from '../core/errors.ts';
-import { errorMessage } from '../store/log.ts';
+import { errorMessage } from '../core/log.ts';
 import { isDatabaseUnavailable } from '../store/unavailable.ts';
 
 /** A failure the operator can act on; its message is the whole story. */

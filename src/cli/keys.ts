@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { envNameOf } from '../config.ts';
 import { keyUsage, reencryptSecrets } from '../core/key-rotation.ts';
-import { addKey, keyFilePath, parseKeys, removeKey } from '../store/key-file.ts';
+import { addKey, keyFilePath, parseKeys, removeKey } from '../runtime/key-file.ts';
 import type { DatabaseTarget } from '../store/database.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 import { CliError } from './failure.ts';

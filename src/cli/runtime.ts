@@ -6,22 +6,22 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../core/ports.ts';
-import { createTokenService, type TokenService } from '../core/tokens.ts';
-import { createDirectoryService } from '../core/directory.ts';
+import type { TokenDeps } from '../core/tokens.ts';
 import { createContentServices } from '../core/content/services.ts';
 import { initProject, type BootstrapResult } from '../core/bootstrap.ts';
 import { openStore, type DatabaseTarget, type OpenOptions } from '../store/database.ts';
 import type { SqlStore } from '../store/sql-store.ts';
-import { keyFilePath, loadKeyRing } from '../store/key-file.ts';
+import { keyFilePath, loadKeyRing } from '../runtime/key-file.ts';
 import type { KeyRing } from '../core/secret-box.ts';
 import { CliError, fileProblem } from './failure.ts';
-import { TokenCache } from '../store/token-cache.ts';
-import { AccessRecorder } from '../store/access-recorder.ts';
-import { createMemoryRateLimiter } from '../store/rate-limiter.ts';
+import { TokenCache } from '../runtime/token-cache.ts';
+import { AccessRecorder } from '../runtime/access-recorder.ts';
+import { createMemoryRateLimiter } from '../runtime/rate-limiter.ts';
 import type { AppDeps } from '../http/context.ts';
-import type { PgChangeListener } from '../store/pg-listener.ts';
-import type { SharedRateLimiter } from '../store/shared-rate-limiter.ts';
-import { errorMessage, jsonLog, type Log } from '../store/log.ts';
+import type { PgChangeListener } from '../runtime/pg-listener.ts';
+import type { SharedRateLimiter } from '../runtime/shared-rate-limiter.ts';
+import { errorMessage, type Log } from '../core/log.ts';
+import { jsonLog } from '../runtime/log.ts';
 import { createReadinessProbe } from '../store/readiness.ts';
 
 export const DATABASE_FILE = 'latchkey.db';
@@ -65,7 +65,7 @@ async function openStoreAt(target: DatabaseTarget, options: OpenOptions): Promis
 export interface Runtime {
   readonly store: SqlStore;
   readonly deps: AppDeps;
-  readonly tokens: TokenService;
+  readonly tokens: TokenDeps;
   /** On PostgreSQL with `crossInstance`: hears the changes other instances make. */
   readonly listener: PgChangeListener | null;
   /** With `crossInstance` and a Redis URL: the rate limits shared with other instances. */
@@ -97,11 +97,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   // Loaded only when used, so one-shot commands and single instances never load the Redis client.
   const listener =
     options.crossInstance && target.kind === 'postgres'
-      ? new (await import('../store/pg-listener.ts')).PgChangeListener({ url: target.url, bus: store.changes, log })
+      ? new (await import('../runtime/pg-listener.ts')).PgChangeListener({ url: target.url, bus: store.changes, log })
       : null;
   const sharedRateLimits =
     options.crossInstance && config.redisUrl
-      ? new (await import('../store/shared-rate-limiter.ts')).SharedRateLimiter({
+      ? new (await import('../runtime/shared-rate-limiter.ts')).SharedRateLimiter({
           url: config.redisUrl,
           defaults: rateDefaults,
           clock,
@@ -110,7 +110,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         })
       : null;
   const random = (n: number) => randomBytes(n);
-  const tokens = createTokenService({ store, clock, keyRing, secretMode: config.secretMode, random });
+  const tokens: TokenDeps = { store, clock, keyRing, secretMode: config.secretMode, random };
   const recorder = new AccessRecorder(store);
   const deps: AppDeps = {
     store,
@@ -118,7 +118,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     keyRing,
     secretMode: config.secretMode,
     tokens,
-    directory: createDirectoryService({ store, clock }),
+    directory: { store, clock },
     content: createContentServices({ store, clock }),
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
     rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(rateDefaults),
@@ -148,7 +148,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         initProject(
           {
             store: tx,
-            tokens: createTokenService({ store: tx, clock, keyRing, secretMode: config.secretMode, random }),
+            tokens: { store: tx, clock, keyRing, secretMode: config.secretMode, random },
             now: () => new Date(clock.now()).toISOString(),
           },
           {

@@ -15,11 +15,12 @@ import { createRuntime, type Runtime } from './runtime.ts';
 import { printConsoleLink, printFactorySecrets } from './output.ts';
 import { registerGraphqlRoutes } from '../graphql/route.ts';
 import type { BootstrapResult } from '../core/bootstrap.ts';
-import { errorMessage, jsonLog, type Log } from '../store/log.ts';
+import { errorMessage, type Log } from '../core/log.ts';
+import { jsonLog } from '../runtime/log.ts';
 import { isDatabaseUnavailable } from '../store/unavailable.ts';
 import { openSecret } from '../core/secret-box.ts';
 import { eachToken, TOKEN_CHUNK } from '../core/token-chunks.ts';
-import { keyFilePath } from '../store/key-file.ts';
+import { keyFilePath } from '../runtime/key-file.ts';
 import { CliError, describeFailure } from './failure.ts';
 
 /** Route modules beyond the CMA core (the GraphQL CDA and friends register here). */

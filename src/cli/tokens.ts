@@ -16,6 +16,7 @@ import {
   type RequiredGrantKey,
   type TokenGrants,
 } from '../core/grants.ts';
+import { createToken, destroyToken, rotateToken, setTokenEnabled } from '../core/tokens.ts';
 import type { Config } from '../config.ts';
 import { createRuntime } from './runtime.ts';
 import { tokenRow } from './output.ts';
@@ -62,25 +63,25 @@ export const tokenCommands = {
       if (roleId === undefined) throw new ApiProblem('INVALID_RELATIONSHIP', { message: 'No Admin role; pass --role' });
       // The mandatory options and the values of absent flags cover every field without a default.
       const grants = newTokenGrants({ ...given, roleId } as Pick<TokenGrants, RequiredGrantKey> & Partial<TokenGrants>);
-      const issued = await tokens.create(grants, null, CLI_CONTEXT);
+      const issued = await createToken(tokens, grants, null, CLI_CONTEXT);
       process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
     }),
 
   rotate: (config: Config, id: string) =>
     withRuntime(config, async ({ tokens }) => {
-      const issued = await tokens.rotate(id, CLI_CONTEXT);
+      const issued = await rotateToken(tokens, id, CLI_CONTEXT);
       process.stdout.write(`${tokenRow(issued.token)}\nsecret: ${issued.secret}\n`);
     }),
 
   disable: (config: Config, id: string, enabled = false) =>
     withRuntime(config, async ({ tokens }) => {
-      const token = await tokens.setEnabled(id, enabled, CLI_CONTEXT);
+      const token = await setTokenEnabled(tokens, id, enabled, CLI_CONTEXT);
       process.stdout.write(`${tokenRow(token)}\n`);
     }),
 
   delete: (config: Config, id: string) =>
     withRuntime(config, async ({ tokens }) => {
-      const token = await tokens.destroy(id, null, CLI_CONTEXT);
+      const token = await destroyToken(tokens, id, null, CLI_CONTEXT);
       process.stdout.write(`deleted ${tokenRow(token)}\n`);
     }),
 };

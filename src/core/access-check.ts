@@ -32,31 +32,30 @@ export interface AccessCheckDeps {
   readonly principalFor: (token: AccessToken) => Promise<Principal>;
 }
 
-export function createAccessCheck(deps: AccessCheckDeps) {
-  const readableItem = async (caller: Principal, id: string) => {
-    try {
-      return await deps.items.find(caller, id);
-    } catch (error) {
-      if (error instanceof ApiProblem && error.code === 'INSUFFICIENT_PERMISSIONS') throw notFound('item', id);
-      throw error;
-    }
-  };
+export async function checkTokenAccess(deps: AccessCheckDeps, caller: Principal, tokenId: string, query: TokenAccessQuery): Promise<CheckAnswer> {
+  const token = await deps.store.findToken(tokenId);
+  if (!token) throw notFound('access_token', tokenId);
+  const principal = await deps.principalFor(token);
+  const item = query.itemId === undefined ? null : await readableItem(deps, caller, query.itemId);
+  const target = item ? itemTarget(principal, item, await creatorRoles(deps.store, principal, item.creator)) : undefined;
+  const answer = explainAccess(principal, {
+    permission: query.permission,
+    surface: query.surface,
+    includeDrafts: query.includeDrafts,
+    clientIp: query.clientIp,
+    origin: query.origin ?? null,
+    now: deps.clock.now(),
+    ...(target ? { target } : {}),
+  });
+  return item ? { ...answer, details: { ...answer.details, item: item.id, item_type: item.itemTypeId } } : answer;
+}
 
-  return async function checkTokenAccess(caller: Principal, tokenId: string, query: TokenAccessQuery): Promise<CheckAnswer> {
-    const token = await deps.store.findToken(tokenId);
-    if (!token) throw notFound('access_token', tokenId);
-    const principal = await deps.principalFor(token);
-    const item = query.itemId === undefined ? null : await readableItem(caller, query.itemId);
-    const target = item ? itemTarget(principal, item, await creatorRoles(deps.store, principal, item.creator)) : undefined;
-    const answer = explainAccess(principal, {
-      permission: query.permission,
-      surface: query.surface,
-      includeDrafts: query.includeDrafts,
-      clientIp: query.clientIp,
-      origin: query.origin ?? null,
-      now: deps.clock.now(),
-      ...(target ? { target } : {}),
-    });
-    return item ? { ...answer, details: { ...answer.details, item: item.id, item_type: item.itemTypeId } } : answer;
-  };
+/** The record as the caller may read it; one it may not read is reported as not found. */
+async function readableItem(deps: AccessCheckDeps, caller: Principal, id: string) {
+  try {
+    return await deps.items.find(caller, id);
+  } catch (error) {
+    if (error instanceof ApiProblem && error.code === 'INSUFFICIENT_PERMISSIONS') throw notFound('item', id);
+    throw error;
+  }
 }

@@ -8,7 +8,7 @@
 import type { RequestContext } from './audit.ts';
 import type { Principal } from './model.ts';
 import type { Store } from './ports.ts';
-import type { IssuedToken, TokenGrants, TokenService } from './tokens.ts';
+import { createToken, type IssuedToken, type TokenDeps, type TokenGrants } from './tokens.ts';
 import { accountTokenGrants as grantsForAccountToken, type AccountTokenRequest } from './grants.ts';
 import { assertWebsites } from './content/websites.ts';
 
@@ -20,14 +20,14 @@ export function accountTokenGrants(caller: Principal, request: AccountTokenReque
 }
 
 export async function createAccountToken(
-  deps: { readonly store: Store; readonly tokens: Pick<TokenService, 'create'> },
+  deps: { readonly store: Store; readonly tokens: TokenDeps },
   caller: Principal,
   request: AccountTokenRequest,
   context: RequestContext,
 ): Promise<IssuedToken> {
   // Checked inside the token's transaction: a website moved under another item meanwhile cannot
   // become the root node of a token that was only allowed websites.
-  return deps.tokens.create(accountTokenGrants(caller, request), caller, context, {
+  return createToken(deps.tokens, accountTokenGrants(caller, request), caller, context, {
     precheck: (tx) => assertWebsites(tx, request.websiteIds ?? [], caller.token.rootNodeIds),
   });
 }

@@ -8,7 +8,7 @@
 import { newTokenGrants } from './model.ts';
 import type { Store } from './ports.ts';
 import { adminRoleAttributes } from './roles.ts';
-import type { TokenService } from './tokens.ts';
+import { createToken, type TokenDeps } from './tokens.ts';
 import { SYSTEM_CONTEXT } from './audit.ts';
 
 export interface BootstrapResult {
@@ -17,19 +17,21 @@ export interface BootstrapResult {
 }
 
 export async function initProject(
-  deps: { store: Store; tokens: TokenService; now: () => string },
+  deps: { store: Store; tokens: TokenDeps; now: () => string },
   options: { siteName?: string; adminSecret?: string; readonlySecret?: string } = {},
 ): Promise<BootstrapResult> {
   const { store, tokens } = deps;
   if (await store.getSite()) return { created: null };
   const role = await store.createRole({ name: 'Admin', attributes: adminRoleAttributes(), inheritsFrom: [] }, deps.now());
-  const readonly = await tokens.create(
+  const readonly = await createToken(
+    tokens,
     newTokenGrants({ roleId: role.id, name: 'Read-only API token', canAccessCda: true, canAccessCdaPreview: false, canAccessCma: false }),
     null,
     SYSTEM_CONTEXT,
     { hardcodedType: 'readonly', ...(options.readonlySecret ? { secret: options.readonlySecret } : {}) },
   );
-  const admin = await tokens.create(
+  const admin = await createToken(
+    tokens,
     newTokenGrants({ roleId: role.id, name: 'Full-access API token', canAccessCda: true, canAccessCdaPreview: true, canAccessCma: true }),
     null,
     SYSTEM_CONTEXT,

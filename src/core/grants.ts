@@ -100,8 +100,11 @@ const same = <T>(value: T): T => value;
 const toOne = (name: string, type: string): ApiRelationship<string | null> => ({ kind: 'relationship', name, type, many: false });
 const toMany = (name: string, type: string): ApiRelationship<readonly string[]> => ({ kind: 'relationship', name, type, many: true });
 
-/** A display name: trimmed, non-empty, free of NUL (PostgreSQL text cannot store it). */
-const displayName = z
+/**
+ * A display name (a token's, and every other resource's: roles, users, models, fields, the site):
+ * trimmed, non-empty, free of NUL (PostgreSQL text cannot store it).
+ */
+export const displayName = z
   .string()
   .trim()
   .min(1)

@@ -5,7 +5,7 @@
  * touching the cache.
  */
 import type { Credential } from '../core/access.ts';
-import type { TokenCache } from '../store/token-cache.ts';
+import type { TokenCache } from '../runtime/token-cache.ts';
 
 const MISSING: Credential = { kind: 'missing' };
 const MALFORMED: Credential = { kind: 'malformed' };

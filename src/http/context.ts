@@ -11,12 +11,12 @@ import { ApiProblem } from '../core/errors.ts';
 import type { Principal, SecretMode } from '../core/model.ts';
 import type { Clock, Store } from '../core/ports.ts';
 import type { KeyRing } from '../core/secret-box.ts';
-import type { TokenService } from '../core/tokens.ts';
-import type { DirectoryService } from '../core/directory.ts';
+import type { TokenDeps } from '../core/tokens.ts';
+import type { DirectoryDeps } from '../core/directory.ts';
 import type { ContentServices } from '../core/content/services.ts';
-import type { TokenCache } from '../store/token-cache.ts';
-import type { AccessRecorder } from '../store/access-recorder.ts';
-import type { ChangeBus } from '../store/changes.ts';
+import type { TokenCache } from '../runtime/token-cache.ts';
+import type { AccessRecorder } from '../runtime/access-recorder.ts';
+import type { ChangeBus } from '../core/changes.ts';
 import type { ReadinessProbe } from '../store/readiness.ts';
 import { bearerChallenge } from './errors.ts';
 import { credentialOf } from './authorization.ts';
@@ -27,8 +27,10 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly keyRing: KeyRing;
   readonly secretMode: SecretMode;
-  readonly tokens: TokenService;
-  readonly directory: DirectoryService;
+  /** What the token use cases need (`core/tokens.ts`). */
+  readonly tokens: TokenDeps;
+  /** What the role, user and site use cases need (`core/directory.ts`). */
+  readonly directory: DirectoryDeps;
   readonly content: ContentServices;
   readonly cache: TokenCache;
   readonly rateLimiter: RateLimiter;

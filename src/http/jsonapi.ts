@@ -40,14 +40,8 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown, pathId?
   });
 }
 
-/** A display name: trimmed, non-empty, and free of NUL, which PostgreSQL text cannot store. */
-export const displayName = () =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(255)
-    .refine((value) => !value.includes('\u0000'), 'Must not contain the NUL character');
+/** The one rule for a display name, declared with the token's name. */
+export { displayName } from '../core/grants.ts';
 
 /** For routes that take no query parameters: an unknown one is a client mistake worth reporting. */
 export const NO_PARAMS = z.object({}).strict();

@@ -6,11 +6,11 @@
  */
 import { accessBucket } from '../core/last-access.ts';
 import type { AccessToken, Principal, Site, User, SecretMode, TokenGrants } from '../core/model.ts';
-import { GRANT_KEYS, grantField } from '../core/grants.ts';
+import { GRANT_KEYS, grantField, type GrantKey } from '../core/grants.ts';
 import { openSecret, type KeyRing } from '../core/secret-box.ts';
 import { finalPermissions, type Role } from '../core/roles.ts';
 import { maskToPermissions } from '../core/permissions.ts';
-import type { AccessRecorder } from '../store/access-recorder.ts';
+import type { AccessRecorder } from '../runtime/access-recorder.ts';
 import { ref } from './jsonapi.ts';
 
 export interface TokenView {
@@ -125,9 +125,28 @@ export function serializeSite(site: Site, secretMode: SecretMode) {
   };
 }
 
+/**
+ * Grants `effectiveAccess` spells out in a shape of its own (the surfaces as one object, the role
+ * and user resolved, permission strings beside their expansion) or not at all (the name is an
+ * attribute). Every other grant is a restriction shown as the token holds it, under its API name.
+ */
+const SHOWN_OTHERWISE = [
+  'name',
+  'canAccessCda',
+  'canAccessCdaPreview',
+  'canAccessCma',
+  'roleId',
+  'userId',
+  'permissions',
+  'enabled',
+] as const satisfies readonly GrantKey[];
+const HELD_AS_IS = GRANT_KEYS.filter((key) => !(SHOWN_OTHERWISE as readonly GrantKey[]).includes(key));
+
 /** What a principal may do, spelled out: the meta of `GET /users/me`. */
 export function effectiveAccess(principal: Principal) {
   const { token, final } = principal;
+  const held: Record<string, unknown> = {};
+  for (const key of HELD_AS_IS) held[grantField(key).api.name] = token[key];
   return {
     enabled: token.enabled,
     permission_strings: token.permissions,
@@ -140,9 +159,7 @@ export function effectiveAccess(principal: Principal) {
     role: principal.role ? { id: principal.role.id, name: principal.role.name } : null,
     base_user: principal.user ? { id: principal.user.id, email: principal.user.email, is_active: principal.user.isActive } : null,
     final_permissions: final,
-    root_nodes: token.rootNodeIds,
-    expires_at: token.expiresAt,
-    ip_allowlist: token.ipAllowlist,
-    rate_limit: token.rateLimit,
+    // root_nodes, expires_at, ip_allowlist, allowed_origins, rate_limit
+    ...held,
   };
 }

@@ -15,7 +15,7 @@ import { migrationProvider } from './migrations/index.ts';
 import { createSqlStore, SETUP_LOCK_WAIT_MS, setupLockKey, type SqlStore } from './sql-store.ts';
 import { ImmediateSqliteDialect } from './sqlite-dialect.ts';
 import { readsNowThrough, StatementCache } from './sqlite-statements.ts';
-import { errorMessage, silentLog, type Log } from './log.ts';
+import { errorMessage, silentLog, type Log } from '../core/log.ts';
 
 export type DatabaseTarget =
   | { readonly kind: 'sqlite'; readonly path: string }

@@ -17,7 +17,7 @@
  * other request sees.
  */
 import type { FieldDefinition, ItemType } from '../core/content/model.ts';
-import type { Change, ChangeBus } from './changes.ts';
+import type { Change, ChangeBus } from '../core/changes.ts';
 
 export interface SchemaCacheOptions {
   /** Upper bound on how long the models are served from memory without reading them again. */

@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
-import { CHANGE_CHANNEL, type Change, type ChangeBus } from './changes.ts';
+import type { Change, ChangeBus } from '../core/changes.ts';
+
+/** The PostgreSQL channel changes are announced on (`runtime/pg-listener.ts` listens to it). */
+export const CHANGE_CHANNEL = 'latchkey_changes';
 
 export type Dialect = 'sqlite' | 'postgres';
 

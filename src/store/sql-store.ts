@@ -11,7 +11,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Store } from '../core/ports.ts';
 import type { Database } from './schema.ts';
-import { ChangeBus, type Change } from './changes.ts';
+import { ChangeBus, type Change } from '../core/changes.ts';
 import { createContext, type Dialect } from './sql-context.ts';
 import { tokenQueries } from './sql-tokens.ts';
 import { directoryQueries } from './sql-directory.ts';

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createRuntime } from '../../src/cli/runtime.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { KeyCommandError, keyCommands } from '../../src/cli/keys.ts';
-import { keyFilePath } from '../../src/store/key-file.ts';
+import { keyFilePath } from '../../src/runtime/key-file.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken } from '../support/tokens.ts';

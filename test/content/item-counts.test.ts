@@ -12,7 +12,7 @@ import { modelCounters, type ItemSearch } from '../../src/core/content/query.ts'
 import { ALL, and, not, or, readRule, type ReadRule } from '../../src/core/content/read-rule.ts';
 import { migrate, openStore } from '../../src/store/database.ts';
 import { countQuery } from '../../src/store/item-search.ts';
-import { ChangeBus } from '../../src/store/changes.ts';
+import { ChangeBus } from '../../src/core/changes.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import { createContext } from '../../src/store/sql-context.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';

@@ -14,7 +14,7 @@ import { openKysely } from '../../src/store/database.ts';
 import { countQuery, searchQuery } from '../../src/store/item-search.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { createContext, type SqlContext } from '../../src/store/sql-context.ts';
-import { ChangeBus } from '../../src/store/changes.ts';
+import { ChangeBus } from '../../src/core/changes.ts';
 import { openStore } from '../../src/store/database.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { queryPlan } from '../support/query-plan.ts';

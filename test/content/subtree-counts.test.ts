@@ -11,7 +11,7 @@ import { published, unpublished } from '../../src/core/content/lifecycle.ts';
 import type { Item } from '../../src/core/content/model.ts';
 import { modelCounters, type ItemSearch } from '../../src/core/content/query.ts';
 import { and, not, or, outermostRoots, readRule, type ReadRule } from '../../src/core/content/read-rule.ts';
-import { ChangeBus } from '../../src/store/changes.ts';
+import { ChangeBus } from '../../src/core/changes.ts';
 import { migrate, openStore } from '../../src/store/database.ts';
 import { countQuery } from '../../src/store/item-search.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';

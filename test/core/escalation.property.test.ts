@@ -13,16 +13,16 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ApiProblem } from '../../src/core/errors.ts';
 import { roleExcess } from '../../src/core/escalation.ts';
-import { allowlistAdmits } from '../../src/core/ip.ts';
+import { allowlistAdmits } from '../../src/core/restrictions/ip.ts';
 import type { Principal } from '../../src/core/model.ts';
 import { ALL_PERMISSIONS, maskCovers } from '../../src/core/permissions.ts';
 import { CONTENT_ACTIONS, ENFORCED_FLAGS, ROLE_FLAGS, allowsContent, defaultRoleAttributes, type ContentAction } from '../../src/core/roles.ts';
-import { grantsOf, type TokenGrants, type TokenUpdate } from '../../src/core/tokens.ts';
+import { createToken, destroyToken, grantsOf, rotateToken, updateToken, type TokenGrants, type TokenUpdate } from '../../src/core/tokens.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import type { AccessRequest } from '../../src/core/access.ts';
 import type { EndpointRule } from '../../src/core/endpoints.ts';
 import { RESTRICTIONS } from '../../src/core/restrictions/index.ts';
-import { itemTypeInput } from '../../src/core/content/item-types.ts';
+import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
 
 const MODELS = ['10', '11', '99'];
 const ACTIONS = CONTENT_ACTIONS.filter((a): a is ContentAction => a !== 'all');
@@ -248,8 +248,9 @@ async function buildWorld(
   for (const [i, r] of userRoles.entries()) {
     userIds.push((await store.createUser({ email: `u${i}@example.com`, fullName: `U ${i}`, isActive: true, roleId: roleIds[r % roleIds.length]! }, now)).id);
   }
-  const { itemTypes, items } = h.runtime.deps.content;
-  const section = await itemTypes.create(
+  const { items } = h.runtime.deps.content;
+  const section = await createItemType(
+    h.runtime.deps,
     itemTypeInput({
       name: 'Section',
       apiKey: 'section',
@@ -270,7 +271,7 @@ async function buildWorld(
     items: [website, page, other].map((item) => ({ id: item.id, pathIds: item.pathIds })),
   };
   for (const seed of seeds) {
-    const issued = await tokens.create(toGrants(world, seed, h.clock.now()), null, SYSTEM_CONTEXT);
+    const issued = await createToken(tokens, toGrants(world, seed, h.clock.now()), null, SYSTEM_CONTEXT);
     world.tokens.push({ id: issued.token.id, secret: issued.secret });
   }
   return world;
@@ -302,25 +303,25 @@ describe('no escalation (property)', () => {
               try {
                 switch (cmd.kind) {
                   case 'create': {
-                    const issued = await h.runtime.tokens.create(grants, callerPrincipal, SYSTEM_CONTEXT);
+                    const issued = await createToken(h.runtime.tokens, grants, callerPrincipal, SYSTEM_CONTEXT);
                     produced = { id: issued.token.id, secret: issued.secret };
                     world.tokens.push(produced);
                     outcomes.created++;
                     break;
                   }
                   case 'update':
-                    await h.runtime.tokens.update(target.id, pick(requested, cmd.fields), callerPrincipal, SYSTEM_CONTEXT);
+                    await updateToken(h.runtime.tokens, target.id, pick(requested, cmd.fields), callerPrincipal, SYSTEM_CONTEXT);
                     produced = target;
                     outcomes.updated++;
                     break;
                   case 'rotate': {
-                    const issued = await h.runtime.tokens.rotate(target.id, SYSTEM_CONTEXT, 0, callerPrincipal);
+                    const issued = await rotateToken(h.runtime.tokens, target.id, SYSTEM_CONTEXT, 0, callerPrincipal);
                     world.tokens[world.tokens.indexOf(target)] = { id: target.id, secret: issued.secret };
                     outcomes.rotated++;
                     break;
                   }
                   case 'destroy':
-                    await h.runtime.tokens.destroy(target.id, callerPrincipal, SYSTEM_CONTEXT);
+                    await destroyToken(h.runtime.tokens, target.id, callerPrincipal, SYSTEM_CONTEXT);
                     world.tokens.splice(world.tokens.indexOf(target), 1);
                     outcomes.destroyed++;
                     break;

@@ -4,7 +4,7 @@
  * that writes again reports the recovery and writes everything kept meanwhile.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AccessRecorder } from '../../src/store/access-recorder.ts';
+import { AccessRecorder } from '../../src/runtime/access-recorder.ts';
 import type { AccessRecord, TokenStore } from '../../src/core/ports.ts';
 
 afterEach(() => {

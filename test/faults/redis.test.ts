@@ -5,7 +5,7 @@
  * an outage within a bounded time and logs it once; sharing resumes when Redis is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogLevel } from '../../src/store/log.ts';
+import type { LogLevel } from '../../src/core/log.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken } from '../scaleout/instances.ts';
 import { waitFor } from './children.ts';

@@ -126,6 +126,20 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('is shown on /users/me beside the other restrictions the calling token holds', async () => {
+      const me = async (secret: string) => (await h.request('GET', '/users/me', { token: secret, headers: { origin: APP } })).json().data.meta.effective_access;
+      const bound = await createToken(h, { attributes: { allowed_origins: BOUND, ip_allowlist: ['0.0.0.0/0', '::/0'] } });
+      expect(await me(bound.secret)).toMatchObject({
+        allowed_origins: BOUND,
+        ip_allowlist: ['0.0.0.0/0', '::/0'],
+        expires_at: null,
+        rate_limit: null,
+        root_nodes: [],
+      });
+      const open = await createToken(h, { attributes: { allowed_origins: null } });
+      expect(await me(open.secret)).toMatchObject({ allowed_origins: null });
+    });
+
     it('is recorded in the audit trail, shown by the API and inherited by account tokens', async () => {
       const t = await createToken(h, { attributes: { allowed_origins: [APP] } });
       expect(t.attributes.allowed_origins).toEqual([APP]);

@@ -4,6 +4,7 @@ import { startHarness, type Harness } from '../support/harness.ts';
 import { adminRoleId, createRole, createToken } from '../support/fixtures.ts';
 import { hashSecret } from '../../src/core/secret.ts';
 import { CLI_CONTEXT } from '../../src/core/audit.ts';
+import { setTokenEnabled } from '../../src/core/tokens.ts';
 
 interface EventView {
   id: string;
@@ -150,8 +151,8 @@ for (const dialect of DIALECTS) {
 
     it('records break-glass changes of the offline commands as made by the CLI', async () => {
       const readonlyId = (await events('?filter[action]=access_token.create&filter[subject_id]=1'))[0]!.attributes.subject_id!;
-      await h.runtime.tokens.setEnabled(readonlyId, false, CLI_CONTEXT);
-      await h.runtime.tokens.setEnabled(readonlyId, true, CLI_CONTEXT);
+      await setTokenEnabled(h.runtime.tokens, readonlyId, false, CLI_CONTEXT);
+      await setTokenEnabled(h.runtime.tokens, readonlyId, true, CLI_CONTEXT);
       const toggles = await events(`?filter[subject_id]=${readonlyId}&filter[subject_type]=access_token&page[limit]=2`);
       expect(toggles.map((e) => [e.attributes.action, e.attributes.actor_type, e.attributes.actor_id])).toEqual([
         ['access_token.enable', 'cli', null],

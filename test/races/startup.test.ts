@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { openStore } from '../../src/store/database.ts';
-import { silentLog } from '../../src/store/log.ts';
+import { silentLog } from '../../src/core/log.ts';
 import type { Store } from '../../src/core/ports.ts';
 import { createTestDatabase, DIALECTS, POSTGRES_URL, type TestDatabase } from '../support/databases.ts';
 import { startServer, whoAmI, type Server } from '../cli/process.ts';

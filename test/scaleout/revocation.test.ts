@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Change } from '../../src/store/changes.ts';
+import type { Change } from '../../src/core/changes.ts';
 import { POSTGRES_URL } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken, eventually, pollStatus } from './instances.ts';

@@ -8,7 +8,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import type { LogLevel } from '../../src/store/log.ts';
+import type { LogLevel } from '../../src/core/log.ts';
 import { POSTGRES_URL, REDIS_URL } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { createToken, eventually } from './instances.ts';

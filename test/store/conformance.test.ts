@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { openStore } from '../../src/store/database.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
-import type { Change } from '../../src/store/changes.ts';
+import type { Change } from '../../src/core/changes.ts';
 import type { NewAccessToken, NewRole, PageRequest } from '../../src/core/ports.ts';
 import { hashSecret } from '../../src/core/secret.ts';
 import { adminRoleAttributes, defaultRoleAttributes } from '../../src/core/roles.ts';

@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
-import { createFieldService } from '../../src/core/content/schema-fields.ts';
+import { createField, updateField } from '../../src/core/content/schema-fields.ts';
 import { migrate, openStore } from '../../src/store/database.ts';
 import { migrationProvider } from '../../src/store/migrations/index.ts';
 import type { SqlStore } from '../../src/store/sql-store.ts';
@@ -71,10 +71,10 @@ for (const dialect of DIALECTS) {
       });
       expect(models.find((m) => m.id === String(empty))?.fields).toEqual([]);
       // Such a link may be edited as it is; a new link field would have to name its models.
-      const service = createFieldService({ store, clock: { now: () => Date.parse(NOW) } });
-      const relabelled = await service.update('article::author', (f) => ({ ...f, label: 'Author' }), SYSTEM_CONTEXT);
+      const deps = { store, clock: { now: () => Date.parse(NOW) } };
+      const relabelled = await updateField(deps, 'article::author', (f) => ({ ...f, label: 'Author' }), SYSTEM_CONTEXT);
       expect(relabelled.field).toMatchObject({ label: 'Author', validators: {} });
-      await expect(service.create(String(article), { api_key: 'editor', label: 'Editor', field_type: 'link' }, SYSTEM_CONTEXT)).rejects.toMatchObject({
+      await expect(createField(deps, String(article), { api_key: 'editor', label: 'Editor', field_type: 'link' }, SYSTEM_CONTEXT)).rejects.toMatchObject({
         details: { field: 'validators/item_item_type' },
       });
     });

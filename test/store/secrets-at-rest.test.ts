@@ -13,7 +13,7 @@ import { DIALECTS, POSTGRES_URL } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { hashSecret } from '../../src/core/secret.ts';
 import { createKeyRing, openSecret } from '../../src/core/secret-box.ts';
-import { KEY_FILE_NAME, parseKeys } from '../../src/store/key-file.ts';
+import { KEY_FILE_NAME, parseKeys } from '../../src/runtime/key-file.ts';
 
 const run = promisify(execFile);
 

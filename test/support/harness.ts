@@ -7,7 +7,7 @@ import { loadConfig, type ConfigInput } from '../../src/config.ts';
 import { createRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { buildApp, type RouteRegistrar } from '../../src/http/app.ts';
 import { SERVER_MODULES } from '../../src/cli/serve.ts';
-import { silentLog, type Log } from '../../src/store/log.ts';
+import { silentLog, type Log } from '../../src/core/log.ts';
 import { createTestDatabase, type DialectName, type TestDatabase } from './databases.ts';
 
 export class FakeClock {

@@ -5,7 +5,7 @@
  * access check evaluates it only when it is given an address.
  */
 import { ApiProblem } from '../errors.ts';
-import { allowlistAdmits, allowlistWithin, compileAllowlist, invalidCidrs, type CompiledAllowlist } from '../ip.ts';
+import { allowlistAdmits, allowlistWithin, compileAllowlist, invalidCidrs, type CompiledAllowlist } from './ip.ts';
 import { excessIf, forbidden, restriction, type Restriction } from './restriction.ts';
 
 export const ipAllowlist: Restriction<'network', { readonly allowlist: CompiledAllowlist | null }> = restriction({

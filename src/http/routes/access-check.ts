@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { ALL_PERMISSIONS, type Permission } from '../../core/permissions.ts';
-import { createAccessCheck } from '../../core/access-check.ts';
+import { checkTokenAccess, type AccessCheckDeps } from '../../core/access-check.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { parseQuery } from '../jsonapi.ts';
@@ -24,17 +24,17 @@ const checkQuery = z
 const idParams = z.object({ id: z.string() });
 
 export function registerAccessCheckRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const checkTokenAccess = createAccessCheck({
+  const checkDeps: AccessCheckDeps = {
     store: deps.store,
     clock: deps.clock,
     items: deps.content.items,
     principalFor: (token) => deps.cache.principalFor(token),
-  });
+  };
 
   serveEndpoint(app, 'access_tokens.check', async (caller, request) => {
     const { id } = parseQuery(idParams, request.params);
     const query = parseQuery(checkQuery, request.query);
-    const attributes = await checkTokenAccess(caller, id, {
+    const attributes = await checkTokenAccess(checkDeps, caller, id, {
       permission: query.permission,
       surface: query.surface,
       includeDrafts: query.include_drafts === 'true',

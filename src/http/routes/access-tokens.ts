@@ -15,7 +15,7 @@ import {
   type GrantsDraft,
   type RequiredGrantKey,
 } from '../../core/grants.ts';
-import type { TokenGrants, TokenUpdate } from '../../core/tokens.ts';
+import { createToken, destroyToken, rotateToken, updateToken, type TokenGrants, type TokenUpdate } from '../../core/tokens.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
@@ -121,7 +121,7 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
   serveEndpoint(app, 'access_tokens.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
-    const issued = await deps.tokens.create(toGrants(data.attributes, data.relationships), caller, requestContext(request, caller));
+    const issued = await createToken(deps.tokens, toGrants(data.attributes, data.relationships), caller, requestContext(request, caller));
     reply.code(201);
     return one(caller, issued.token, issued.secret);
   });
@@ -130,20 +130,20 @@ export function registerAccessTokenRoutes(app: FastifyInstance, deps: AppDeps): 
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
-    const token = await deps.tokens.update(id, toUpdate(data.attributes, data.relationships), caller, requestContext(request, caller));
+    const token = await updateToken(deps.tokens, id, toUpdate(data.attributes, data.relationships), caller, requestContext(request, caller));
     return one(caller, token);
   });
 
   serveEndpoint(app, 'access_tokens.rotate', async (caller, request) => {
     const { grace_period } = parseQuery(rotateQuery, request.query);
-    const issued = await deps.tokens.rotate(idOf(request), requestContext(request, caller), grace_period ?? 0, caller);
+    const issued = await rotateToken(deps.tokens, idOf(request), requestContext(request, caller), grace_period ?? 0, caller);
     return one(caller, issued.token, issued.secret);
   });
 
   serveEndpoint(app, 'access_tokens.destroy', async (caller, request) => {
     const query = parseQuery(destroyQuery, request.query);
     const destination = query.destination_user_type && query.destination_user_id ? { type: query.destination_user_type, id: query.destination_user_id } : null;
-    const token = await deps.tokens.destroy(idOf(request), caller, requestContext(request, caller), destination);
+    const token = await destroyToken(deps.tokens, idOf(request), caller, requestContext(request, caller), destination);
     return one(caller, token);
   });
 }

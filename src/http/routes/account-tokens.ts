@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AccessToken } from '../../core/model.ts';
 import type { PageRequest } from '../../core/ports.ts';
 import { createAccountToken } from '../../core/account-tokens.ts';
+import { destroyToken } from '../../core/tokens.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { NO_PARAMS, parseBody, parseQuery } from '../jsonapi.ts';
@@ -74,7 +75,7 @@ export function registerAccountTokenRoutes(app: FastifyInstance, deps: AppDeps):
       serveEndpoint(scope, 'account_tokens.destroy', async (caller, request) => {
         parseQuery(NO_PARAMS, request.query);
         const { id } = parseQuery(idParams, request.params);
-        const token = await deps.tokens.destroy(id, caller, requestContext(request, caller));
+        const token = await destroyToken(deps.tokens, id, caller, requestContext(request, caller));
         return { status: 'success', data: [{ ...accountToken(token), message: 'Access token deleted' }] };
       });
     },

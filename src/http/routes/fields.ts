@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FieldInput } from '../../core/content/fields.ts';
 import type { FieldAppearance, FieldDefinition } from '../../core/content/model.ts';
-import type { FieldOfModel } from '../../core/content/schema-fields.ts';
+import { createField, destroyField, findField, listFields, updateField, type FieldOfModel } from '../../core/content/schema-fields.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
@@ -31,7 +31,7 @@ const appearance = z
 export const fieldAttributes = z
   .object({
     api_key: z.string().min(1).max(64),
-    label: displayName().optional(),
+    label: displayName.optional(),
     field_type: z.string().min(1).max(64),
     validators: z.record(z.string(), z.unknown()).optional(),
     position: z.number().int().min(1).max(10_000).optional(),
@@ -101,24 +101,23 @@ function merge(current: FieldDefinition, a: Partial<Attributes> | undefined): Fi
 }
 
 export function registerFieldRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const service = deps.content.fields;
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
   const one = ({ field, itemType }: FieldOfModel) => ({ data: serializeField(field, itemType.id) });
 
   serveEndpoint(app, 'fields.list', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return { data: (await service.list(idOf(request))).map(({ field, itemType }) => serializeField(field, itemType.id)) };
+    return { data: (await listFields(deps, idOf(request))).map(({ field, itemType }) => serializeField(field, itemType.id)) };
   });
 
   serveEndpoint(app, 'fields.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await service.find(idOf(request)));
+    return one(await findField(deps, idOf(request)));
   });
 
   serveEndpoint(app, 'fields.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
-    const created = await service.create(idOf(request), toFieldInput(data.attributes), requestContext(request, caller));
+    const created = await createField(deps, idOf(request), toFieldInput(data.attributes), requestContext(request, caller));
     reply.code(201);
     return one(created);
   });
@@ -127,7 +126,8 @@ export function registerFieldRoutes(app: FastifyInstance, deps: AppDeps): void {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
-    const updated = await service.update(
+    const updated = await updateField(
+      deps,
       id,
       (current) => {
         assertNamesResource(data.id, id, current.id);
@@ -140,6 +140,6 @@ export function registerFieldRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'fields.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await service.destroy(idOf(request), requestContext(request, caller)));
+    return one(await destroyField(deps, idOf(request), requestContext(request, caller)));
   });
 }

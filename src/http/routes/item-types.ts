@@ -7,7 +7,16 @@ import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
 import { DEFAULT_SETTINGS, FIELD_REFS, NO_FIELD_REFS, type FieldRefs, type ItemType, type ItemTypeSettings } from '../../core/content/model.ts';
-import type { ItemTypeInput } from '../../core/content/item-types.ts';
+import {
+  createItemType,
+  destroyItemType,
+  duplicateItemType,
+  findItemType,
+  hasSingletonItem,
+  listItemTypes,
+  updateItemType,
+  type ItemTypeInput,
+} from '../../core/content/item-types.ts';
 import type { NewItemType } from '../../core/content/ports.ts';
 import { requestContext } from '../request-context.ts';
 import type { AppDeps } from '../context.ts';
@@ -25,7 +34,7 @@ const inlineField = fieldAttributes.extend({ required: z.boolean().optional() })
 
 const attributes = z
   .object({
-    name: displayName(),
+    name: displayName,
     api_key: z.string().min(1).max(64),
     tree: z.boolean(),
     draft_mode_active: z.boolean(),
@@ -102,19 +111,18 @@ const NEW_MODEL: NewItemType = {
 };
 
 export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const service = deps.content.itemTypes;
   const idOf = (request: FastifyRequest) => parseQuery(idParams, request.params).id;
   const one = async (itemType: ItemType) => ({ data: await serialized(itemType) });
-  const serialized = async (itemType: ItemType) => serializeItemType(itemType, await service.hasSingletonItem(itemType));
+  const serialized = async (itemType: ItemType) => serializeItemType(itemType, await hasSingletonItem(deps, itemType));
 
   serveEndpoint(app, 'item_types.list', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return { data: await Promise.all((await service.list()).map(serialized)) };
+    return { data: await Promise.all((await listItemTypes(deps)).map(serialized)) };
   });
 
   serveEndpoint(app, 'item_types.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await service.find(idOf(request)));
+    return one(await findItemType(deps, idOf(request)));
   });
 
   serveEndpoint(app, 'item_types.create', async (caller, request, reply) => {
@@ -127,7 +135,7 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
         ? { fields: fields.map(({ required, ...field }) => toFieldInput(required ? { ...field, validators: { required: {}, ...field.validators } } : field)) }
         : {}),
     };
-    const itemType = await service.create(input, requestContext(request, caller));
+    const itemType = await createItemType(deps, input, requestContext(request, caller));
     reply.code(201);
     return one(itemType);
   });
@@ -136,7 +144,8 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body);
-    const updated = await service.update(
+    const updated = await updateItemType(
+      deps,
       id,
       (current) => {
         // The body may name the model by id or by the api_key the URL used.
@@ -150,13 +159,13 @@ export function registerItemTypeRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   serveEndpoint(app, 'item_types.duplicate', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    const copy = await service.duplicate(idOf(request), requestContext(request, caller));
+    const copy = await duplicateItemType(deps, idOf(request), requestContext(request, caller));
     reply.code(201);
     return one(copy);
   });
 
   serveEndpoint(app, 'item_types.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await service.destroy(idOf(request), requestContext(request, caller)));
+    return one(await destroyItemType(deps, idOf(request), requestContext(request, caller)));
   });
 }

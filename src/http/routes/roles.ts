@@ -16,6 +16,7 @@ import {
   type RoleAttributes,
 } from '../../core/roles.ts';
 import type { NewRole } from '../../core/ports.ts';
+import { createRole, destroyRole, duplicateRole, findRole, updateRole } from '../../core/directory.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toMany } from '../jsonapi.ts';
@@ -40,7 +41,7 @@ const looseEntry = z.looseObject({});
 const flagShape = Object.fromEntries(ROLE_FLAGS.map((f) => [f, z.boolean()])) as Record<(typeof ROLE_FLAGS)[number], z.ZodBoolean>;
 const attributes = z
   .object({
-    name: displayName(),
+    name: displayName,
     ...flagShape,
     environments_access: z.enum(ENVIRONMENTS_ACCESS),
     positive_item_type_permissions: z.array(itemTypeEntry).max(1000),
@@ -101,13 +102,14 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'roles.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.findRole(idOf(request)));
+    return one(await findRole(deps.directory, idOf(request)));
   });
 
   serveEndpoint(app, 'roles.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
-    const role = await deps.directory.createRole(
+    const role = await createRole(
+      deps.directory,
       merge({ name: '', attributes: defaultRoleAttributes(), inheritsFrom: [] }, data.attributes, data.relationships),
       requestContext(request, caller),
       caller,
@@ -120,17 +122,17 @@ export function registerRoleRoutes(app: FastifyInstance, deps: AppDeps): void {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
-    return one(await deps.directory.updateRole(id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller), caller));
+    return one(await updateRole(deps.directory, id, (current) => merge(current, data.attributes, data.relationships), requestContext(request, caller), caller));
   });
 
   serveEndpoint(app, 'roles.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyRole(idOf(request), requestContext(request, caller), caller));
+    return one(await destroyRole(deps.directory, idOf(request), requestContext(request, caller), caller));
   });
 
   serveEndpoint(app, 'roles.duplicate', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
-    const role = await deps.directory.duplicateRole(idOf(request), requestContext(request, caller), caller);
+    const role = await duplicateRole(deps.directory, idOf(request), requestContext(request, caller), caller);
     reply.code(201);
     return one(role);
   });

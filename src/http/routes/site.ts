@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { ApiProblem } from '../../core/errors.ts';
+import { getSite, updateSite } from '../../core/directory.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument } from '../jsonapi.ts';
@@ -13,7 +14,7 @@ import { requestContext } from '../request-context.ts';
 
 const attributes = z
   .object({
-    name: displayName(),
+    name: displayName,
     timezone: z.string().min(1).max(100),
     secret_mode: z.enum(['retrievable', 'once']),
   })
@@ -24,7 +25,7 @@ const updateDocument = resourceDocument('site', attributes.optional(), z.object(
 export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
   serveEndpoint(app, 'site.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return { data: serializeSite(await deps.directory.getSite(), deps.secretMode) };
+    return { data: serializeSite(await getSite(deps.directory), deps.secretMode) };
   });
 
   serveEndpoint(app, 'site.update', async (caller, request) => {
@@ -33,7 +34,8 @@ export function registerSiteRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (data.attributes?.secret_mode !== undefined && data.attributes.secret_mode !== deps.secretMode) {
       throw new ApiProblem('INVALID_FIELD', { field: 'secret_mode', message: 'The secret mode is read-only; set LATCHKEY_SECRET_MODE' });
     }
-    const site = await deps.directory.updateSite(
+    const site = await updateSite(
+      deps.directory,
       {
         ...(data.attributes?.name !== undefined ? { name: data.attributes.name } : {}),
         ...(data.attributes?.timezone !== undefined ? { timeZone: data.attributes.timezone } : {}),

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { User } from '../../core/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { tokenView } from '../token-view.ts';
+import { createUser, destroyUser, findUser, updateUser } from '../../core/directory.ts';
 import type { AppDeps } from '../context.ts';
 import { serveEndpoint } from '../routing.ts';
 import { displayName, NO_PARAMS, parseBody, parseQuery, resourceDocument, toOne } from '../jsonapi.ts';
@@ -19,7 +20,7 @@ import { LIST_PARAMS, listRequest, sendList } from '../lists.ts';
 const attributes = z
   .object({
     email: z.email().max(320),
-    full_name: displayName(),
+    full_name: displayName,
     is_active: z.boolean(),
   })
   .partial()
@@ -63,13 +64,14 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'users.find', async (_caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.findUser(idOf(request)));
+    return one(await findUser(deps.directory, idOf(request)));
   });
 
   serveEndpoint(app, 'users.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
-    const user = await deps.directory.createUser(
+    const user = await createUser(
+      deps.directory,
       {
         email: data.attributes.email,
         fullName: data.attributes.full_name,
@@ -87,7 +89,8 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
     parseQuery(NO_PARAMS, request.query);
     const id = idOf(request);
     const { data } = parseBody(updateDocument, request.body, id);
-    const user = await deps.directory.updateUser(
+    const user = await updateUser(
+      deps.directory,
       id,
       (current) => ({
         email: data.attributes?.email ?? current.email,
@@ -103,6 +106,6 @@ export function registerUserRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'users.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await deps.directory.destroyUser(idOf(request), requestContext(request, caller), caller));
+    return one(await destroyUser(deps.directory, idOf(request), requestContext(request, caller), caller));
   });
 }

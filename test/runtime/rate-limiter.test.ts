@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, type AccessRequest } from '../../src/core/access.ts';
 import type { EndpointRule } from '../../src/core/endpoints.ts';
 import { consumeRate } from '../../src/core/rate-limit.ts';
-import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from '../../src/store/rate-limiter.ts';
+import { createMemoryRateLimiter, DEFAULT_RATE_LIMITS } from '../../src/runtime/rate-limiter.ts';
 import { principal } from '../support/principals.ts';
 
 const cda: EndpointRule = { surface: 'cda', permission: 'content:read', description: 'POST /graphql' };

@@ -25,7 +25,7 @@ import type { Clock, Store } from '../core/ports.ts';
 import { hashSecret, secretShape } from '../core/secret.ts';
 import type { Role } from '../core/roles.ts';
 import { compilePrincipal } from '../core/principal.ts';
-import type { Change, ChangeBus } from './changes.ts';
+import type { Change, ChangeBus } from '../core/changes.ts';
 
 interface Entry {
   readonly principal: Principal;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.ts';
 import { hashSecret } from '../../src/core/secret.ts';
-import { TokenCache } from '../../src/store/token-cache.ts';
+import { TokenCache } from '../../src/runtime/token-cache.ts';
 import { DIALECTS } from '../support/databases.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 

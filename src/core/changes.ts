@@ -28,8 +28,7 @@ export class ChangeBus {
   }
 }
 
-export const CHANGE_CHANNEL = 'latchkey_changes';
-
+/** Reads a change back from its JSON form (a NOTIFY payload from another instance). */
 export function parseChange(payload: string): Change {
   try {
     const value = JSON.parse(payload) as Change;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/core/ports.ts';
 import { CLI_CONTEXT } from '../../src/core/audit.ts';
 import { newTokenGrants } from '../../src/core/model.ts';
-import { TokenCache } from '../../src/store/token-cache.ts';
+import { createToken } from '../../src/core/tokens.ts';
+import { TokenCache } from '../../src/runtime/token-cache.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 describe('token cache bounds', () => {
@@ -27,7 +28,8 @@ describe('token cache bounds', () => {
     };
     const roleId = (await store.listRoles())[0]!.id;
     for (let i = 0; i < 3; i++) {
-      const issued = await h.runtime.tokens.create(
+      const issued = await createToken(
+        h.runtime.tokens,
         newTokenGrants({ name: `t${i}`, canAccessCma: true, canAccessCda: false, canAccessCdaPreview: false, roleId }),
         null,
         CLI_CONTEXT,

@@ -28,7 +28,7 @@ import type { Surface } from '../core/model.ts';
 import type { Clock } from '../core/ports.ts';
 import { consumeRate } from '../core/rate-limit.ts';
 import type { RateDefaults } from './rate-limiter.ts';
-import { errorMessage, type Log } from './log.ts';
+import { errorMessage, type Log } from '../core/log.ts';
 
 /** Adds `n` admissions to the shared TAT (GCRA: from max(TAT, first) on) and returns the result. */
 const SYNC_SCRIPT = `

@@ -15,8 +15,9 @@
  * PgBouncer's transaction pooling does not keep.
  */
 import pg from 'pg';
-import { CHANGE_CHANNEL, parseChange, type ChangeBus } from './changes.ts';
-import { errorMessage, type Log } from './log.ts';
+import { parseChange, type ChangeBus } from '../core/changes.ts';
+import { CHANGE_CHANNEL } from '../store/sql-context.ts';
+import { errorMessage, type Log } from '../core/log.ts';
 
 export interface PgListenerOptions {
   readonly url: string;
