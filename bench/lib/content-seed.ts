@@ -17,6 +17,7 @@ import { createToken } from '../../src/core/tokens.ts';
 import type { FieldType } from '../../src/core/content/model.ts';
 import type { FieldInput } from '../../src/core/content/fields.ts';
 import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
+import { createItem, publishItem } from '../../src/core/content/item-writes.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, DATABASE_FILE } from '../../src/cli/runtime.ts';
 import { BENCH_RATE_LIMIT } from './seed.ts';
@@ -78,7 +79,7 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
     await runtime.init();
     const role = (await runtime.store.listRoles()).find((r) => r.name === 'Admin');
     if (!role) throw new Error('no Admin role after init');
-    const { items } = runtime.deps.content;
+    const { content } = runtime.deps;
     const section = await createItemType(
       runtime.deps,
       itemTypeInput({ draftModeActive: true, name: 'Section', apiKey: 'section', tree: true, fields: [field('title', 'string', true)] }),
@@ -96,8 +97,8 @@ export async function createScaleStore(dataDir: string): Promise<ScaleStore> {
       SYSTEM_CONTEXT,
     );
     const publish = async (itemTypeId: string, values: Record<string, unknown>, parentId: string | null) => {
-      const created = await items.create(null, { itemTypeId, values, parentId });
-      await items.publish(null, created.id, SYSTEM_CONTEXT);
+      const created = await createItem(content, null, { itemTypeId, values, parentId });
+      await publishItem(content, null, created.id, SYSTEM_CONTEXT);
       return created;
     };
     const site = await publish(section.id, { title: 'Website' }, null);

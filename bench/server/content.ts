@@ -10,6 +10,7 @@ import type { Runtime } from '../../src/cli/runtime.ts';
 import type { FieldType } from '../../src/core/content/model.ts';
 import type { FieldInput } from '../../src/core/content/fields.ts';
 import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
+import { createItem, publishItem } from '../../src/core/content/item-writes.ts';
 
 export interface Target {
   readonly method: 'GET' | 'POST';
@@ -48,7 +49,7 @@ export const CDA_QUERY = '{ allArticles(first: 10) { id title slug body words _s
 export const cdaByIdQuery = (id: string) => `{ article(id: "${id}") { id title slug body words _status _publishedAt } }`;
 
 export async function seedContent(runtime: Runtime): Promise<SeededContent> {
-  const { items } = runtime.deps.content;
+  const { content } = runtime.deps;
   const page = await createItemType(
     runtime.deps,
     itemTypeInput({ draftModeActive: true, name: 'Page', apiKey: 'page', tree: true, fields: [field('title', 'string', true), field('slug', 'string')] }),
@@ -66,8 +67,8 @@ export async function seedContent(runtime: Runtime): Promise<SeededContent> {
     SYSTEM_CONTEXT,
   );
   const publish = async (itemTypeId: string, values: Record<string, unknown>, parentId: string | null) => {
-    const created = await items.create(null, { itemTypeId, values, parentId });
-    await items.publish(null, created.id, SYSTEM_CONTEXT);
+    const created = await createItem(content, null, { itemTypeId, values, parentId });
+    await publishItem(content, null, created.id, SYSTEM_CONTEXT);
     return created.id;
   };
   const chain: string[] = [];

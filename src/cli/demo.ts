@@ -7,6 +7,7 @@
 import { newTokenGrants } from '../core/model.ts';
 import { CLI_CONTEXT } from '../core/audit.ts';
 import { createItemType, itemTypeInput } from '../core/content/item-types.ts';
+import { createItem, publishItem, updateItem } from '../core/content/item-writes.ts';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envNameOf, loadConfig, type Config } from '../config.ts';
@@ -25,7 +26,7 @@ export interface DemoSeed {
 
 /** Seeds a freshly initialised project; `adminSecret` is the full-access secret `init` just minted. */
 export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<DemoSeed> {
-  const { items } = runtime.deps.content;
+  const { content } = runtime.deps;
   // Draft mode on: the demo keeps some records as drafts, for the preview token to show.
   const website = await createItemType(
     runtime.deps,
@@ -73,8 +74,8 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
   );
 
   const add = async (typeId: string, values: Record<string, unknown>, parentId: string | null, publish = true) => {
-    const item = await items.create(null, { itemTypeId: typeId, values, parentId });
-    return publish ? items.publish(null, item.id, CLI_CONTEXT) : item;
+    const item = await createItem(content, null, { itemTypeId: typeId, values, parentId });
+    return publish ? publishItem(content, null, item.id, CLI_CONTEXT) : item;
   };
   const acme = await add(website.id, { name: 'Acme Garden Co.', domain: 'acme-garden.example' }, null);
   const about = await add(page.id, { title: 'About us', body: 'We grow things.' }, acme.id);
@@ -82,7 +83,7 @@ export async function seedDemo(runtime: Runtime, adminSecret: string): Promise<D
   await add(article.id, { title: 'Planting tomatoes', summary: 'Deep holes, warm soil.', published_on: '2026-03-02', reading_minutes: 4 }, journal.id);
   await add(article.id, { title: 'Spring checklist', summary: 'Ten jobs for March.', published_on: '2026-03-09', reading_minutes: 6 }, journal.id);
   const compost = await add(article.id, { title: 'Compost 101', summary: 'Browns and greens.', published_on: '2026-02-20', reading_minutes: 5 }, journal.id);
-  await items.update(null, compost.id, { values: { summary: 'Browns, greens, and patience (rewritten, not yet published).' } });
+  await updateItem(content, null, compost.id, { values: { summary: 'Browns, greens, and patience (rewritten, not yet published).' } });
   const draft = await add(article.id, { title: 'Winter pruning', summary: 'Coming soon.', reading_minutes: 7 }, journal.id, false);
   await add(article.id, { title: 'Team notes', summary: 'An article about the team.', reading_minutes: 2 }, about.id);
   const tools = await add(website.id, { name: 'Acme Tools', domain: 'acme-tools.example' }, null);

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { systemClock, type Clock } from '../core/ports.ts';
 import type { TokenDeps } from '../core/tokens.ts';
-import { createContentServices } from '../core/content/services.ts';
 import { initProject, type BootstrapResult } from '../core/bootstrap.ts';
 import { openStore, type DatabaseTarget, type OpenOptions } from '../store/database.ts';
 import type { SqlStore } from '../store/sql-store.ts';
@@ -119,7 +118,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     secretMode: config.secretMode,
     tokens,
     directory: { store, clock },
-    content: createContentServices({ store, clock }),
+    content: { store, clock, random },
     cache: new TokenCache(store, clock, store.changes, { ttlMs: config.cacheTtlMs, maxNegative: 100_000 }),
     rateLimiter: sharedRateLimits ? sharedRateLimits.limit : createMemoryRateLimiter(rateDefaults),
     recorder,

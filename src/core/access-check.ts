@@ -11,7 +11,7 @@ import type { AccessToken, Principal, Surface } from './model.ts';
 import type { Permission } from './permissions.ts';
 import type { Clock, Store } from './ports.ts';
 import { itemTarget } from './content/access.ts';
-import { creatorRoles, type ItemService } from './content/items.ts';
+import { creatorRoles, findItem } from './content/items.ts';
 
 export interface TokenAccessQuery {
   readonly permission: Permission;
@@ -27,7 +27,6 @@ export interface TokenAccessQuery {
 export interface AccessCheckDeps {
   readonly store: Store;
   readonly clock: Clock;
-  readonly items: Pick<ItemService, 'find'>;
   /** The token as the hot path sees it (role, user, final permissions). */
   readonly principalFor: (token: AccessToken) => Promise<Principal>;
 }
@@ -53,7 +52,7 @@ export async function checkTokenAccess(deps: AccessCheckDeps, caller: Principal,
 /** The record as the caller may read it; one it may not read is reported as not found. */
 async function readableItem(deps: AccessCheckDeps, caller: Principal, id: string) {
   try {
-    return await deps.items.find(caller, id);
+    return await findItem(deps, caller, id);
   } catch (error) {
     if (error instanceof ApiProblem && error.code === 'INSUFFICIENT_PERMISSIONS') throw notFound('item', id);
     throw error;

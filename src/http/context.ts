@@ -13,7 +13,7 @@ import type { Clock, Store } from '../core/ports.ts';
 import type { KeyRing } from '../core/secret-box.ts';
 import type { TokenDeps } from '../core/tokens.ts';
 import type { DirectoryDeps } from '../core/directory.ts';
-import type { ContentServices } from '../core/content/services.ts';
+import type { ItemDeps } from '../core/content/items.ts';
 import type { TokenCache } from '../runtime/token-cache.ts';
 import type { AccessRecorder } from '../runtime/access-recorder.ts';
 import type { ChangeBus } from '../core/changes.ts';
@@ -31,7 +31,8 @@ export interface AppDeps {
   readonly tokens: TokenDeps;
   /** What the role, user and site use cases need (`core/directory.ts`). */
   readonly directory: DirectoryDeps;
-  readonly content: ContentServices;
+  /** What the record use cases need (`core/content/items.ts`, `item-writes.ts`, `item-bulk.ts`). */
+  readonly content: ItemDeps;
   readonly cache: TokenCache;
   readonly rateLimiter: RateLimiter;
   readonly recorder: AccessRecorder;

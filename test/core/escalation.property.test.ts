@@ -23,6 +23,7 @@ import type { AccessRequest } from '../../src/core/access.ts';
 import type { EndpointRule } from '../../src/core/endpoints.ts';
 import { RESTRICTIONS } from '../../src/core/restrictions/index.ts';
 import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
+import { createItem } from '../../src/core/content/item-writes.ts';
 
 const MODELS = ['10', '11', '99'];
 const ACTIONS = CONTENT_ACTIONS.filter((a): a is ContentAction => a !== 'all');
@@ -248,7 +249,7 @@ async function buildWorld(
   for (const [i, r] of userRoles.entries()) {
     userIds.push((await store.createUser({ email: `u${i}@example.com`, fullName: `U ${i}`, isActive: true, roleId: roleIds[r % roleIds.length]! }, now)).id);
   }
-  const { items } = h.runtime.deps.content;
+  const { content } = h.runtime.deps;
   const section = await createItemType(
     h.runtime.deps,
     itemTypeInput({
@@ -260,9 +261,9 @@ async function buildWorld(
     }),
     SYSTEM_CONTEXT,
   );
-  const website = await items.create(null, { itemTypeId: section.id, values: {}, parentId: null });
-  const page = await items.create(null, { itemTypeId: section.id, values: {}, parentId: website.id });
-  const other = await items.create(null, { itemTypeId: section.id, values: {}, parentId: null });
+  const website = await createItem(content, null, { itemTypeId: section.id, values: {}, parentId: null });
+  const page = await createItem(content, null, { itemTypeId: section.id, values: {}, parentId: website.id });
+  const other = await createItem(content, null, { itemTypeId: section.id, values: {}, parentId: null });
   const world: World = {
     h,
     roleIds,

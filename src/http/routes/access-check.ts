@@ -27,7 +27,6 @@ export function registerAccessCheckRoutes(app: FastifyInstance, deps: AppDeps): 
   const checkDeps: AccessCheckDeps = {
     store: deps.store,
     clock: deps.clock,
-    items: deps.content.items,
     principalFor: (token) => deps.cache.principalFor(token),
   };
 

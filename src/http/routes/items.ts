@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { BulkAction, ReferenceVersion } from '../../core/content/items.ts';
+import { findItem, itemReferences, listItemPage, type ReferenceVersion } from '../../core/content/items.ts';
+import { createItem, destroyItem, publishItem, unpublishItem, updateItem } from '../../core/content/item-writes.ts';
+import { bulkItems, findJobResult, type BulkAction } from '../../core/content/item-bulk.ts';
+import { listItemTypes } from '../../core/content/item-types.ts';
 import type { ContentVersion, Item, ItemType } from '../../core/content/model.ts';
 import { ApiProblem } from '../../core/errors.ts';
 import { requestContext } from '../request-context.ts';
@@ -65,7 +68,7 @@ function split(a: Attributes | undefined) {
 }
 
 export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const { items, itemTypes } = deps.content;
+  const { content } = deps;
   // The router always hands `:id` over as a string; the schema stays the answer for anything else.
   // A single read is the hot route, and a schema run per parameter is measurable there.
   const idOf = (request: FastifyRequest) => {
@@ -75,7 +78,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The store hands out the same array of models until they change: index it once per array.
   let indexed: { readonly list: readonly ItemType[]; readonly byId: ReadonlyMap<string, ItemType> } | null = null;
   const typesById = async () => {
-    const list = await itemTypes.list();
+    const list = await listItemTypes(content);
     if (indexed?.list !== list) indexed = { list, byId: new Map(list.map((t) => [t.id, t])) };
     return indexed.byId;
   };
@@ -86,7 +89,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
   serveEndpoint(app, 'items.list', async (caller, request) => {
     const types = await typesById();
     const params = parseItemListQuery(request.query as Record<string, unknown>, types);
-    const { items: page, total } = await items.list(caller, params);
+    const { items: page, total } = await listItemPage(content, caller, params);
     return { data: page.map((item) => serializeItem(item, types.get(item.itemTypeId), params.version)), meta: { total_count: total } };
   });
 
@@ -94,7 +97,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     const q = parseQuery(referencesQuery, request.query);
     const version: ReferenceVersion = q.version ?? 'current';
     const types = await typesById();
-    const found = await items.references(caller, idOf(request), version);
+    const found = await itemReferences(content, caller, idOf(request), version);
     const shown: ContentVersion = version === 'published' ? 'published' : 'current';
     return { data: found.map((item) => serializeItem(item, types.get(item.itemTypeId), shown)) };
   });
@@ -103,7 +106,8 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
     serveEndpoint(app, BULK[action].endpoint, async (caller, request, reply) => {
       parseQuery(NO_PARAMS, request.query);
       const { data } = parseBody(bulkDocument(BULK[action].type), request.body);
-      const job = await items.bulk(
+      const job = await bulkItems(
+        content,
         caller,
         action,
         data.relationships.items.data.map((ref) => ref.id),
@@ -118,21 +122,21 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'job_results.find', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    const result = await items.jobResult(caller, idOf(request));
+    const result = await findJobResult(content, caller, idOf(request));
     return { data: { type: 'job_result', id: result.id, attributes: { status: result.status, payload: result.payload } } };
   });
 
   serveEndpoint(app, 'items.find', async (caller, request) => {
     // Most reads carry no query string at all: nothing to check then.
     const { version } = hasNoKeys(request.query) ? { version: undefined } : parseQuery(findQuery, request.query);
-    return one(await items.find(caller, idOf(request), version ?? 'current'), version ?? 'current');
+    return one(await findItem(content, caller, idOf(request), version ?? 'current'), version ?? 'current');
   });
 
   serveEndpoint(app, 'items.create', async (caller, request, reply) => {
     parseQuery(NO_PARAMS, request.query);
     const { data } = parseBody(createDocument, request.body);
     const { parentId, position, values } = split(data.attributes);
-    const item = await items.create(caller, {
+    const item = await createItem(content, caller, {
       itemTypeId: data.relationships?.item_type.data.id ?? '',
       values,
       parentId: parentId ?? null,
@@ -153,7 +157,7 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
         message: 'current_version must be a record version (a string of digits)',
       });
     const { parentId, position, values } = split(data.attributes);
-    const item = await items.update(caller, id, {
+    const item = await updateItem(content, caller, id, {
       ...(meta.data?.current_version !== undefined ? { currentVersion: meta.data.current_version } : {}),
       ...(data.relationships?.item_type ? { itemTypeId: data.relationships.item_type.data.id } : {}),
       ...(Object.keys(values).length > 0 ? { values } : {}),
@@ -165,16 +169,16 @@ export function registerItemRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   serveEndpoint(app, 'items.destroy', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await items.destroy(caller, idOf(request), requestContext(request, caller)));
+    return one(await destroyItem(content, caller, idOf(request), requestContext(request, caller)));
   });
 
   serveEndpoint(app, 'items.publish', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await items.publish(caller, idOf(request), requestContext(request, caller)));
+    return one(await publishItem(content, caller, idOf(request), requestContext(request, caller)));
   });
 
   serveEndpoint(app, 'items.unpublish', async (caller, request) => {
     parseQuery(NO_PARAMS, request.query);
-    return one(await items.unpublish(caller, idOf(request), requestContext(request, caller)));
+    return one(await unpublishItem(content, caller, idOf(request), requestContext(request, caller)));
   });
 }
