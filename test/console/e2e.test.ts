@@ -62,7 +62,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('the web console', () => {
+// A browser drives each test through a dozen pages; when the whole suite runs in parallel on a
+// small machine, one such test can take far longer than the unit tests' 20-second bound.
+describe('the web console', { timeout: 60_000 }, () => {
   it('signs in with an API token kept only in the tab, never in a URL, localStorage or a cookie', async () => {
     await signIn(h.adminSecret);
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
