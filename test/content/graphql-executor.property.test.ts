@@ -11,27 +11,14 @@ import type { ExecutionResult } from 'graphql';
 import '../support/property-seed.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 import { buildWorld, type World } from '../fuzz/world.ts';
-import { graphqlQuery, graphqlVariables } from '../fuzz/graphql-documents.ts';
+import { ARTICLE_LEAVES, graphqlQuery, graphqlVariables } from '../fuzz/graphql-documents.ts';
 import { DeliverySchemas } from '../../src/graphql/cache.ts';
 import { interpreted } from '../../src/graphql/executor.ts';
 import { createDeliveryReader } from '../../src/core/content/delivery.ts';
 import type { Principal } from '../../src/core/model.ts';
 import type { DeliveryContext } from '../../src/graphql/schema.ts';
 
-const articleLeaf = fc.constantFrom(
-  'id',
-  'title',
-  'body',
-  'data',
-  'score',
-  'day',
-  '_status',
-  '_createdAt',
-  '_publishedAt',
-  '_modelApiKey',
-  '__typename',
-  'author { id title }',
-);
+const articleLeaf = fc.constantFrom(...ARTICLE_LEAVES, 'author { id title }');
 const pageLeaf = fc.constantFrom('id', 'title', 'position', '_status', '__typename', 'parent { id }', 'children { id title }');
 const articleFilter = fc.constantFrom(
   null,

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { nested } from './values.ts';
 
-const leaf = fc.constantFrom(
+/** Scalar fields every record of the fuzz world's article model has. */
+export const ARTICLE_LEAVES = [
   'id',
   'title',
   'body',
@@ -18,10 +19,11 @@ const leaf = fc.constantFrom(
   '_updatedAt',
   '_publishedAt',
   '_modelApiKey',
-  'position',
   '__typename',
-  'nope',
-);
+] as const;
+
+// `position` exists on pages only and `nope` nowhere: documents that fail validation on purpose.
+const leaf = fc.constantFrom(...ARTICLE_LEAVES, 'position', 'nope');
 
 const filter: fc.Arbitrary<string> = fc.letrec<{ filter: string }>((tie) => ({
   filter: fc.oneof(
