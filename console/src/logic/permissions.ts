@@ -1,19 +1,10 @@
 /**
- * The permission-string catalogue (docs/permissions.md) and the picker's logic. Kept here rather
- * than imported: the console is a client of the public API and shares no code with the server.
+ * The permission-string catalogue (docs/permissions.md) and the picker's logic. The catalogue is the
+ * server's own (a pure module, built into the bundle), so the picker offers exactly what the server accepts.
  */
-export const CATALOG: Readonly<Record<string, readonly string[]>> = {
-  content: ['read', 'preview', 'create', 'update', 'delete', 'publish'],
-  schema: ['read', 'write'],
-  'api-keys': ['read', 'write'],
-  roles: ['read', 'write'],
-  users: ['read', 'write'],
-  websites: ['read', 'write'],
-  analytics: ['read'],
-  audit: ['read'],
-  site: ['read', 'write'],
-  environments: ['read'],
-};
+import { PERMISSION_CATALOG } from '../../../src/core/permissions.ts';
+
+export const CATALOG: Readonly<Record<string, readonly string[]>> = PERMISSION_CATALOG;
 
 export const RESOURCES = Object.keys(CATALOG);
 export const ACTIONS = [...new Set(Object.values(CATALOG).flat())];

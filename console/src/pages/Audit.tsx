@@ -4,28 +4,9 @@ import { Time } from '../components/Field.tsx';
 import { useSession } from '../state.ts';
 import type { AuditAttributes } from '../types.ts';
 import { useLoad } from '../useLoad.ts';
+// The server's own list: built into the bundle, so the filter offers every action the log records.
+import { AUDIT_ACTIONS as ACTIONS } from '../../../src/core/audit.ts';
 
-const ACTIONS = [
-  'access_token.create',
-  'access_token.update',
-  'access_token.rotate',
-  'access_token.enable',
-  'access_token.disable',
-  'access_token.destroy',
-  'role.create',
-  'role.update',
-  'role.duplicate',
-  'role.destroy',
-  'user.create',
-  'user.update',
-  'user.destroy',
-  'site.update',
-  'item_type.create',
-  'item_type.update',
-  'item_type.destroy',
-  'item.publish',
-  'item.unpublish',
-];
 const PAGE = 50;
 
 /** `datetime-local` values are local times; the API wants ISO-8601 with an offset. */
