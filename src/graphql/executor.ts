@@ -6,20 +6,11 @@
  * generically) cost about as much as the database read itself. The compiled function runs the same
  * resolvers and scalars. Everything graphql-js answers before it executes is still answered by
  * graphql-js, with its own messages: the choice of operation (a document with several goes to
- * `execute`), and the variables, which are coerced by `getVariableValues` first, so a bad variable
- * reads exactly as before; the compiled function then coerces the same accepted values again.
+ * `execute`), and variables the compiled function refuses, which are handed to graphql-js to
+ * refuse in its own words (a bad variable reads exactly as before). Accepted variables are coerced
+ * once, by the compiled function.
  */
-import {
-  BREAK,
-  execute,
-  getVariableValues,
-  Kind,
-  visit,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { BREAK, execute, Kind, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 
 export interface ExecutionRequest {
@@ -35,6 +26,8 @@ export const interpreted =
   (schema: GraphQLSchema, document: DocumentNode): Executor =>
   ({ contextValue, variableValues, operationName }) =>
     execute({ schema, document, contextValue, variableValues, operationName });
+
+const isPromise = (value: unknown): value is PromiseLike<unknown> => typeof (value as { then?: unknown } | null)?.then === 'function';
 
 const operationsOf = (document: DocumentNode): OperationDefinitionNode[] =>
   document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
@@ -67,15 +60,11 @@ export function executorFor(schema: GraphQLSchema, document: DocumentNode): Exec
   const compiled = compileQuery(schema, document, undefined, { disablingCapturingStackErrors: true });
   if (!isCompiledQuery(compiled)) return general;
   const name = operation.name?.value;
-  const definitions = operation.variableDefinitions ?? [];
   return (request) => {
     // A name that is not the operation's is graphql-js's error to give.
     if (request.operationName !== undefined && request.operationName !== name) return general(request);
-    const inputs = request.variableValues ?? {};
-    if (definitions.length > 0) {
-      const coerced = getVariableValues(schema, definitions, inputs, { maxErrors: 50 });
-      if (coerced.errors) return { errors: coerced.errors };
-    }
-    return compiled.query(undefined, request.contextValue, inputs);
+    const result = compiled.query(undefined, request.contextValue, request.variableValues ?? {});
+    // Only refused variables answer at once and without `data`: graphql-js says why, in its own words.
+    return isPromise(result) || 'data' in result ? result : general(request);
   };
 }
