@@ -14,13 +14,12 @@ import SqliteDatabase from 'better-sqlite3';
 import { SYSTEM_CONTEXT } from '../../src/core/audit.ts';
 import { newTokenGrants } from '../../src/core/model.ts';
 import { createToken } from '../../src/core/tokens.ts';
-import type { FieldType } from '../../src/core/content/model.ts';
-import type { FieldInput } from '../../src/core/content/fields.ts';
 import { createItemType, itemTypeInput } from '../../src/core/content/item-types.ts';
 import { createItem, publishItem } from '../../src/core/content/item-writes.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createRuntime, DATABASE_FILE } from '../../src/cli/runtime.ts';
 import { BENCH_RATE_LIMIT } from './seed.ts';
+import { field } from '../server/content.ts';
 
 /** Sections under the one website, and sub-sections under each: the leaves hold the articles. */
 export const SECTIONS = 10;
@@ -64,13 +63,6 @@ export function visibleCounts(records: number): { unscoped: number; scoped: numb
 
 /** An article both tokens may read, in the middle of the records of a level. */
 export const middleInScope = (records: number): number => Math.floor(records / 2 / LEAVES) * LEAVES;
-
-const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({
-  api_key,
-  label: api_key,
-  field_type,
-  validators: required ? { required: {} } : {},
-});
 
 /** A fresh project with the section tree, the two tokens and article 0, all made by the app itself. */
 export async function createScaleStore(dataDir: string): Promise<ScaleStore> {

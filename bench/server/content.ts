@@ -38,7 +38,8 @@ export interface SeededContent {
 export const TREE_DEPTH = 16;
 const ARTICLES = 30;
 
-const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({
+/** A field of a benchmark model: labelled by its api key, optionally required. */
+export const field = (api_key: string, field_type: FieldType, required = false): FieldInput => ({
   api_key,
   label: api_key,
   field_type,
