@@ -84,17 +84,15 @@ export function updateItem(deps: ItemDeps, principal: Principal | null, id: stri
     // The new parent must lie in scope too: a scoped token can neither move a record (its root
     // included) out of its subtrees nor make it a website.
     if (moving) await loadParent(store, principal, change.parentId ?? null, id);
-    return store.transaction(async (tx) => {
-      const now = iso(deps.clock);
-      const updated = await tx.updateItem(id, {
-        ...(moving ? { parentId: change.parentId ?? null } : {}),
-        ...(change.position !== undefined ? { position: change.position } : {}),
-        ...(change.values || !itemType.draftModeActive ? saved(itemType, item, values, now) : {}),
-        updatedAt: now,
-      });
-      if (!updated) throw notFound('item', id);
-      return updated;
+    const now = iso(deps.clock);
+    const updated = await store.updateItem(id, {
+      ...(moving ? { parentId: change.parentId ?? null } : {}),
+      ...(change.position !== undefined ? { position: change.position } : {}),
+      ...(change.values || !itemType.draftModeActive ? saved(itemType, item, values, now) : {}),
+      updatedAt: now,
     });
+    if (!updated) throw notFound('item', id);
+    return updated;
   });
 }
 
@@ -112,30 +110,24 @@ export function destroyItem(deps: ItemDeps, principal: Principal | null, id: str
   });
 }
 
-export function publishItem(deps: ItemDeps, principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
+/** Publishing or unpublishing one record: judged, written and audited in one transaction. */
+function changePublication(deps: ItemDeps, principal: Principal | null, id: string, context: RequestContext, action: 'publish' | 'unpublish'): Promise<Item> {
   return deps.store.transaction(async (store) => {
     const item = await loadItem(store, id);
-    if (principal) assertMayWrite(principal, 'items.publish', item, await creatorRoles(store, principal, item.creator));
+    if (principal) assertMayWrite(principal, `items.${action}`, item, await creatorRoles(store, principal, item.creator));
     const now = iso(deps.clock);
-    return store.transaction(async (tx) => {
-      const updated = (await tx.updateItem(id, { ...published(item, now), updatedAt: now })) ?? item;
-      await tx.recordAuditEvent(auditEvent(context, now, 'item.publish', { type: 'item', id }, publication(item, updated)));
-      return updated;
-    });
+    const updated = (await store.updateItem(id, { ...(action === 'publish' ? published(item, now) : unpublished(item)), updatedAt: now })) ?? item;
+    await store.recordAuditEvent(auditEvent(context, now, `item.${action}`, { type: 'item', id }, publication(item, updated)));
+    return updated;
   });
 }
 
+export function publishItem(deps: ItemDeps, principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
+  return changePublication(deps, principal, id, context, 'publish');
+}
+
 export function unpublishItem(deps: ItemDeps, principal: Principal | null, id: string, context: RequestContext): Promise<Item> {
-  return deps.store.transaction(async (store) => {
-    const item = await loadItem(store, id);
-    if (principal) assertMayWrite(principal, 'items.unpublish', item, await creatorRoles(store, principal, item.creator));
-    const now = iso(deps.clock);
-    return store.transaction(async (tx) => {
-      const updated = (await tx.updateItem(id, { ...unpublished(item), updatedAt: now })) ?? item;
-      await tx.recordAuditEvent(auditEvent(context, now, 'item.unpublish', { type: 'item', id }, publication(item, updated)));
-      return updated;
-    });
-  });
+  return changePublication(deps, principal, id, context, 'unpublish');
 }
 
 /**
